@@ -1,0 +1,91 @@
+// The differentiable ops. Each is defined, forward next to backward, in one of:
+//   ops_elementwise.cpp  add sub mul div (numpy broadcasting), scalar forms, relu tanh sigmoid exp log
+//   ops_matmul.cpp       matmul through cblas_sgemm
+//   ops_reduce.cpp       sum, mean (all or one axis)
+//   ops_shape.cpp        reshape, concat, slice, gather_rows, take_last, masked_fill, transpose_last
+//   ops_normalize.cpp    softmax, log_softmax, layer_norm
+//   ops_losses.cpp       cross_entropy, mse, gaussian/categorical/bernoulli log-probabilities, entropies
+// Every op has a finite-difference gradient check in tests/cpp/core/test_ops_grad.cpp.
+#pragma once
+
+#include <vector>
+
+#include "core/autograd.hpp"
+
+namespace saccade {
+
+// ---- elementwise, broadcasting like numpy (e.g. [B,D] + [D], [B,T,D] * [B,T,1]) ----
+Var add(const Var& a, const Var& b);
+Var sub(const Var& a, const Var& b);
+Var mul(const Var& a, const Var& b);
+Var div(const Var& a, const Var& b);
+Var add(const Var& a, float s);
+Var mul(const Var& a, float s);
+Var neg(const Var& a);
+Var relu(const Var& a);
+Var tanh(const Var& a);
+Var sigmoid(const Var& a);
+Var exp(const Var& a);
+Var log(const Var& a);  // natural log; inputs must be > 0
+
+inline Var operator+(const Var& a, const Var& b) { return add(a, b); }
+inline Var operator-(const Var& a, const Var& b) { return sub(a, b); }
+inline Var operator*(const Var& a, const Var& b) { return mul(a, b); }
+inline Var operator/(const Var& a, const Var& b) { return div(a, b); }
+inline Var operator+(const Var& a, float s) { return add(a, s); }
+inline Var operator+(float s, const Var& a) { return add(a, s); }
+inline Var operator-(const Var& a, float s) { return add(a, -s); }
+inline Var operator-(float s, const Var& a) { return add(neg(a), s); }
+inline Var operator*(const Var& a, float s) { return mul(a, s); }
+inline Var operator*(float s, const Var& a) { return mul(a, s); }
+inline Var operator/(const Var& a, float s) { return mul(a, 1.0f / s); }
+inline Var operator-(const Var& a) { return neg(a); }
+
+// ---- matrix products (cblas_sgemm on contiguous row-major buffers) ----
+// a: [..., M, K], b: [K, N] (or [N, K] with transpose_b) -> [..., M, N]; leading axes of a are rows.
+// a: [B, M, K], b: [B, K, N] (or [B, N, K] with transpose_b) -> [B, M, N]: a batch of products.
+Var matmul(const Var& a, const Var& b, bool transpose_b = false);
+
+// ---- reductions ----
+Var sum(const Var& a);                                   // all elements -> scalar (shape {})
+Var sum(const Var& a, int axis, bool keepdims = false);  // negative axis counts from the end
+Var mean(const Var& a);
+Var mean(const Var& a, int axis, bool keepdims = false);
+
+// ---- shape ----
+Var reshape(const Var& a, const Shape& shape);
+Var concat(const std::vector<Var>& parts, int axis);
+Var slice(const Var& a, int axis, std::size_t begin, std::size_t end);  // [begin, end) along axis
+// rows[i] = table[index[i]]: table [V, ...] -> [n, ...] (embeddings; repeated indices add gradients).
+Var gather_rows(const Var& table, const std::vector<int>& index);
+// out[i] = a[i, index[i]]: a [N, C] -> [N] (the chosen entry of each row).
+Var take_last(const Var& a, const std::vector<int>& index);
+// out = mask ? value : a, with mask (same shape as a, or broadcastable to it) non-zero where filled.
+// No gradient flows to filled entries.
+Var masked_fill(const Var& a, const Array& mask, float value);
+// Swaps the last two axes: [..., M, N] -> [..., N, M].
+Var transpose_last(const Var& a);
+
+// ---- normalisation over the last axis ----
+Var softmax(const Var& a);      // numerically stable (max subtracted)
+Var log_softmax(const Var& a);  // numerically stable (log-sum-exp)
+// (x - mean) / sqrt(var + eps) * gamma + beta, statistics over the last axis; gamma, beta: [D].
+Var layer_norm(const Var& x, const Var& gamma, const Var& beta, float eps = 1e-5f);
+
+// ---- losses and log-probabilities ----
+// Mean over the batch of -log softmax(logits)[label]: logits [N, C], labels in [0, C).
+Var cross_entropy(const Var& logits, const std::vector<int>& labels);
+// Mean of (a - b)^2 over all elements.
+Var mse(const Var& a, const Var& b);
+// Elementwise log N(x; mean, std^2); std > 0, broadcastable against x and mean.
+Var gaussian_log_prob(const Var& x, const Var& mean, const Var& std);
+// log softmax(logits)[i, action[i]]: logits [N, C] -> [N].
+Var categorical_log_prob(const Var& logits, const std::vector<int>& actions);
+// -sum_c p log p per row: logits [N, C] -> [N].
+Var categorical_entropy(const Var& logits);
+// Elementwise log p(action) of Bernoulli(sigmoid(logits)), actions 0/1 of the same shape.
+Var bernoulli_log_prob(const Var& logits, const Array& actions);
+// Elementwise entropy of Bernoulli(sigmoid(logits)).
+Var bernoulli_entropy(const Var& logits);
+
+}  // namespace saccade
