@@ -4,17 +4,25 @@
 
 namespace saccade {
 
+// A default xarray is 0-d with one element, so "no gradient yet" is the has_grad flag, not an
+// empty array.
 void Node::accumulate(const Array& g) {
-  if (grad.size() == 0 && value.size() != 0) {
+  if (!has_grad) {
     grad = g;
+    has_grad = true;
   } else {
     grad += g;
   }
 }
 
 Array& Node::grad_or_zeros() {
-  if (grad.dimension() != value.dimension() || grad.size() != value.size()) {
-    grad = xt::zeros<float>(value.shape());
+  if (!has_grad) {
+    if (grad.shape() == value.shape()) {
+      grad.fill(0.0f);  // reuse the buffer zero_grad left behind
+    } else {
+      grad = xt::zeros<float>(value.shape());
+    }
+    has_grad = true;
   }
   return grad;
 }
@@ -42,11 +50,9 @@ float Var::item() const {
 Var Var::detach() const { return Var(node_->value, false); }
 
 void Var::zero_grad() {
-  if (node_->grad.size() == node_->value.size() && node_->grad.size() != 0) {
-    node_->grad.fill(0.0f);
-  } else {
-    node_->grad = Array();
-  }
+  // The buffer stays for reuse; optimizers skip a parameter no gradient reached since (as PyTorch
+  // does with set_to_none), so an unused head is not moved by momentum alone.
+  node_->has_grad = false;
 }
 
 Tape& Tape::current() {
@@ -65,7 +71,7 @@ void Tape::backward(const Var& loss) {
   loss.node()->accumulate(xt::ones<float>(loss.value().shape()));
   for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
     Node& n = **it;
-    if (n.grad.size() != 0 && n.backward) n.backward(n);
+    if (n.has_grad && n.backward) n.backward(n);
   }
   clear();
 }

@@ -21,7 +21,8 @@ namespace saccade {
 
 struct Node {
   Array value;
-  Array grad;                  // empty until something flows into it
+  Array grad;                  // meaningful only while has_grad
+  bool has_grad = false;       // set when a gradient flows in; cleared by zero_grad
   bool requires_grad = false;  // true for parameters and for op outputs that depend on one
   const char* op = "leaf";     // the op that produced the value (named in NaN reports)
   std::function<void(Node& self)> backward;  // reads self.grad, accumulates into the inputs
@@ -52,6 +53,8 @@ class Var {
   float item() const;  // the single value of a one-element Var
 
   bool requires_grad() const { return node_ && node_->requires_grad; }
+  // Whether a gradient has flowed in since the last zero_grad.
+  bool has_grad() const { return node_ && node_->has_grad; }
   bool defined() const { return static_cast<bool>(node_); }
   Node* node() const { return node_.get(); }
   const std::shared_ptr<Node>& ptr() const { return node_; }

@@ -1,0 +1,26 @@
+// Checkpoints: a model's parameters, optionally an optimizer's state and a few named scalars, in one
+// .npz file that numpy can open (np.load(path)["param/<name>"]).
+//
+// Keys: "param/<parameter name>" (float32), "optim/<state name>" (float32 buffers, int64 counters such
+// as "optim/step"), "extra/<name>" (float64 scalars: epoch, best accuracy, ...). Saving is atomic (see
+// core/npz.hpp). Loading checks every key and shape before changing anything, so a failed load leaves
+// the model and optimizer as they were.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "core/module.hpp"
+#include "core/optim.hpp"
+
+namespace saccade {
+
+void save_checkpoint(const std::string& path, const Module& model, const Optimizer* optimizer = nullptr,
+                     const std::map<std::string, double>& extra = {});
+
+// Restores the parameters (and the optimizer's state when `optimizer` is given; the file must then hold
+// it) in place and returns the extra scalars. Throws std::runtime_error naming the file and the key on a
+// missing, unexpected or mis-shaped entry.
+std::map<std::string, double> load_checkpoint(const std::string& path, Module& model, Optimizer* optimizer = nullptr);
+
+}  // namespace saccade
