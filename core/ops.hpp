@@ -2,7 +2,8 @@
 //   ops_elementwise.cpp  add sub mul div (numpy broadcasting), scalar forms, relu tanh sigmoid exp log
 //   ops_matmul.cpp       matmul through cblas_sgemm
 //   ops_reduce.cpp       sum, mean (all or one axis)
-//   ops_shape.cpp        reshape, concat, slice, gather_rows, take_last, masked_fill, transpose_last
+//   ops_shape.cpp        reshape, concat, slice, gather_rows, scatter_rows, take_last, masked_fill,
+//                        transpose_last
 //   ops_normalize.cpp    softmax, log_softmax, layer_norm
 //   ops_losses.cpp       cross_entropy, mse, gaussian/categorical/bernoulli log-probabilities, entropies
 // Every op has a finite-difference gradient check in tests/cpp/core/test_ops_grad.cpp.
@@ -58,6 +59,9 @@ Var concat(const std::vector<Var>& parts, int axis);
 Var slice(const Var& a, int axis, std::size_t begin, std::size_t end);  // [begin, end) along axis
 // rows[i] = table[index[i]]: table [V, ...] -> [n, ...] (embeddings; repeated indices add gradients).
 Var gather_rows(const Var& table, const std::vector<int>& index);
+// out = base with out[index[i]] = rows[i]: base [N, ...], rows [n, ...], distinct indices. The inverse
+// of gather_rows, used to update only the examples still active in a batch.
+Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows);
 // out[i] = a[i, index[i]]: a [N, C] -> [N] (the chosen entry of each row).
 Var take_last(const Var& a, const std::vector<int>& index);
 // out = mask ? value : a, with mask (same shape as a, or broadcastable to it) non-zero where filled.

@@ -1,5 +1,6 @@
 // Ops that move values without arithmetic: reshape, concat, slice, gathers, masking, transposes.
 // Their backward moves the gradient back to where each value came from.
+#include <cstdint>
 #include <cstring>
 
 #include <xtensor/xmanipulation.hpp>
@@ -124,6 +125,43 @@ Var gather_rows(const Var& table, const std::vector<int>& index) {
       const float* src = out.grad.data() + r * width;
       float* dst = g + index[r] * width;
       for (std::size_t j = 0; j < width; ++j) dst[j] += src[j];
+    }
+  });
+}
+
+Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows) {
+  const std::size_t n = base.shape(0);
+  const std::size_t width = base.size() / (n ? n : 1);
+  if (rows.dim() != base.dim() || rows.shape(0) != index.size() || rows.size() != index.size() * width) {
+    detail::shape_error("scatter_rows", "rows " + detail::shape_str(rows.value()) + " do not fit base " +
+                                            detail::shape_str(base.value()) + " at " +
+                                            std::to_string(index.size()) + " indices");
+  }
+  std::vector<std::uint8_t> hit(n, 0);
+  for (int i : index) {
+    if (i < 0 || static_cast<std::size_t>(i) >= n || hit[i]) {
+      detail::shape_error("scatter_rows", "index " + std::to_string(i) + " out of range or repeated");
+    }
+    hit[i] = 1;
+  }
+  Array out = base.value();
+  for (std::size_t r = 0; r < index.size(); ++r) {
+    std::memcpy(out.data() + index[r] * width, rows.data() + r * width, width * sizeof(float));
+  }
+  return make_op_result(std::move(out), "scatter_rows", {base, rows}, [base, rows, index, width, hit](Node& out) {
+    const float* g = out.grad.data();
+    if (base.requires_grad()) {  // replaced rows got their value from `rows`, not from `base`
+      float* gb = base.node()->grad_or_zeros().data();
+      for (std::size_t i = 0; i < hit.size(); ++i) {
+        if (hit[i]) continue;
+        for (std::size_t j = 0; j < width; ++j) gb[i * width + j] += g[i * width + j];
+      }
+    }
+    if (rows.requires_grad()) {
+      float* gr = rows.node()->grad_or_zeros().data();
+      for (std::size_t r = 0; r < index.size(); ++r) {
+        for (std::size_t j = 0; j < width; ++j) gr[r * width + j] += g[index[r] * width + j];
+      }
     }
   });
 }

@@ -142,6 +142,9 @@ BOOST_AUTO_TEST_CASE(gathers) {
   BOOST_CHECK_THROW(take_last(table, {0, 2, 0}), std::invalid_argument);
   gradcheck("gather_rows (repeats add)", [](auto& v) { return gather_rows(v[0], {2, 0, 2, 2}); }, {randn({4, 3})});
   gradcheck("gather_rows 3d", [](auto& v) { return gather_rows(v[0], {1, 1}); }, {randn({2, 2, 3})});
+  check_close(scatter_rows(table, {2, 0}, Var(Array{{7.f, 8.f}, {9.f, 10.f}})).value(), {9, 10, 3, 4, 7, 8});
+  BOOST_CHECK_THROW(scatter_rows(table, {1, 1}, Var(Array{{7.f, 8.f}, {9.f, 10.f}})), std::invalid_argument);
+  gradcheck("scatter_rows", [](auto& v) { return scatter_rows(v[0], {3, 1}, v[1]); }, {randn({4, 3}), randn({2, 3})});
   gradcheck("take_last", [](auto& v) { return take_last(v[0], {2, 0, 1}); }, {randn({3, 4})});
 }
 
