@@ -21,19 +21,47 @@ const Schema& schema() {
       key("env.clutter.pieces", T::Int, "0", "Image env: distractor pieces cut from other images and scattered on the canvas.")
           .at_least(0),
       key("env.clutter.size", T::Int, "8", "Image env: side in pixels of each clutter piece.").at_least(1),
+      key("env.region", T::Enum, "glimpse", "Image env: regions are retina glimpses at continuous locations, or the patches of a grid.")
+          .one_of({"glimpse", "patch"}),
+      key("env.retina.size", T::Int, "12", "Image glimpses: side g of each retina scale, in pixels.").at_least(1),
+      key("env.retina.scales", T::Int, "3", "Image glimpses: scales k, each twice as wide as the one before.").at_least(1),
+      key("env.grid", T::Int, "5", "Image patches: patches per side of the grid (must divide the canvas side).").at_least(1),
+      key("env.preview_factor", T::Int, "4", "Image env: the thumbnail preview averages factor x factor pixels (0: no preview).")
+          .at_least(0),
 
       key("reader.type", T::String, no_default, "Reader (attention model) by registered name; unset: the env's default."),
       key("reader.hidden", T::Int, "128", "Width of the reader's embeddings and hidden state.").at_least(1),
+      key("reader.core", T::Enum, "rnn", "RAM reader: recurrent core, RAM's ReLU RNN or a GRU cell.").one_of({"rnn", "gru"}),
+      key("reader.glimpse_hidden", T::Int, "128", "RAM reader: width of the glimpse and location codes.").at_least(1),
+      key("reader.heads", T::Int, "4", "Attention readers: heads of the attention pooling.").at_least(1),
 
-      key("policy.type", T::String, no_default, "Allocation policy by registered name (learned or fixed); unset: the env's default."),
+      key("policy.type", T::String, no_default, "The learned policy trained as `adaptive`: gaussian (glimpse locations) or topk (regions from previews); unset: the env's default."),
       key("policy.budget", T::Int, "6", "Regions the policy may read per example (it may stop earlier).").at_least(1),
+      key("policy.std", T::Float, "0.1", "Gaussian location policy: fixed standard deviation of the location.").above(0),
+      key("policy.hidden", T::Int, "128", "One-shot region policy: hidden width of the scorer over the previews.").at_least(1),
+      key("policy.stop", T::Bool, "false", "Learned policy may STOP before the budget is spent.") ,
+      key("policy.min_steps", T::Int, "1", "With policy.stop: regions read before STOP is allowed.").at_least(1),
+      key("policy.region_cost", T::Float, "0", "Reward cost per region read (the starting value when a target is set).").at_least(0),
+      key("policy.target_regions", T::Float, "0", "If > 0: a Lagrange multiplier adapts the cost until the mean regions read meets this.")
+          .at_least(0),
+      key("policy.lagrange_lr", T::Float, "0.01", "Step size of the Lagrange multiplier on the region cost.").above(0),
+      key("policy.baseline", T::Enum, "learned", "REINFORCE baseline: learned from the reader's state, the greedy policy's reward, or none.")
+          .one_of({"learned", "self_critical", "none"}),
+      key("policy.entropy", T::Float, "0", "Entropy bonus weight.").at_least(0),
+      key("policy.normalize_advantage", T::Bool, "false", "Normalise advantages over each batch.") ,
 
       key("train.epochs", T::Int, "10", "Passes over the training set.").at_least(1),
       key("train.batch_size", T::Int, "64", "Examples per gradient step (envs stepped together).").at_least(1),
       key("train.lr", T::Float, "0.001", "Learning rate.").above(0),
       key("train.threads", T::Int, "1", "Worker threads for training and evaluation.").at_least(1),
+      key("train.max_grad_norm", T::Float, "5", "Global gradient-norm clipping.").above(0),
+      key("train.examples", T::Int, "0", "Training examples used per epoch (0: the whole training split).").at_least(0),
+      key("train.minutes", T::Float, "0", "Wall-clock limit per policy's training in minutes (0: none); training stops after the epoch that crosses it.")
+          .at_least(0),
 
-      key("eval.policies", T::Strings, no_default, "Policies to score, each with a reader trained under it; unset: just policy.type."),
+      key("eval.policies", T::Strings, no_default, "Fixed policies and baselines (e.g. center, grid, all, fc) scored beside `adaptive`, each with its own reader trained under it."),
+      key("eval.batch_size", T::Int, "250", "Examples per batch when evaluating.").at_least(1),
+      key("eval.examples", T::Int, "0", "Validation and test examples scored (0: the whole split).").at_least(0),
   };
   return keys;
 }

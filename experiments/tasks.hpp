@@ -12,6 +12,8 @@ namespace saccade {
 // Runs the whole experiment a resolved config describes; returns the process exit status.
 using TaskRunner = int (*)(const Config& resolved);
 
+int run_image_task(const Config& resolved);  // experiments/image_task.cpp
+
 // The runner for an env type, or nullptr while none exists yet.
 TaskRunner find_task_runner(std::string_view env_type);
 

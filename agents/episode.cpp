@@ -1,0 +1,102 @@
+#include "agents/episode.hpp"
+
+#include <chrono>
+#include <cstring>
+
+#include <xtensor/xbuilder.hpp>
+
+#include "core/ops.hpp"
+
+namespace saccade {
+
+namespace {
+
+// Rows `rows` of a batch-first array, as a new contiguous array.
+Array take_rows(const Array& a, const std::vector<int>& rows) {
+  auto shape = a.shape();
+  const std::size_t width = a.size() / shape[0];
+  shape[0] = rows.size();
+  Array out = Array::from_shape(shape);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::memcpy(out.data() + i * width, a.data() + static_cast<std::size_t>(rows[i]) * width, width * sizeof(float));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels) {
+  const std::size_t B = labels.size(), C = logits.shape(1);
+  std::vector<float> c(B);
+  for (std::size_t b = 0; b < B; ++b) {
+    const float* row = logits.data() + b * C;
+    std::size_t best = 0;
+    for (std::size_t j = 1; j < C; ++j) best = row[j] > row[best] ? j : best;
+    c[b] = static_cast<int>(best) == labels[b] ? 1.0f : 0.0f;
+  }
+  return c;
+}
+
+Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
+                    std::uint64_t seed, Rng& rng, bool greedy) {
+  const EnvSpec& spec = env.spec();
+  const std::size_t B = examples.size();
+  auto [obs, info] = env.reset(examples, seed);
+  Episode ep;
+  ep.labels = info.labels;
+  ep.regions_read.assign(B, 0);
+  Memory memory = reader.init(B);
+  std::vector<std::uint8_t> going(B, 1);
+  std::size_t decisions = 0;
+  const auto start = std::chrono::steady_clock::now();
+
+  for (std::size_t step = 0; step < spec.max_steps; ++step) {
+    const Var summary = reader.summary(memory);
+    const PolicyContext ctx{spec, obs, summary, step};
+    if (step == 0) policy.begin(ctx, rng, greedy);
+    Decision d = policy.act(ctx, rng, greedy);
+    ++decisions;
+    if (d.log_prob.defined()) {
+      Array mask = Array::from_shape({B});
+      for (std::size_t b = 0; b < B; ++b) mask(b) = going[b];
+      const Var m(mask);
+      ep.log_probs.push_back(d.log_prob * m);
+      ep.entropies.push_back(d.entropy * m);
+      ep.summaries.push_back(summary.detach());
+      ep.deciding.push_back(std::move(mask));
+    }
+    StepResult r = env.step(d.action);
+    std::vector<int> rows;
+    for (std::size_t b = 0; b < B; ++b) {
+      if (r.obs.active[b]) rows.push_back(static_cast<int>(b));
+      if (r.terminated[b] || r.truncated[b]) going[b] = 0;
+    }
+    ep.locations.push_back(r.obs.location);
+    ep.regions.push_back(r.obs.region);
+    ep.read_now.push_back(r.obs.active);
+    if (!rows.empty()) {
+      RegionBatch regions;
+      regions.content = take_rows(r.obs.content, rows);
+      if (spec.num_regions == 0) {
+        regions.location = take_rows(r.obs.location, rows);
+      } else {
+        for (int b : rows) regions.region.push_back(r.obs.region[b]);
+      }
+      const Var e = reader.encode(regions);
+      memory = reader.update(memory, e, rows);
+      ep.reader_flops += static_cast<double>(rows.size()) * (reader.flops_encode() + reader.flops_update(step));
+      for (int b : rows) ++ep.regions_read[b];
+    }
+    obs = std::move(r.obs);
+    bool any = false;
+    for (auto g : going) any = any || g;
+    if (!any) break;
+  }
+  ep.logits = reader.predict(memory);
+  ep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (std::size_t b = 0; b < B; ++b) ep.reader_flops += reader.flops_predict(ep.regions_read[b]);
+  ep.policy_flops = static_cast<double>(B) * policy.flops_per_episode(decisions);
+  return ep;
+}
+
+}  // namespace saccade

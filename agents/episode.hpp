@@ -1,0 +1,44 @@
+// One batch of episodes through the loop of DESIGN.md: the policy picks a region, the env reads it,
+// the reader encodes it and updates its memory, until every example has stopped or used its budget;
+// then the reader predicts. Only regions actually read are encoded (the batch is compacted to the
+// examples still reading at each step).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "agents/policy.hpp"
+#include "attention/reader.hpp"
+#include "envs/env.hpp"
+
+namespace saccade {
+
+struct Episode {
+  Var logits;                          // [B, C]
+  std::vector<int> labels;             // [B]
+  std::vector<int> regions_read;       // [B]
+  // One entry per decision step of a learned policy:
+  std::vector<Var> log_probs;          // [B], zero where the example had already finished
+  std::vector<Var> entropies;          // [B], likewise
+  std::vector<Var> summaries;          // [B, H] the (detached) memory summary the decision saw
+  std::vector<Array> deciding;         // [B] 1 where the example was still going at that decision
+  // Where each example read, per step (for traces and plots): locations [B, 2] or regions [B].
+  std::vector<Array> locations;
+  std::vector<std::vector<int>> regions;
+  std::vector<std::vector<std::uint8_t>> read_now;  // [B] per step: read at that step
+  double policy_flops = 0.0;           // summed over the batch
+  double reader_flops = 0.0;           // summed over the batch
+  // Wall time from the first decision to the prediction: choosing, reading and encoding regions
+  // (rendering the examples at reset is data preparation and is not counted).
+  double seconds = 0.0;
+};
+
+// Runs episodes on `examples` of the env's split. `seed` fixes the examples' randomness (canvases);
+// `rng` drives the policy's sampling. greedy: deterministic decisions (evaluation).
+Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
+                    std::uint64_t seed, Rng& rng, bool greedy);
+
+// Fraction of correct argmax predictions, and the per-example 0/1 vector.
+std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels);
+
+}  // namespace saccade

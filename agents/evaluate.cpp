@@ -1,0 +1,32 @@
+#include "agents/evaluate.hpp"
+
+#include <algorithm>
+
+namespace saccade {
+
+EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t count, std::size_t batch_size,
+                    std::uint64_t seed, Rng& rng) {
+  NoGrad no_grad;
+  EvalResult r;
+  std::vector<double> us;
+  double correct = 0.0, regions = 0.0, flops = 0.0;
+  for (std::size_t begin = 0; begin < count; begin += batch_size) {
+    const std::size_t end = std::min(count, begin + batch_size);
+    std::vector<std::size_t> examples(end - begin);
+    for (std::size_t i = begin; i < end; ++i) examples[i - begin] = i;
+    const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
+    for (float c : correct_per_example(ep.logits, ep.labels)) correct += c;
+    for (int n : ep.regions_read) regions += n;
+    flops += ep.reader_flops + ep.policy_flops;
+    us.push_back(ep.seconds * 1e6 / static_cast<double>(examples.size()));
+  }
+  r.examples = count;
+  r.accuracy = correct / static_cast<double>(count);
+  r.mean_regions = regions / static_cast<double>(count);
+  r.flops_per_example = flops / static_cast<double>(count);
+  std::sort(us.begin(), us.end());
+  r.us_per_example = us.empty() ? 0.0 : us[us.size() / 2];
+  return r;
+}
+
+}  // namespace saccade

@@ -1,0 +1,24 @@
+// Scoring a policy with its reader: single-sample accuracy (greedy decisions, one episode per
+// example, no averaging over samples), regions read, compute, and measured time.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "agents/episode.hpp"
+
+namespace saccade {
+
+struct EvalResult {
+  double accuracy = 0.0;
+  double mean_regions = 0.0;
+  double flops_per_example = 0.0;  // reader + controller
+  double us_per_example = 0.0;     // median over batches of (batch time / batch size)
+  std::size_t examples = 0;
+};
+
+// Examples [0, count) of the env's split in batches; `seed` fixes their randomness (canvases).
+EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t count, std::size_t batch_size,
+                    std::uint64_t seed, Rng& rng);
+
+}  // namespace saccade

@@ -1,0 +1,99 @@
+#include "agents/fixed_regions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+namespace saccade {
+
+namespace {
+
+std::vector<int> top_k_by(const std::vector<double>& score, std::size_t k) {
+  std::vector<int> idx(score.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  // Stable: ties keep the lower index, so the plan is deterministic.
+  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return score[a] > score[b]; });
+  idx.resize(std::min(k, idx.size()));
+  return idx;
+}
+
+// Energy of each region from one example's previews.
+std::vector<double> preview_energy(const Array& preview, std::size_t b, std::size_t regions) {
+  std::vector<double> e(regions, 0.0);
+  const std::size_t per_example = preview.size() / preview.shape()[0];
+  const float* p = preview.data() + b * per_example;
+  if (preview.dimension() == 3 && preview.shape()[1] * preview.shape()[2] == per_example &&
+      preview.shape()[1] != regions) {
+    // A [h, w] thumbnail over a square n x n grid of regions: region (i, j) owns a block of it.
+    const std::size_t h = preview.shape()[1], w = preview.shape()[2];
+    const std::size_t n = static_cast<std::size_t>(std::lround(std::sqrt(static_cast<double>(regions))));
+    for (std::size_t y = 0; y < h; ++y) {
+      for (std::size_t x = 0; x < w; ++x) e[(y * n / h) * n + (x * n / w)] += std::abs(p[y * w + x]);
+    }
+  } else {  // [R, P] previews: one row per region
+    const std::size_t width = per_example / regions;
+    for (std::size_t r = 0; r < regions; ++r) {
+      for (std::size_t j = 0; j < width; ++j) e[r] += std::abs(p[r * width + j]);
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
+const std::vector<std::string>& FixedRegionPolicy::names() {
+  static const std::vector<std::string> n = {"first", "last", "random", "spaced", "grid", "all", "center", "saliency"};
+  return n;
+}
+
+FixedRegionPolicy::FixedRegionPolicy(const std::string& name, std::size_t regions, std::size_t budget)
+    : name_(name), regions_(regions), budget_(name == "all" ? regions : std::min(budget, regions)) {
+  const auto& n = names();
+  if (std::find(n.begin(), n.end(), name) == n.end()) {
+    std::string all;
+    for (const auto& x : n) all += (all.empty() ? "" : ", ") + x;
+    throw std::invalid_argument("unknown fixed region policy \"" + name + "\" (choices: " + all + ")");
+  }
+}
+
+void FixedRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool) {
+  const std::size_t B = ctx.obs.steps_left.size(), R = regions_, k = budget_;
+  plan_.assign(B, {});
+  for (std::size_t b = 0; b < B; ++b) {
+    std::vector<int>& p = plan_[b];
+    if (name_ == "first" || name_ == "all") {
+      for (std::size_t r = 0; r < k; ++r) p.push_back(static_cast<int>(r));
+    } else if (name_ == "last") {
+      for (std::size_t r = R - k; r < R; ++r) p.push_back(static_cast<int>(r));
+    } else if (name_ == "random") {
+      for (std::size_t r : rng.permutation(R)) {
+        if (p.size() == k) break;
+        p.push_back(static_cast<int>(r));
+      }
+    } else if (name_ == "spaced" || name_ == "grid") {
+      for (std::size_t j = 0; j < k; ++j) p.push_back(static_cast<int>((2 * j + 1) * R / (2 * k)));
+    } else if (name_ == "center") {
+      const double n = std::sqrt(static_cast<double>(R)), c = (n - 1.0) / 2.0;
+      std::vector<double> closeness(R);
+      for (std::size_t r = 0; r < R; ++r) {
+        const double y = std::floor(r / n), x = static_cast<double>(r) - y * n;
+        closeness[r] = -((y - c) * (y - c) + (x - c) * (x - c));
+      }
+      p = top_k_by(closeness, k);
+    } else {  // saliency
+      p = top_k_by(preview_energy(ctx.obs.preview, b, R), k);
+    }
+  }
+}
+
+Decision FixedRegionPolicy::act(const PolicyContext& ctx, Rng&, bool) {
+  Decision d;
+  d.action.region.assign(plan_.size(), -1);
+  for (std::size_t b = 0; b < plan_.size(); ++b) {
+    if (ctx.step < plan_[b].size()) d.action.region[b] = plan_[b][ctx.step];
+  }
+  return d;
+}
+
+}  // namespace saccade

@@ -1,0 +1,57 @@
+#include "agents/gaussian_location.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <xtensor/xbuilder.hpp>
+
+#include "core/ops.hpp"
+
+namespace saccade {
+
+GaussianLocationPolicy::GaussianLocationPolicy(const GaussianLocationOptions& o, Rng& rng)
+    : opt_(o), mean_(o.input, 2, rng) {
+  register_module("mean", mean_);
+  if (o.stop) {
+    stop_ = Linear(o.input, 1, rng);
+    register_module("stop", stop_);
+  }
+}
+
+Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
+  const Var h = ctx.summary.detach();
+  const std::size_t B = h.shape(0);
+  const Var mean = tanh(mean_(h));
+  // The sample is a constant: the gradient reaches the mean through log N(l; mean, std^2) only.
+  Array sample = mean.value();
+  if (!greedy) {
+    for (auto& v : sample) v += opt_.std * static_cast<float>(rng.normal());
+  }
+  Decision d;
+  d.action.location = xt::clip(sample, -1.0f, 1.0f);
+  d.action.stop.assign(B, 0);
+  const Var std_var(Array(opt_.std));
+  d.log_prob = sum(gaussian_log_prob(Var(sample), mean, std_var), -1);
+  // A fixed-std Gaussian's entropy is a constant: it carries no gradient, but is reported.
+  const float gauss_entropy = 2.0f * 0.5f * std::log(2.0f * static_cast<float>(M_PI) * std::exp(1.0f) * opt_.std * opt_.std);
+  d.entropy = Var(xt::ones<float>({B}) * gauss_entropy);
+  if (opt_.stop && ctx.step >= opt_.min_steps) {
+    const Var logit = reshape(stop_(h), {B});
+    Array stop_taken = Array::from_shape({B});
+    for (std::size_t i = 0; i < B; ++i) {
+      const float p = 1.0f / (1.0f + std::exp(-logit.value()(i)));
+      const bool s = greedy ? p > 0.5f : rng.bernoulli(p);
+      stop_taken(i) = s ? 1.0f : 0.0f;
+      d.action.stop[i] = s ? 1 : 0;
+    }
+    d.log_prob = d.log_prob + bernoulli_log_prob(logit, stop_taken);
+    d.entropy = d.entropy + bernoulli_entropy(logit);
+  }
+  return d;
+}
+
+double GaussianLocationPolicy::flops_per_episode(std::size_t decisions) const {
+  return static_cast<double>(decisions) * 2.0 * static_cast<double>(opt_.input) * (opt_.stop ? 3.0 : 2.0);
+}
+
+}  // namespace saccade

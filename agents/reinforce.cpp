@@ -1,0 +1,125 @@
+#include "agents/reinforce.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xbuilder.hpp>
+
+#include "core/ops.hpp"
+
+namespace saccade {
+
+Var policy_gradient_loss(const std::vector<Var>& log_probs, const std::vector<Array>& advantages, std::size_t batch) {
+  Var pg;
+  for (std::size_t t = 0; t < log_probs.size(); ++t) {
+    Var term = sum(log_probs[t] * Var(advantages[t]));
+    pg = pg.defined() ? pg + term : term;
+  }
+  return pg * (-1.0f / static_cast<float>(batch));
+}
+
+ReinforceTrainer::ReinforceTrainer(Env& env, Reader& reader, Policy& policy, const ReinforceOptions& o, Rng& init_rng)
+    : env_(env), reader_(reader), policy_(policy), opt_(o), cost_(o.region_cost) {
+  NamedParameters params;
+  for (const auto& [n, p] : reader.named_parameters()) params.emplace_back("reader." + n, p);
+  if (policy.learned()) {
+    for (const auto& [n, p] : policy.named_parameters()) params.emplace_back("policy." + n, p);
+    if (o.baseline == "learned") {
+      baseline_ = Linear(reader.summary_size(), 1, init_rng);
+      for (const auto& [n, p] : baseline_.named_parameters()) params.emplace_back("baseline." + n, p);
+    } else if (o.baseline != "self_critical" && o.baseline != "none") {
+      throw std::invalid_argument("baseline must be learned, self_critical or none, got \"" + o.baseline + "\"");
+    }
+  }
+  optimizer_ = std::make_unique<Adam>(params, AdamOptions{.lr = o.lr});
+}
+
+TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng) {
+  const std::size_t B = examples.size();
+  optimizer_->zero_grad();
+  Episode ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false);
+  const std::vector<float> correct = correct_per_example(ep.logits, ep.labels);
+
+  TrainStats s;
+  Var reader_loss = cross_entropy(ep.logits, ep.labels);
+  Var loss = reader_loss;
+  s.reader_loss = reader_loss.item();
+
+  std::vector<float> reward(B);
+  double regions = 0.0;
+  for (std::size_t b = 0; b < B; ++b) {
+    reward[b] = correct[b] - cost_ * static_cast<float>(ep.regions_read[b]);
+    regions += ep.regions_read[b];
+    s.accuracy += correct[b] / static_cast<float>(B);
+    s.reward += reward[b] / static_cast<float>(B);
+  }
+  s.mean_regions = static_cast<float>(regions / static_cast<double>(B));
+
+  if (policy_.learned() && !ep.log_probs.empty()) {
+    // Baseline per decision step: b_t [B].
+    std::vector<Array> base(ep.log_probs.size(), xt::zeros<float>({B}));
+    if (opt_.baseline == "learned") {
+      Var bl_loss;
+      for (std::size_t t = 0; t < ep.summaries.size(); ++t) {
+        const Var b_t = reshape(baseline_(ep.summaries[t]), {B});
+        base[t] = b_t.value();
+        Var diff = (b_t - Var(Array(xt::adapt(reward, {B})))) * Var(ep.deciding[t]);
+        Var term = sum(diff * diff) * (1.0f / static_cast<float>(B));
+        bl_loss = bl_loss.defined() ? bl_loss + term : term;
+      }
+      s.baseline_loss = bl_loss.item();
+      loss = loss + bl_loss;
+    } else if (opt_.baseline == "self_critical") {
+      NoGrad no_grad;
+      Rng greedy_rng = rng.fork("self-critical");
+      Episode g = run_episode(env_, reader_, policy_, examples, seed, greedy_rng, /*greedy=*/true);
+      const std::vector<float> gc = correct_per_example(g.logits, g.labels);
+      Array gb = Array::from_shape({B});
+      for (std::size_t b = 0; b < B; ++b) gb(b) = gc[b] - cost_ * static_cast<float>(g.regions_read[b]);
+      for (auto& b_t : base) b_t = gb;
+    }
+    // Advantages A_t = R - b_t, optionally normalised over the decisions actually taken.
+    std::vector<Array> adv(base.size());
+    double sum_a = 0.0, sum_a2 = 0.0, n = 0.0;
+    for (std::size_t t = 0; t < base.size(); ++t) {
+      adv[t] = Array::from_shape({B});
+      for (std::size_t b = 0; b < B; ++b) {
+        adv[t](b) = (reward[b] - base[t](b)) * ep.deciding[t](b);
+        sum_a += adv[t](b);
+        sum_a2 += adv[t](b) * adv[t](b);
+        n += ep.deciding[t](b);
+      }
+    }
+    if (opt_.normalize_advantage && n > 1) {
+      const double mean = sum_a / n, sd = std::sqrt(std::max(1e-12, sum_a2 / n - mean * mean));
+      for (std::size_t t = 0; t < adv.size(); ++t) {
+        for (std::size_t b = 0; b < B; ++b) {
+          adv[t](b) = ep.deciding[t](b) ? static_cast<float>((adv[t](b) - mean) / (sd + 1e-8)) : 0.0f;
+        }
+      }
+    }
+    Var ent;
+    for (const Var& e_t : ep.entropies) {
+      Var e = sum(e_t);
+      ent = ent.defined() ? ent + e : e;
+    }
+    Var policy_loss = policy_gradient_loss(ep.log_probs, adv, B);
+    s.policy_loss = policy_loss.item();
+    loss = loss + policy_loss;
+    if (opt_.entropy_bonus != 0.0f) loss = loss - ent * (opt_.entropy_bonus / static_cast<float>(B));
+  }
+
+  s.loss = loss.item();
+  backward(loss);
+  s.grad_norm = clip_grad_norm(optimizer_->named_parameters(), opt_.max_grad_norm);
+  optimizer_->step();
+
+  if (opt_.target_regions > 0.0f) {
+    cost_ = std::max(0.0f, cost_ + opt_.lagrange_lr * (s.mean_regions - opt_.target_regions));
+  }
+  s.cost = cost_;
+  return s;
+}
+
+}  // namespace saccade

@@ -1,0 +1,62 @@
+// Training the reader and the controller together: RAM's hybrid loss.
+//
+//   reader      cross-entropy of its prediction                          (supervised)
+//   controller  REINFORCE: -sum_t log pi(a_t) * (R - b_t)                 (policy gradient)
+//   baseline    (b_t - R)^2, b_t a linear function of the detached summary (learned), or b = the
+//               reward of the greedy policy on the same examples (self-critical), or none
+//   reward      R = correct - cost * regions read
+//
+// With a target mean budget, the cost is a Lagrange multiplier: after each batch
+// cost <- max(0, cost + lagrange_lr * (mean regions - target)), so it rises while the policy reads
+// too much and falls while it reads too little, until the mean meets the target.
+// A fixed policy is trained with the cross-entropy alone.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "agents/episode.hpp"
+#include "core/layers.hpp"
+#include "core/optim.hpp"
+
+namespace saccade {
+
+struct ReinforceOptions {
+  double lr = 1e-3;
+  float max_grad_norm = 5.0f;
+  std::string baseline = "learned";  // learned | self_critical | none
+  float entropy_bonus = 0.0f;
+  bool normalize_advantage = false;
+  float region_cost = 0.0f;     // the cost per region read (the starting value with a target)
+  float target_regions = 0.0f;  // > 0: adapt the cost until the mean regions read meets this
+  float lagrange_lr = 0.01f;
+};
+
+struct TrainStats {
+  float loss = 0, reader_loss = 0, policy_loss = 0, baseline_loss = 0;
+  float accuracy = 0, reward = 0, mean_regions = 0, cost = 0, grad_norm = 0;
+};
+
+// The REINFORCE surrogate: -(1/B) sum_t sum_b log pi(a_tb) * A_tb. Its gradient is the policy-gradient
+// estimate (advantages are constants). Tested unbiased on a bandit in tests/cpp/agents.
+Var policy_gradient_loss(const std::vector<Var>& log_probs, const std::vector<Array>& advantages, std::size_t batch);
+
+class ReinforceTrainer {
+ public:
+  ReinforceTrainer(Env& env, Reader& reader, Policy& policy, const ReinforceOptions& options, Rng& init_rng);
+  // One update on these examples of the env's split.
+  TrainStats train_batch(const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng);
+  float cost() const { return cost_; }
+  Optimizer& optimizer() { return *optimizer_; }
+
+ private:
+  Env& env_;
+  Reader& reader_;
+  Policy& policy_;
+  ReinforceOptions opt_;
+  Linear baseline_;
+  std::unique_ptr<Adam> optimizer_;
+  float cost_;
+};
+
+}  // namespace saccade

@@ -1,0 +1,65 @@
+#include "agents/top_k_regions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <xtensor/xbuilder.hpp>
+
+#include "core/ops.hpp"
+
+namespace saccade {
+
+TopKRegionPolicy::TopKRegionPolicy(const TopKRegionOptions& o, Rng& rng)
+    : opt_(o), scorer_({o.preview_size, o.hidden, o.regions}, rng) {
+  register_module("scorer", scorer_);
+}
+
+void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
+  const std::size_t B = ctx.obs.preview.shape()[0], R = opt_.regions, k = std::min(opt_.k, R);
+  const Var logits = scorer_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size})));
+  // Order each example's regions by (logit + Gumbel noise), or by logit when greedy; take k.
+  plan_.assign(B, {});
+  std::vector<std::pair<float, int>> keys(R);
+  for (std::size_t b = 0; b < B; ++b) {
+    for (std::size_t r = 0; r < R; ++r) {
+      float key = logits.value()(b, r);
+      if (!greedy) key -= static_cast<float>(std::log(-std::log(std::max(rng.uniform(), 1e-12))));
+      keys[r] = {key, static_cast<int>(r)};
+    }
+    std::partial_sort(keys.begin(), keys.begin() + static_cast<long>(k), keys.end(),
+                      [](auto& a, auto& b) { return a.first > b.first; });
+    for (std::size_t j = 0; j < k; ++j) plan_[b].push_back(keys[j].second);
+  }
+  // log p of the ordered draw: the j-th pick is a categorical over the regions not yet drawn.
+  Array drawn = xt::zeros<float>({B, R});
+  std::vector<int> pick(B);
+  plan_log_prob_ = Var(xt::zeros<float>({B}));
+  for (std::size_t j = 0; j < k; ++j) {
+    for (std::size_t b = 0; b < B; ++b) pick[b] = plan_[b][j];
+    Var masked = masked_fill(logits, drawn, -1e9f);
+    plan_log_prob_ = plan_log_prob_ + categorical_log_prob(masked, pick);
+    if (j == 0) plan_entropy_ = categorical_entropy(masked);  // entropy of the first pick
+    for (std::size_t b = 0; b < B; ++b) drawn(b, pick[b]) = 1.0f;
+  }
+}
+
+Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng&, bool) {
+  Decision d;
+  const std::size_t B = plan_.size();
+  d.action.region.assign(B, -1);
+  for (std::size_t b = 0; b < B; ++b) {
+    if (ctx.step < plan_[b].size()) d.action.region[b] = plan_[b][ctx.step];
+  }
+  if (ctx.step == 0) {  // the whole set was one decision
+    d.log_prob = plan_log_prob_;
+    d.entropy = plan_entropy_;
+  }
+  return d;
+}
+
+double TopKRegionPolicy::flops_per_episode(std::size_t) const {
+  return 2.0 * static_cast<double>(opt_.preview_size * opt_.hidden + opt_.hidden * opt_.regions);
+}
+
+}  // namespace saccade

@@ -1,0 +1,49 @@
+// The reader interface: the supervised attention model that reads what a policy chose.
+//
+//   encode(regions) -> embeddings      one row per region actually read (unread regions never are)
+//   update(memory, embeddings, rows)   fold the new embeddings into those examples' memory
+//   predict(memory) -> logits          the answer
+//   summary(memory) -> [B, H]          what a sequential policy conditions on (it detaches it)
+//
+// Memory is either a recurrent state [B, H] (RAM) or a growing set of embeddings [B, T, D] with a
+// mask (attention readers); a reader uses the part it needs.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "core/module.hpp"
+#include "core/tensor.hpp"
+
+namespace saccade {
+
+// n regions read in one step, each from example rows[i] of the batch.
+struct RegionBatch {
+  Array content;            // [n, content_shape...]
+  Array location;           // [n, 2] glimpse locations in [-1,1]^2 (continuous envs), else empty
+  std::vector<int> region;  // [n] region indices (discrete envs), else empty
+};
+
+struct Memory {
+  std::size_t batch = 0;
+  Var state;   // [B, H] recurrent readers
+  Var items;   // [B, T, D] set readers: one embedding per step, masked where nothing was read
+  Array mask;  // [B, T], 1 where items holds a read region
+};
+
+class Reader : public Module {
+ public:
+  virtual Memory init(std::size_t batch) const = 0;
+  virtual Var encode(const RegionBatch& regions) const = 0;
+  // Adds embedding row i to example rows[i]; examples not in rows keep their memory.
+  virtual Memory update(const Memory& memory, const Var& embedding, const std::vector<int>& rows) const = 0;
+  virtual Var summary(const Memory& memory) const = 0;
+  virtual Var predict(const Memory& memory) const = 0;
+  virtual std::size_t summary_size() const = 0;
+  // Multiply-adds times two of one example: encoding one region, one update, one prediction.
+  virtual double flops_encode() const = 0;
+  virtual double flops_update(std::size_t items_so_far) const = 0;
+  virtual double flops_predict(std::size_t items) const = 0;
+};
+
+}  // namespace saccade

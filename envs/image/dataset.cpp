@@ -1,0 +1,228 @@
+#include "envs/image/dataset.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+#include <sys/stat.h>
+
+#include "core/random.hpp"
+#include "envs/image/digits.hpp"
+#include "envs/image/idx.hpp"
+
+namespace saccade {
+namespace {
+
+// One file's items as bytes; dividing by `levels` maps them to [0, 1].
+struct RawImages {
+  std::size_t n = 0, h = 0, w = 0;
+  std::vector<std::uint8_t> pixels;  // [n, h, w]
+  std::vector<int> labels;
+  float levels = 255.0f;  // pixel = byte / levels: 1 is exactly 1.0f
+};
+
+struct RawSource {
+  std::string name;
+  RawImages train;                // the train file, or the only file
+  std::optional<RawImages> test;  // the test file when the source has one
+};
+
+bool exists(const std::string& path, bool want_dir = false) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 && (!want_dir || S_ISDIR(st.st_mode));
+}
+
+RawImages from_idx(const std::string& images_path, const std::string& labels_path) {
+  IdxPair p = read_idx_pair(images_path, labels_path);
+  RawImages r;
+  r.n = p.images.dims[0];
+  r.h = p.images.dims[1];
+  r.w = p.images.dims[2];
+  r.pixels = std::move(p.images.data);
+  r.labels.assign(p.labels.data.begin(), p.labels.data.end());
+  return r;
+}
+
+RawImages from_digits(const std::string& path) {
+  const Digits d = load_digits(path);
+  RawImages r;
+  r.n = d.labels.size();
+  r.h = r.w = 8;
+  r.levels = 16.0f;
+  r.pixels.resize(d.images.size());
+  // Digits holds level / 16 exactly, so this recovers the integer level.
+  std::transform(d.images.begin(), d.images.end(), r.pixels.begin(),
+                 [](float v) { return static_cast<std::uint8_t>(std::lround(v * 16.0f)); });
+  r.labels = d.labels;
+  return r;
+}
+
+// DIR/NAME.gz, else DIR/NAME; the error names both and, for the default directory, the package.
+std::string find_in_dir(const std::string& dir, const std::string& name, const std::string& package) {
+  const std::string base = dir + (dir.empty() || dir.back() == '/' ? "" : "/") + name;
+  if (exists(base + ".gz")) return base + ".gz";
+  if (exists(base)) return base;
+  std::string msg = "load_image_split: " + base + ".gz not found (nor " + base + ")";
+  if (!package.empty()) msg += "; it ships with the Debian package " + package + " (apt-get install " + package + ")";
+  throw std::runtime_error(msg);
+}
+
+RawSource from_dir(const std::string& dir, const std::string& name, const std::string& package) {
+  if (!exists(dir, true)) {
+    std::string msg = "load_image_split: directory " + dir + " not found";
+    if (!package.empty()) msg += "; it ships with the Debian package " + package + " (apt-get install " + package + ")";
+    throw std::runtime_error(msg);
+  }
+  RawSource s;
+  s.name = name;
+  s.train = from_idx(find_in_dir(dir, "train-images-idx3-ubyte", package),
+                     find_in_dir(dir, "train-labels-idx1-ubyte", package));
+  s.test = from_idx(find_in_dir(dir, "t10k-images-idx3-ubyte", package),
+                    find_in_dir(dir, "t10k-labels-idx1-ubyte", package));
+  return s;
+}
+
+std::vector<std::string> split_commas(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == ',') {
+      out.emplace_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+RawSource load_raw(const std::string& source) {
+  const auto starts = [&](std::string_view p) { return source.rfind(p, 0) == 0; };
+  if (source.empty() || source == "fashion-mnist") {
+    return from_dir(default_fashion_mnist_dir(), "fashion-mnist", "dataset-fashion-mnist");
+  }
+  if (source == "digits") return {"digits", from_digits(default_digits_path()), std::nullopt};
+  if (starts("digits:")) return {"digits", from_digits(source.substr(7)), std::nullopt};
+  if (starts("idx-dir:")) return from_dir(source.substr(8), source, "");
+  if (starts("idx:")) {
+    const auto paths = split_commas(std::string_view(source).substr(4));
+    if (paths.size() == 2) return {source, from_idx(paths[0], paths[1]), std::nullopt};
+    if (paths.size() == 4) return {source, from_idx(paths[0], paths[1]), from_idx(paths[2], paths[3])};
+    throw std::invalid_argument("load_image_split: \"" + source +
+                                "\": expected idx:IMAGES,LABELS or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS");
+  }
+  if (source == "mnist") {
+    throw std::invalid_argument("load_image_split: MNIST is not shipped by Debian; put its four IDX files in a "
+                                "directory and use idx-dir:DIR");
+  }
+  if (exists(source, true)) return from_dir(source, source, "");
+  throw std::invalid_argument("load_image_split: unknown image source \"" + source +
+                              "\"; expected fashion-mnist, digits, digits:PATH, idx-dir:DIR, a directory, "
+                              "idx:IMAGES,LABELS or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS");
+}
+
+// Which file and which of its rows make up each split.
+struct SplitRows {
+  std::vector<std::size_t> train, validation, test;
+};
+
+SplitRows split_rows(const RawSource& s, std::uint64_t seed) {
+  const std::size_t n = s.train.n;
+  std::vector<std::size_t> perm = Rng::stream(seed, "split").permutation(n);
+  SplitRows r;
+  std::size_t begin = 0;
+  if (s.test) {
+    r.test.resize(s.test->n);
+    for (std::size_t i = 0; i < s.test->n; ++i) r.test[i] = i;
+  } else {
+    begin = n / 5;
+    r.test.assign(perm.begin(), perm.begin() + begin);
+  }
+  const std::size_t nv = (n - begin) / 10;
+  r.validation.assign(perm.begin() + begin, perm.begin() + begin + nv);
+  r.train.assign(perm.begin() + begin + nv, perm.end());
+  for (auto* v : {&r.train, &r.validation, &r.test}) std::sort(v->begin(), v->end());
+  return r;
+}
+
+std::size_t count_classes(const RawSource& s) {
+  int top = -1;
+  for (int y : s.train.labels) top = std::max(top, y);
+  if (s.test) {
+    if (s.test->h != s.train.h || s.test->w != s.train.w) {
+      throw std::runtime_error("load_image_split: " + s.name + ": train images are " + std::to_string(s.train.h) + "x" +
+                               std::to_string(s.train.w) + " but test images are " + std::to_string(s.test->h) + "x" +
+                               std::to_string(s.test->w));
+    }
+    for (int y : s.test->labels) top = std::max(top, y);
+  }
+  return static_cast<std::size_t>(top + 1);
+}
+
+ImageDataset take(const RawSource& s, const RawImages& raw, const std::vector<std::size_t>& rows, Split split) {
+  if (rows.empty()) {
+    throw std::runtime_error("load_image_split: " + s.name + ": the " + std::string(split_name(split)) +
+                             " split is empty (the source has too few items)");
+  }
+  ImageDataset d;
+  d.name = s.name + "/" + std::string(split_name(split));
+  d.num_classes = count_classes(s);
+  d.source_index = rows;
+  const std::size_t px = raw.h * raw.w;
+  d.images = Tensor3::from_shape({rows.size(), raw.h, raw.w});
+  d.labels.resize(rows.size());
+  float* out = d.images.data();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::uint8_t* in = raw.pixels.data() + rows[i] * px;
+    for (std::size_t j = 0; j < px; ++j) out[i * px + j] = static_cast<float>(in[j]) / raw.levels;
+    d.labels[i] = raw.labels[rows[i]];
+  }
+  return d;
+}
+
+ImageDataset take_split(const RawSource& s, const SplitRows& r, Split split) {
+  switch (split) {
+    case Split::train: return take(s, s.train, r.train, split);
+    case Split::validation: return take(s, s.train, r.validation, split);
+    case Split::test: return take(s, s.test ? *s.test : s.train, r.test, split);
+  }
+  throw std::logic_error("take_split: bad split");
+}
+
+}  // namespace
+
+Split parse_split(std::string_view name) {
+  if (name == "train") return Split::train;
+  if (name == "validation" || name == "val") return Split::validation;
+  if (name == "test") return Split::test;
+  throw std::invalid_argument("unknown split \"" + std::string(name) + "\"; expected train, validation or test");
+}
+
+std::string_view split_name(Split split) {
+  switch (split) {
+    case Split::train: return "train";
+    case Split::validation: return "validation";
+    case Split::test: return "test";
+  }
+  return "?";
+}
+
+const std::string& default_fashion_mnist_dir() {
+  static const std::string dir = "/usr/share/datasets/fashion-mnist";
+  return dir;
+}
+
+ImageDataset load_image_split(const std::string& source, Split split, std::uint64_t seed) {
+  const RawSource s = load_raw(source);
+  return take_split(s, split_rows(s, seed), split);
+}
+
+ImageDataset load_image_split(const std::string& source, std::string_view split, std::uint64_t seed) {
+  return load_image_split(source, parse_split(split), seed);
+}
+
+ImageSplits load_image_splits(const std::string& source, std::uint64_t seed) {
+  const RawSource s = load_raw(source);
+  const SplitRows r = split_rows(s, seed);
+  return {take_split(s, r, Split::train), take_split(s, r, Split::validation), take_split(s, r, Split::test)};
+}
+
+}  // namespace saccade

@@ -1,0 +1,170 @@
+// The image task from a config: envs over cluttered canvases, a reader, the learned `adaptive`
+// policy and the fixed policies, handed to the runner (experiments/runner.hpp).
+//
+//   env.region glimpse   RAM: retina glimpses, reader `ram`, learned policy `gaussian` (locations);
+//                        fixed: center, random, grid, saliency
+//   env.region patch     patch grid, reader `patch` (attention pooling), learned policy `topk` (one-shot
+//                        from the thumbnail); fixed: center, random, grid, saliency, all (full view)
+//   either               `fc`: RAM's fully connected 2x256 baseline on the whole canvas (one region)
+#include <memory>
+
+#include "agents/fixed_glimpses.hpp"
+#include "agents/fixed_regions.hpp"
+#include "agents/gaussian_location.hpp"
+#include "agents/top_k_regions.hpp"
+#include "attention/mlp_reader.hpp"
+#include "attention/patch_reader.hpp"
+#include "attention/ram_reader.hpp"
+#include "core/gemm.hpp"
+#include "envs/image/image_env.hpp"
+#include "experiments/config.hpp"
+#include "experiments/runner.hpp"
+#include "experiments/tasks.hpp"
+
+namespace saccade {
+
+namespace {
+
+struct ImageTask {
+  const Config& cfg;
+  std::shared_ptr<const ImageDataset> train, val, test;
+  CanvasSpec canvas;
+  std::size_t side = 0, budget = 0;
+  bool glimpse = true;
+
+  std::size_t num_classes() const { return train->num_classes; }
+
+  // Three envs (train, validation, test) of one kind with the same options.
+  template <class E, class O>
+  void make_envs(PolicySetup& s, const O& opt) const {
+    s.train_env = std::make_unique<E>(train, canvas, opt);
+    s.val_env = std::make_unique<E>(val, canvas, opt);
+    s.test_env = std::make_unique<E>(test, canvas, opt);
+  }
+
+  ImageGlimpseOptions glimpse_options() const {
+    ImageGlimpseOptions o;
+    o.retina.glimpse = static_cast<std::size_t>(cfg.get<int>("env.retina.size"));
+    o.retina.scales = static_cast<std::size_t>(cfg.get<int>("env.retina.scales"));
+    o.budget = budget;
+    o.preview_factor = static_cast<std::size_t>(cfg.get<int>("env.preview_factor"));
+    return o;
+  }
+
+  ImagePatchOptions patch_options(std::size_t grid, std::size_t patch_budget) const {
+    ImagePatchOptions o;
+    o.grid = grid;
+    o.budget = patch_budget;
+    o.preview_factor = static_cast<std::size_t>(cfg.get<int>("env.preview_factor"));
+    return o;
+  }
+
+  Rng reader_rng() const { return Rng::stream(static_cast<std::uint64_t>(cfg.get<int>("seed")), "reader-init"); }
+
+  PolicySetup setup(const std::string& name) const {
+    PolicySetup s;
+    s.name = name;
+    s.budget = budget;
+    Rng rr = reader_rng();
+    Rng pr = Rng::stream(static_cast<std::uint64_t>(cfg.get<int>("seed")), "policy-init");
+    if (name == "fc") {  // the whole canvas as one region
+      make_envs<ImagePatchEnv>(s, patch_options(1, 1));
+      s.reader = std::make_unique<MlpReader>(MlpReaderOptions{side * side, 256, 2, num_classes()}, rr);
+      s.policy = std::make_unique<FixedRegionPolicy>("all", 1, 1);
+      s.budget = 1;
+      return s;
+    }
+    if (glimpse) {
+      const ImageGlimpseOptions go = glimpse_options();
+      make_envs<ImageGlimpseEnv>(s, go);
+      RamReaderOptions ro;
+      ro.glimpse_size = go.retina.scales * go.retina.glimpse * go.retina.glimpse;
+      ro.glimpse_hidden = static_cast<std::size_t>(cfg.get<int>("reader.glimpse_hidden"));
+      ro.hidden = static_cast<std::size_t>(cfg.get<int>("reader.hidden"));
+      ro.num_classes = num_classes();
+      ro.core = cfg.get<std::string>("reader.core");
+      s.reader = std::make_unique<RamReader>(ro, rr);
+      if (name == "adaptive") {
+        GaussianLocationOptions po;
+        po.input = ro.hidden;
+        po.std = static_cast<float>(cfg.get<double>("policy.std"));
+        po.stop = cfg.get<bool>("policy.stop");
+        po.min_steps = static_cast<std::size_t>(cfg.get<int>("policy.min_steps"));
+        s.policy = std::make_unique<GaussianLocationPolicy>(po, pr);
+      } else {
+        s.policy = std::make_unique<FixedGlimpsePolicy>(name, budget);
+      }
+      return s;
+    }
+    const std::size_t grid = static_cast<std::size_t>(cfg.get<int>("env.grid"));
+    const std::size_t regions = grid * grid;
+    const std::size_t b = name == "all" ? regions : budget;
+    s.budget = b;
+    make_envs<ImagePatchEnv>(s, patch_options(grid, b));
+    PatchReaderOptions ro;
+    ro.content_size = (side / grid) * (side / grid);
+    ro.regions = regions;
+    ro.dim = static_cast<std::size_t>(cfg.get<int>("reader.hidden"));
+    ro.heads = static_cast<std::size_t>(cfg.get<int>("reader.heads"));
+    ro.num_classes = num_classes();
+    s.reader = std::make_unique<PatchReader>(ro, rr);
+    if (name == "adaptive") {
+      TopKRegionOptions po;
+      po.preview_size = shape_size(s.train_env->spec().preview_shape);
+      po.regions = regions;
+      po.k = b;
+      po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
+      s.policy = std::make_unique<TopKRegionPolicy>(po, pr);
+    } else {
+      s.policy = std::make_unique<FixedRegionPolicy>(name, regions, b);
+    }
+    return s;
+  }
+};
+
+}  // namespace
+
+int run_image_task(const Config& cfg) {
+  const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
+  set_blas_threads(cfg.get<int>("train.threads"));
+  const std::string source = cfg.get_or<std::string>("env.dataset", "fashion-mnist");
+  ImageSplits splits = load_image_splits(source, seed);
+  ImageTask task{cfg};
+  task.train = std::make_shared<const ImageDataset>(std::move(splits.train));
+  task.val = std::make_shared<const ImageDataset>(std::move(splits.validation));
+  task.test = std::make_shared<const ImageDataset>(std::move(splits.test));
+  task.canvas = CanvasSpec::from_config(static_cast<std::size_t>(cfg.get_or<int>("env.canvas", 0)),
+                                        static_cast<std::size_t>(cfg.get<int>("env.clutter.pieces")),
+                                        static_cast<std::size_t>(cfg.get<int>("env.clutter.size")));
+  task.side = canvas_side(task.canvas, *task.train);
+  task.budget = static_cast<std::size_t>(cfg.get<int>("policy.budget"));
+  task.glimpse = cfg.get<std::string>("env.region") == "glimpse";
+
+  RunOptions o;
+  o.run_name = cfg.get<std::string>("name");
+  o.env_name = "image-" + cfg.get<std::string>("env.region") + "-" + std::to_string(task.side);
+  o.out_dir = cfg.get<std::string>("out");
+  o.seed = seed;
+  o.epochs = static_cast<std::size_t>(cfg.get<int>("train.epochs"));
+  o.batch_size = static_cast<std::size_t>(cfg.get<int>("train.batch_size"));
+  o.train_examples = static_cast<std::size_t>(cfg.get<int>("train.examples"));
+  o.eval_examples = static_cast<std::size_t>(cfg.get<int>("eval.examples"));
+  o.eval_batch_size = static_cast<std::size_t>(cfg.get<int>("eval.batch_size"));
+  o.minutes = cfg.get<double>("train.minutes");
+  o.rl.lr = cfg.get<double>("train.lr");
+  o.rl.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
+  o.rl.baseline = cfg.get<std::string>("policy.baseline");
+  o.rl.entropy_bonus = static_cast<float>(cfg.get<double>("policy.entropy"));
+  o.rl.normalize_advantage = cfg.get<bool>("policy.normalize_advantage");
+  o.rl.region_cost = static_cast<float>(cfg.get<double>("policy.region_cost"));
+  o.rl.target_regions = static_cast<float>(cfg.get<double>("policy.target_regions"));
+  o.rl.lagrange_lr = static_cast<float>(cfg.get<double>("policy.lagrange_lr"));
+
+  std::vector<std::string> names = {"adaptive"};
+  for (const auto& n : cfg.get_or<std::vector<std::string>>("eval.policies", {})) names.push_back(n);
+  std::vector<std::function<PolicySetup()>> setups;
+  for (const auto& n : names) setups.push_back([&task, n] { return task.setup(n); });
+  return run_policies(std::move(setups), o);
+}
+
+}  // namespace saccade

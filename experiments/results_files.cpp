@@ -1,0 +1,50 @@
+#include "experiments/results_files.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+#include <unistd.h>
+
+namespace saccade {
+
+MetricsLog::MetricsLog(const std::string& path) : out_(path, std::ios::trunc), path_(path) {
+  if (!out_) throw std::runtime_error("cannot open " + path + " for writing");
+}
+
+void MetricsLog::write(const nlohmann::json& row) {
+  out_ << row.dump() << '\n';
+  out_.flush();
+  if (!out_) throw std::runtime_error("cannot write to " + path_);
+}
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) throw std::runtime_error("cannot write " + tmp);
+    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0 &&
+                    ::fsync(fileno(f)) == 0;
+    std::fclose(f);
+    if (!ok) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("cannot write " + tmp);
+    }
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+void write_results_csv(const std::string& path, const RunOptions& o, const std::vector<PolicyResult>& results) {
+  std::ostringstream s;
+  s << kResultsHeader << '\n';
+  s.precision(6);
+  for (const auto& r : results) {
+    s << o.run_name << ',' << o.seed << ',' << o.env_name << ',' << r.name << ',' << r.budget << ','
+      << r.test.accuracy << ',' << r.test.mean_regions << ',' << r.test.flops_per_example << ','
+      << r.test.us_per_example << ',' << r.train_seconds << '\n';
+  }
+  write_file_atomic(path, s.str());
+}
+
+}  // namespace saccade

@@ -1,0 +1,35 @@
+// The files a run leaves in its output directory:
+//   metrics.jsonl  one JSON object per (policy, epoch), appended and flushed as training goes
+//   results.csv    one row per evaluated policy, written whole at the end (temporary file + rename,
+//                  so a reader never sees half of it)
+#pragma once
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "experiments/runner.hpp"
+
+namespace saccade {
+
+class MetricsLog {
+ public:
+  explicit MetricsLog(const std::string& path);
+  void write(const nlohmann::json& row);
+
+ private:
+  std::ofstream out_;
+  std::string path_;
+};
+
+inline const char* kResultsHeader =
+    "run,seed,env,policy,budget,accuracy,mean_regions,flops_per_example,us_per_example,train_seconds";
+
+void write_results_csv(const std::string& path, const RunOptions& options, const std::vector<PolicyResult>& results);
+
+// Atomically replaces `path` with `text`.
+void write_file_atomic(const std::string& path, const std::string& text);
+
+}  // namespace saccade

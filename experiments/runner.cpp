@@ -1,0 +1,102 @@
+#include "experiments/runner.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "experiments/results_files.hpp"
+
+namespace saccade {
+
+namespace {
+
+// Test and validation examples are rendered from fixed seeds, the same for every run seed and every
+// policy, so all of them are scored on identical inputs.
+constexpr std::uint64_t kValidationSeed = 0x5EEDA11;
+constexpr std::uint64_t kTestSeed = 0x7E57;
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::size_t limit(std::size_t available, std::size_t wanted) { return wanted ? std::min(available, wanted) : available; }
+
+}  // namespace
+
+PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog& log) {
+  PolicyResult result;
+  result.name = s.name;
+  result.budget = s.budget;
+  Rng init_rng = Rng::stream(o.seed, "baseline-init");
+  ReinforceTrainer trainer(*s.train_env, *s.reader, *s.policy, o.rl, init_rng);
+  Rng policy_rng = Rng::stream(o.seed, "policy-" + s.name);
+  const std::size_t n_train = limit(s.train_env->num_examples(), o.train_examples);
+  const std::size_t n_val = limit(s.val_env->num_examples(), o.eval_examples);
+  const std::size_t n_test = limit(s.test_env->num_examples(), o.eval_examples);
+
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t epoch = 1; epoch <= o.epochs; ++epoch) {
+    // The order and the canvases change every epoch, identically for every policy.
+    Rng epoch_rng = Rng::stream(o.seed, "epoch-" + std::to_string(epoch));
+    const std::vector<std::size_t> order = epoch_rng.permutation(s.train_env->num_examples());
+    const std::uint64_t canvas_seed = epoch_rng.next_u64();
+    TrainStats sum;
+    std::size_t batches = 0;
+    const auto epoch_start = std::chrono::steady_clock::now();
+    for (std::size_t b = 0; b + o.batch_size <= n_train; b += o.batch_size) {
+      std::vector<std::size_t> examples(order.begin() + static_cast<long>(b),
+                                        order.begin() + static_cast<long>(b + o.batch_size));
+      const TrainStats t = trainer.train_batch(examples, canvas_seed, policy_rng);
+      sum.loss += t.loss;
+      sum.accuracy += t.accuracy;
+      sum.reward += t.reward;
+      sum.mean_regions += t.mean_regions;
+      sum.policy_loss += t.policy_loss;
+      ++batches;
+      if (!std::isfinite(t.loss)) {
+        throw std::runtime_error("policy " + s.name + ": loss became " + std::to_string(t.loss) + " at epoch " +
+                                 std::to_string(epoch) + ", batch " + std::to_string(batches));
+      }
+    }
+    const double nb = static_cast<double>(std::max<std::size_t>(batches, 1));
+    Rng val_rng = Rng::stream(o.seed, "validation");
+    const EvalResult val = evaluate(*s.val_env, *s.reader, *s.policy, n_val, o.eval_batch_size, kValidationSeed, val_rng);
+    result.val_accuracy = val.accuracy;
+    result.epochs = epoch;
+    const double elapsed = seconds_since(start);
+    log.write({{"policy", s.name}, {"epoch", epoch}, {"loss", sum.loss / nb}, {"accuracy", sum.accuracy / nb},
+               {"reward", sum.reward / nb}, {"mean_regions", sum.mean_regions / nb}, {"policy_loss", sum.policy_loss / nb},
+               {"cost", trainer.cost()}, {"val_accuracy", val.accuracy}, {"val_mean_regions", val.mean_regions},
+               {"seconds", elapsed}});
+    std::fprintf(stderr, "[%s] epoch %zu/%zu  loss %.4f  train acc %.4f  val acc %.4f  regions %.2f  cost %.4f  %.0fs (%.0fs/epoch)\n",
+                 s.name.c_str(), epoch, o.epochs, sum.loss / nb, sum.accuracy / nb, val.accuracy, val.mean_regions,
+                 trainer.cost(), elapsed, seconds_since(epoch_start));
+    if (o.minutes > 0 && elapsed > o.minutes * 60.0) break;
+  }
+  result.train_seconds = seconds_since(start);
+  Rng test_rng = Rng::stream(o.seed, "test");
+  result.test = evaluate(*s.test_env, *s.reader, *s.policy, n_test, o.eval_batch_size, kTestSeed, test_rng);
+  return result;
+}
+
+int run_policies(std::vector<std::function<PolicySetup()>> setups, const RunOptions& o) {
+  std::filesystem::create_directories(o.out_dir);
+  MetricsLog log(o.out_dir + "/metrics.jsonl");
+  std::vector<PolicyResult> results;
+  for (auto& make : setups) {
+    PolicySetup s = make();
+    results.push_back(train_and_evaluate(s, o, log));
+    write_results_csv(o.out_dir + "/results.csv", o, results);  // each finished policy is kept at once
+  }
+  std::printf("\n%-12s %8s %10s %13s %15s %14s\n", "policy", "budget", "accuracy", "mean_regions", "flops/example",
+              "us/example");
+  for (const auto& r : results) {
+    std::printf("%-12s %8zu %10.4f %13.2f %15.3g %14.1f\n", r.name.c_str(), r.budget, r.test.accuracy,
+                r.test.mean_regions, r.test.flops_per_example, r.test.us_per_example);
+  }
+  std::printf("\nresults: %s/results.csv  metrics: %s/metrics.jsonl\n", o.out_dir.c_str(), o.out_dir.c_str());
+  return 0;
+}
+
+}  // namespace saccade

@@ -1,0 +1,55 @@
+// The experiment runner, the same for every task: for each policy (the learned `adaptive` and every
+// fixed one), train a fresh reader under that policy for the same epochs, seed and data, pick nothing
+// by test accuracy, then score it on the test split. A task (image, text, dialogue) only says how to
+// build the envs, the reader and the policy: see experiments/image_task.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agents/evaluate.hpp"
+#include "agents/reinforce.hpp"
+
+namespace saccade {
+
+// Everything one policy's run needs, built by the task.
+struct PolicySetup {
+  std::string name;                  // "adaptive", "center", ...
+  std::unique_ptr<Env> train_env;    // training split
+  std::unique_ptr<Env> val_env;      // validation split
+  std::unique_ptr<Env> test_env;     // test split
+  std::unique_ptr<Reader> reader;    // freshly initialised
+  std::unique_ptr<Policy> policy;
+  std::size_t budget = 0;            // the budget reported in results.csv
+};
+
+struct RunOptions {
+  std::string run_name, env_name, out_dir;
+  std::uint64_t seed = 0;
+  std::size_t epochs = 10, batch_size = 64;
+  std::size_t train_examples = 0, eval_examples = 0, eval_batch_size = 250;  // 0: the whole split
+  double minutes = 0.0;              // per-policy wall-clock limit on training (0: none)
+  ReinforceOptions rl;
+};
+
+struct PolicyResult {
+  std::string name;
+  std::size_t budget = 0;
+  EvalResult test;
+  double val_accuracy = 0.0;
+  double train_seconds = 0.0;
+  std::size_t epochs = 0;
+};
+
+class MetricsLog;
+
+// Trains setup.reader (and setup.policy if it learns) and scores it; one line per epoch goes to `log`.
+PolicyResult train_and_evaluate(PolicySetup& setup, const RunOptions& options, MetricsLog& log);
+
+// Runs every setup in order, prints the table, writes OUT/results.csv and OUT/metrics.jsonl.
+// Returns the process exit status.
+int run_policies(std::vector<std::function<PolicySetup()>> setups, const RunOptions& options);
+
+}  // namespace saccade
