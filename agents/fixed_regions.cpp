@@ -19,12 +19,11 @@ std::vector<int> top_k_by(const std::vector<double>& score, std::size_t k) {
 }
 
 // Energy of each region from one example's previews.
-std::vector<double> preview_energy(const Array& preview, std::size_t b, std::size_t regions) {
+std::vector<double> preview_energy(const Array& preview, PreviewKind kind, std::size_t b, std::size_t regions) {
   std::vector<double> e(regions, 0.0);
   const std::size_t per_example = preview.size() / preview.shape()[0];
   const float* p = preview.data() + b * per_example;
-  if (preview.dimension() == 3 && preview.shape()[1] * preview.shape()[2] == per_example &&
-      preview.shape()[1] != regions) {
+  if (kind == PreviewKind::image) {
     // A [h, w] thumbnail over a square n x n grid of regions: region (i, j) owns a block of it.
     const std::size_t h = preview.shape()[1], w = preview.shape()[2];
     const std::size_t n = static_cast<std::size_t>(std::lround(std::sqrt(static_cast<double>(regions))));
@@ -82,7 +81,7 @@ void FixedRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool) {
       }
       p = top_k_by(closeness, k);
     } else {  // saliency
-      p = top_k_by(preview_energy(ctx.obs.preview, b, R), k);
+      p = top_k_by(preview_energy(ctx.obs.preview, ctx.spec.preview_kind, b, R), k);
     }
   }
 }

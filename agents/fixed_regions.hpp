@@ -9,7 +9,8 @@
 //   all      every region (the full view)
 //   center   the k regions nearest the centre of a square n x n grid (images)
 //   saliency the k regions with the most preview energy: sum of |preview| over the region's block of
-//            a [h, w] thumbnail (images) or over its row of [R, P] previews (text, dialogue)
+//            a [h, w] thumbnail (spec.preview_kind image) or over its row of [R, P] previews (text,
+//            dialogue)
 #pragma once
 
 #include <functional>

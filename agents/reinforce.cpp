@@ -35,6 +35,16 @@ ReinforceTrainer::ReinforceTrainer(Env& env, Reader& reader, Policy& policy, con
   optimizer_ = std::make_unique<Adam>(params, AdamOptions{.lr = o.lr});
 }
 
+Module ReinforceTrainer::trainable() const {
+  Module m;
+  m.register_module("reader", reader_);
+  if (policy_.learned()) {
+    m.register_module("policy", policy_);
+    if (opt_.baseline == "learned") m.register_module("baseline", baseline_);
+  }
+  return m;
+}
+
 TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng) {
   const std::size_t B = examples.size();
   optimizer_->zero_grad();

@@ -47,6 +47,8 @@ class ReinforceTrainer {
   // One update on these examples of the env's split.
   TrainStats train_batch(const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng);
   float cost() const { return cost_; }
+  // Everything this trainer updates, by name ("reader.*", "policy.*", "baseline.*"): for checkpoints.
+  Module trainable() const;
   Optimizer& optimizer() { return *optimizer_; }
 
  private:

@@ -37,7 +37,7 @@ Var MlpReader::encode(const RegionBatch& r) const {
 
 Memory MlpReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
   Memory next = m;
-  const Var added = rows.size() == m.batch ? e : scatter_rows(Var(xt::zeros<float>({m.batch, opt_.hidden})), rows, e);
+  const Var added = all_rows_in_order(rows, m.batch) ? e : scatter_rows(Var(xt::zeros<float>({m.batch, opt_.hidden})), rows, e);
   next.state = m.state + added;
   for (int b : rows) next.mask(b, 0) += 1.0f;
   return next;

@@ -43,7 +43,7 @@ Memory PatchReader::update(const Memory& m, const Var& e, const std::vector<int>
   const std::size_t B = m.batch, T = m.mask.shape()[1];
   Memory next = m;
   // This step's slot: the new embedding for the examples that read, zeros (masked) for the rest.
-  Var slot = rows.size() == B ? e : scatter_rows(Var(xt::zeros<float>({B, opt_.dim})), rows, e);
+  Var slot = all_rows_in_order(rows, B) ? e : scatter_rows(Var(xt::zeros<float>({B, opt_.dim})), rows, e);
   slot = reshape(slot, {B, 1, opt_.dim});
   next.items = T == 0 ? slot : concat({m.items, slot}, 1);
   next.mask = Array::from_shape({B, T + 1});

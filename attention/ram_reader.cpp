@@ -51,7 +51,7 @@ Var RamReader::encode(const RegionBatch& r) const {
 
 Memory RamReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
   Memory next = m;
-  const bool all = rows.size() == m.batch;  // the common case: no example has stopped
+  const bool all = all_rows_in_order(rows, m.batch);  // the common case: no example has stopped
   Var h = all ? m.state : gather_rows(m.state, rows);
   Var h_new = opt_.core == "gru" ? gru_(e, h) : relu(core_hh_(h) + core_eh_(e));
   next.state = all ? h_new : scatter_rows(m.state, rows, h_new);

@@ -31,6 +31,15 @@ struct Memory {
   Array mask;  // [B, T], 1 where items holds a read region
 };
 
+// Whether rows is exactly 0, 1, ..., batch-1: every example read, in order, so a reader can skip the
+// gather and scatter of the compacted path.
+inline bool all_rows_in_order(const std::vector<int>& rows, std::size_t batch) {
+  if (rows.size() != batch) return false;
+  for (std::size_t i = 0; i < batch; ++i)
+    if (rows[i] != static_cast<int>(i)) return false;
+  return true;
+}
+
 class Reader : public Module {
  public:
   virtual Memory init(std::size_t batch) const = 0;

@@ -17,6 +17,10 @@
 
 namespace saccade {
 
+// What one example's previews are: one row of features per region ([R, P]: text chunks, turns), or
+// a picture of the whole input ([h, w] thumbnail: images), which a policy maps onto the regions.
+enum class PreviewKind { per_region, image };
+
 struct EnvSpec {
   std::string name;              // e.g. "image-glimpse"
   std::size_t num_classes = 0;   // labels are in [0, num_classes)
@@ -24,6 +28,7 @@ struct EnvSpec {
   std::size_t max_steps = 0;     // regions an example may read (the hard budget)
   Shape content_shape;           // one read region, e.g. {scales, g, g} or {p, p}
   Shape preview_shape;           // one example's previews, e.g. {h, w} thumbnail; {} for none
+  PreviewKind preview_kind = PreviewKind::per_region;
 };
 
 // Arrays are batch-first: B = number of examples stepped together.

@@ -35,6 +35,28 @@ void write_file_atomic(const std::string& path, const std::string& text) {
   std::filesystem::rename(tmp, path);
 }
 
+void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
+                  std::uint64_t seed, Rng& rng) {
+  NoGrad no_grad;
+  std::vector<std::size_t> examples(count);
+  for (std::size_t i = 0; i < count; ++i) examples[i] = i;
+  const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
+  const std::vector<float> correct = correct_per_example(ep.logits, ep.labels);
+  std::ostringstream s;
+  s << "example,label,correct,step,row,col,region\n";
+  for (std::size_t b = 0; b < count; ++b) {
+    for (std::size_t t = 0; t < ep.read_now.size(); ++t) {
+      if (!ep.read_now[t][b]) continue;
+      const Array& loc = ep.locations[t];
+      const bool has_loc = loc.dimension() == 2 && loc.shape()[0] == count;
+      s << b << ',' << ep.labels[b] << ',' << correct[b] << ',' << t << ',' << (has_loc ? loc(b, 0) : 0.0f) << ','
+        << (has_loc ? loc(b, 1) : 0.0f) << ',' << ep.regions[t][b] << '\n';
+    }
+  }
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  write_file_atomic(path, s.str());
+}
+
 void write_results_csv(const std::string& path, const RunOptions& o, const std::vector<PolicyResult>& results) {
   std::ostringstream s;
   s << kResultsHeader << '\n';

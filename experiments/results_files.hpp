@@ -29,6 +29,11 @@ inline const char* kResultsHeader =
 
 void write_results_csv(const std::string& path, const RunOptions& options, const std::vector<PolicyResult>& results);
 
+// Where a policy read on the first `count` test examples (greedy, as scored): one row per region read,
+// `example,label,correct,step,row,col,region` (row, col in [-1,1]; region -1 for glimpses).
+void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
+                  std::uint64_t seed, Rng& rng);
+
 // Atomically replaces `path` with `text`.
 void write_file_atomic(const std::string& path, const std::string& text);
 

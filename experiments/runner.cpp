@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/checkpoint.hpp"
 #include "experiments/results_files.hpp"
 
 namespace saccade {
@@ -15,6 +16,7 @@ namespace {
 // policy, so all of them are scored on identical inputs.
 constexpr std::uint64_t kValidationSeed = 0x5EEDA11;
 constexpr std::uint64_t kTestSeed = 0x7E57;
+constexpr std::size_t kTraceExamples = 64;
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -75,8 +77,14 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
     if (o.minutes > 0 && elapsed > o.minutes * 60.0) break;
   }
   result.train_seconds = seconds_since(start);
+  std::filesystem::create_directories(o.out_dir + "/checkpoints");
+  save_checkpoint(o.out_dir + "/checkpoints/" + s.name + ".npz", trainer.trainable(), &trainer.optimizer(),
+                  {{"epochs", static_cast<double>(result.epochs)}, {"cost", trainer.cost()}});
   Rng test_rng = Rng::stream(o.seed, "test");
   result.test = evaluate(*s.test_env, *s.reader, *s.policy, n_test, o.eval_batch_size, kTestSeed, test_rng);
+  Rng trace_rng = Rng::stream(o.seed, "trace");
+  write_traces(o.out_dir + "/traces/" + s.name + ".csv", *s.test_env, *s.reader, *s.policy,
+               std::min<std::size_t>(n_test, kTraceExamples), kTestSeed, trace_rng);
   return result;
 }
 

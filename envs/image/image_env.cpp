@@ -33,6 +33,7 @@ ImageEnvBase::ImageEnvBase(std::shared_ptr<const ImageDataset> data, const Canva
   if (preview_factor_ > 0) {
     check_thumbnail_factor(side_, preview_factor_);
     spec_.preview_shape = {side_ / preview_factor_, side_ / preview_factor_};
+    spec_.preview_kind = PreviewKind::image;
   }
 }
 
