@@ -4,24 +4,39 @@
 #include <cmath>
 
 #include <xtensor/xbuilder.hpp>
+#include <xtensor/xstrided_view.hpp>
 
 #include "core/ops.hpp"
 
 namespace saccade {
 
 GaussianLocationPolicy::GaussianLocationPolicy(const GaussianLocationOptions& o, Rng& rng)
-    : opt_(o), mean_(o.input, 2, rng) {
+    : opt_(o), mean_(o.input + (o.preview_size ? o.preview_hidden : 0), 2, rng) {
   register_module("mean", mean_);
+  if (o.preview_size) {
+    preview_ = Linear(o.preview_size, o.preview_hidden, rng);
+    register_module("preview", preview_);
+  }
   if (o.stop) {
     stop_ = Linear(o.input, 1, rng);
     register_module("stop", stop_);
   }
 }
 
+Var GaussianLocationPolicy::mean(const PolicyContext& ctx, const Var& h) const {
+  const std::size_t B = h.shape(0);
+  Var input = h;
+  if (opt_.preview_size) {
+    const Var p(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size}));
+    input = concat({h, relu(preview_(p))}, 1);
+  }
+  return tanh(mean_(input));
+}
+
 Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
   const Var h = ctx.summary.detach();
   const std::size_t B = h.shape(0);
-  const Var mean = tanh(mean_(h));
+  const Var mean = this->mean(ctx, h);
   // The sample is a constant: the gradient reaches the mean through log N(l; mean, std^2) only.
   Array sample = mean.value();
   if (!greedy) {
@@ -51,7 +66,10 @@ Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool gr
 }
 
 double GaussianLocationPolicy::flops_per_episode(std::size_t decisions) const {
-  return static_cast<double>(decisions) * 2.0 * static_cast<double>(opt_.input) * (opt_.stop ? 3.0 : 2.0);
+  const double in = static_cast<double>(opt_.input + (opt_.preview_size ? opt_.preview_hidden : 0));
+  // The preview code is computed once per decision here (it could be cached per episode).
+  const double preview = 2.0 * static_cast<double>(opt_.preview_size * opt_.preview_hidden);
+  return static_cast<double>(decisions) * (2.0 * in * (opt_.stop ? 3.0 : 2.0) + preview);
 }
 
 }  // namespace saccade

@@ -4,6 +4,11 @@
 //                             flow through the location, a known trap of RAM re-implementations)
 //   l ~ N(mean, std^2)        std fixed (0.05-0.2 works; 0.1 default), l clipped to [-1,1] for the env
 //
+// With `preview_size` > 0 the mean also reads the env's cheap preview (the canvas thumbnail):
+//   mean = tanh([h, relu(preview W_p + b_p)] W + b)
+// so the first glimpse can already go where the thumbnail shows something (PatchDrop's idea applied
+// to glimpses). The fixed `saliency` policy reads the same preview.
+//
 // With `stop` on, a Bernoulli STOP head sigmoid(h w_s + b_s) may end the episode from step
 // `min_steps` on, so the number of glimpses varies per example.
 #pragma once
@@ -18,6 +23,8 @@ struct GaussianLocationOptions {
   float std = 0.1f;
   bool stop = false;
   std::size_t min_steps = 1;
+  std::size_t preview_size = 0;     // elements of one example's preview; 0: RAM's policy (h only)
+  std::size_t preview_hidden = 64;
 };
 
 class GaussianLocationPolicy : public Policy {
@@ -28,9 +35,13 @@ class GaussianLocationPolicy : public Policy {
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   double flops_per_episode(std::size_t decisions) const override;
 
- private:
+ protected:
+  // The location's mean [B, 2] from the detached summary h (and the context's preview).
+  virtual Var mean(const PolicyContext& ctx, const Var& h) const;
   GaussianLocationOptions opt_;
-  Linear mean_, stop_;
+
+ private:
+  Linear mean_, stop_, preview_;
 };
 
 }  // namespace saccade

@@ -11,6 +11,7 @@
 #include "agents/fixed_glimpses.hpp"
 #include "agents/fixed_regions.hpp"
 #include "agents/gaussian_location.hpp"
+#include "agents/spatial_location.hpp"
 #include "agents/top_k_regions.hpp"
 #include "attention/mlp_reader.hpp"
 #include "attention/patch_reader.hpp"
@@ -90,7 +91,17 @@ struct ImageTask {
         po.std = static_cast<float>(cfg.get<double>("policy.std"));
         po.stop = cfg.get<bool>("policy.stop");
         po.min_steps = static_cast<std::size_t>(cfg.get<int>("policy.min_steps"));
-        s.policy = std::make_unique<GaussianLocationPolicy>(po, pr);
+        const std::string type = cfg.get_or<std::string>("policy.type", "gaussian");
+        if (type == "spatial") {
+          const Shape ps = s.train_env->spec().preview_shape;
+          if (ps.size() != 2) cfg.fail("policy.type", "the spatial policy needs a thumbnail preview (env.preview_factor > 0)");
+          s.policy = std::make_unique<SpatialLocationPolicy>(SpatialLocationOptions{po, ps[0], ps[1], 16}, pr);
+        } else if (type == "gaussian") {
+          if (cfg.get<bool>("policy.preview")) po.preview_size = shape_size(s.train_env->spec().preview_shape);
+          s.policy = std::make_unique<GaussianLocationPolicy>(po, pr);
+        } else {
+          cfg.fail("policy.type", "glimpse envs learn `gaussian` or `spatial` locations, not \"" + type + "\"");
+        }
       } else {
         s.policy = std::make_unique<FixedGlimpsePolicy>(name, budget);
       }
@@ -160,7 +171,8 @@ int run_image_task(const Config& cfg) {
   o.rl.target_regions = static_cast<float>(cfg.get<double>("policy.target_regions"));
   o.rl.lagrange_lr = static_cast<float>(cfg.get<double>("policy.lagrange_lr"));
 
-  std::vector<std::string> names = {"adaptive"};
+  std::vector<std::string> names;
+  if (cfg.get<bool>("eval.adaptive")) names.push_back("adaptive");
   for (const auto& n : cfg.get_or<std::vector<std::string>>("eval.policies", {})) names.push_back(n);
   std::vector<std::function<PolicySetup()>> setups;
   for (const auto& n : names) setups.push_back([&task, n] { return task.setup(n); });

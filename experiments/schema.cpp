@@ -38,6 +38,7 @@ const Schema& schema() {
       key("policy.type", T::String, no_default, "The learned policy trained as `adaptive`: gaussian (glimpse locations) or topk (regions from previews); unset: the env's default."),
       key("policy.budget", T::Int, "6", "Regions the policy may read per example (it may stop earlier).").at_least(1),
       key("policy.std", T::Float, "0.1", "Gaussian location policy: fixed standard deviation of the location.").above(0),
+      key("policy.preview", T::Bool, "false", "Gaussian location policy: the mean also reads the thumbnail preview (else RAM's: the reader's state only)."),
       key("policy.hidden", T::Int, "128", "One-shot region policy: hidden width of the scorer over the previews.").at_least(1),
       key("policy.stop", T::Bool, "false", "Learned policy may STOP before the budget is spent.") ,
       key("policy.min_steps", T::Int, "1", "With policy.stop: regions read before STOP is allowed.").at_least(1),
@@ -60,6 +61,7 @@ const Schema& schema() {
           .at_least(0),
 
       key("eval.policies", T::Strings, no_default, "Fixed policies and baselines (e.g. center, grid, all, fc) scored beside `adaptive`, each with its own reader trained under it."),
+      key("eval.adaptive", T::Bool, "true", "Train and score the learned policy as `adaptive` (false: only eval.policies)."),
       key("eval.batch_size", T::Int, "250", "Examples per batch when evaluating.").at_least(1),
       key("eval.examples", T::Int, "0", "Validation and test examples scored (0: the whole split).").at_least(0),
   };

@@ -1,0 +1,40 @@
+// A Gaussian location policy whose mean points at a place on the thumbnail preview:
+//
+//   s_p    = v^T relu(W f_p + b) + (h U)_p     f_p: the 3x3 thumbnail neighbourhood of cell p,
+//                                              h: the reader's summary (detached)
+//   mean   = sum_p softmax(s)_p c_p            c_p: cell p's centre in [-1,1]^2 (row, col)
+//   l ~ N(mean, std^2)                         as in GaussianLocationPolicy (fixed std, STOP head)
+//
+// A spatial soft-argmax: the mean is an expectation over cell centres, so it never saturates at the
+// border the way tanh(h W) does, and "look at what the thumbnail shows, given what has been read"
+// is a few local weights to learn rather than a regression from pixels to coordinates.
+#pragma once
+
+#include "agents/gaussian_location.hpp"
+
+namespace saccade {
+
+struct SpatialLocationOptions {
+  GaussianLocationOptions gaussian;  // input, std, stop, min_steps (preview_size unused)
+  std::size_t height = 15, width = 15;  // the thumbnail preview's shape
+  std::size_t hidden = 16;
+};
+
+class SpatialLocationPolicy : public GaussianLocationPolicy {
+ public:
+  SpatialLocationPolicy(const SpatialLocationOptions& options, Rng& rng);
+  // The thumbnail is fixed for the episode: its local scores are computed once, here.
+  void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
+  double flops_per_episode(std::size_t decisions) const override;
+
+ protected:
+  Var mean(const PolicyContext& ctx, const Var& h) const override;
+
+ private:
+  SpatialLocationOptions sopt_;
+  Linear local_, local_score_, state_score_;
+  Var centres_;       // [P, 2] constant
+  Var local_scores_;  // [B, P] of the current episode
+};
+
+}  // namespace saccade
