@@ -51,7 +51,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   const auto start = std::chrono::steady_clock::now();
 
   for (std::size_t step = 0; step < spec.max_steps; ++step) {
-    const Var summary = reader.summary(memory);
+    const Var summary = policy.needs_summary() ? reader.summary(memory) : Var();
     const PolicyContext ctx{spec, obs, summary, step};
     if (step == 0) policy.begin(ctx, rng, greedy);
     Decision d = policy.act(ctx, rng, greedy);
@@ -62,7 +62,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
       const Var m(mask);
       ep.log_probs.push_back(d.log_prob * m);
       ep.entropies.push_back(d.entropy * m);
-      ep.summaries.push_back(summary.detach());
+      ep.summaries.push_back(summary.defined() ? summary.detach() : Var());
       ep.deciding.push_back(std::move(mask));
     }
     StepResult r = env.step(d.action);

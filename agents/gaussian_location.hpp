@@ -32,6 +32,7 @@ class GaussianLocationPolicy : public Policy {
   GaussianLocationPolicy(const GaussianLocationOptions& options, Rng& rng);
   std::string name() const override { return "adaptive"; }
   bool learned() const override { return true; }
+  bool needs_summary() const override { return true; }
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   double flops_per_episode(std::size_t decisions) const override;
 

@@ -18,7 +18,7 @@ namespace saccade {
 struct PolicyContext {
   const EnvSpec& spec;
   const Observation& obs;  // previews, read mask, budget left (after the previous step)
-  const Var& summary;      // the reader's memory summary [B, H]; learned policies detach it
+  const Var& summary;      // the reader's memory summary [B, H] if needs_summary(); policies detach it
   std::size_t step;        // 0 for the first region
 };
 
@@ -32,6 +32,9 @@ class Policy : public Module {
  public:
   virtual std::string name() const = 0;
   virtual bool learned() const { return false; }
+  // Whether act() reads ctx.summary. Policies that do not (fixed, one-shot) get an undefined Var, and
+  // the reader never computes it: pooling over the memory at every step is real compute.
+  virtual bool needs_summary() const { return false; }
   // Called once per episode before the first act (one-shot policies plan here).
   virtual void begin(const PolicyContext& ctx, Rng& rng, bool greedy) {}
   // greedy: the deterministic choice (mean location, most likely regions) used for evaluation;

@@ -26,7 +26,9 @@ ReinforceTrainer::ReinforceTrainer(Env& env, Reader& reader, Policy& policy, con
   if (policy.learned()) {
     for (const auto& [n, p] : policy.named_parameters()) params.emplace_back("policy." + n, p);
     if (o.baseline == "learned") {
-      baseline_ = Linear(reader.summary_size(), 1, init_rng);
+      // From the reader's summary when the policy decides from it; else a learned constant (a
+      // linear map of the input 1), i.e. a running estimate of the mean reward.
+      baseline_ = Linear(policy.needs_summary() ? reader.summary_size() : 1, 1, init_rng);
       for (const auto& [n, p] : baseline_.named_parameters()) params.emplace_back("baseline." + n, p);
     } else if (o.baseline != "self_critical" && o.baseline != "none") {
       throw std::invalid_argument("baseline must be learned, self_critical or none, got \"" + o.baseline + "\"");
@@ -72,7 +74,8 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
     if (opt_.baseline == "learned") {
       Var bl_loss;
       for (std::size_t t = 0; t < ep.summaries.size(); ++t) {
-        const Var b_t = reshape(baseline_(ep.summaries[t]), {B});
+        const Var input = ep.summaries[t].defined() ? ep.summaries[t] : Var(xt::ones<float>({B, std::size_t{1}}));
+        const Var b_t = reshape(baseline_(input), {B});
         base[t] = b_t.value();
         Var diff = (b_t - Var(Array(xt::adapt(reward, {B})))) * Var(ep.deciding[t]);
         Var term = sum(diff * diff) * (1.0f / static_cast<float>(B));

@@ -2,7 +2,8 @@
 //
 //   reader      cross-entropy of its prediction                          (supervised)
 //   controller  REINFORCE: -sum_t log pi(a_t) * (R - b_t)                 (policy gradient)
-//   baseline    (b_t - R)^2, b_t a linear function of the detached summary (learned), or b = the
+//   baseline    (b_t - R)^2, b_t a linear function of the detached summary (learned; a learned
+//               constant for policies that do not read the summary), or b = the
 //               reward of the greedy policy on the same examples (self-critical), or none
 //   reward      R = correct - cost * regions read
 //
