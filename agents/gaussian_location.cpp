@@ -55,7 +55,7 @@ Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool gr
     Array stop_taken = Array::from_shape({B});
     for (std::size_t i = 0; i < B; ++i) {
       const float p = 1.0f / (1.0f + std::exp(-logit.value()(i)));
-      const bool s = greedy ? p > 0.5f : rng.bernoulli(p);
+      const bool s = greedy && opt_.greedy_stop ? p > 0.5f : rng.bernoulli(p);
       stop_taken(i) = s ? 1.0f : 0.0f;
       d.action.stop[i] = s ? 1 : 0;
     }

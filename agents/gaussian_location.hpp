@@ -10,7 +10,10 @@
 // to glimpses). The fixed `saliency` policy reads the same preview.
 //
 // With `stop` on, a Bernoulli STOP head sigmoid(h w_s + b_s) may end the episode from step
-// `min_steps` on, so the number of glimpses varies per example.
+// `min_steps` on, so the number of glimpses varies per example. In greedy (evaluation) mode the
+// location is the mean but STOP is still one sample of the head, unless `greedy_stop`: the budget
+// the Lagrange multiplier held during training is that of the stochastic STOP, and thresholding
+// probabilities near 1/2 at 0.5 flips whole batches between reading one region and all of them.
 #pragma once
 
 #include "agents/policy.hpp"
@@ -23,6 +26,7 @@ struct GaussianLocationOptions {
   float std = 0.1f;
   bool stop = false;
   std::size_t min_steps = 1;
+  bool greedy_stop = false;         // evaluation thresholds STOP at p > 1/2 instead of sampling it
   std::size_t preview_size = 0;     // elements of one example's preview; 0: RAM's policy (h only)
   std::size_t preview_hidden = 64;
 };

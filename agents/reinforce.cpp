@@ -129,7 +129,9 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   optimizer_->step();
 
   if (opt_.target_regions > 0.0f) {
-    cost_ = std::max(0.0f, cost_ + opt_.lagrange_lr * (s.mean_regions - opt_.target_regions));
+    // An equality target: the multiplier may go negative (a bonus per region) while the policy reads
+    // less than the target, else a policy that learned to stop early would never be pushed back up.
+    cost_ += opt_.lagrange_lr * (s.mean_regions - opt_.target_regions);
   }
   s.cost = cost_;
   return s;

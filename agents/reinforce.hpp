@@ -8,8 +8,9 @@
 //   reward      R = correct - cost * regions read
 //
 // With a target mean budget, the cost is a Lagrange multiplier: after each batch
-// cost <- max(0, cost + lagrange_lr * (mean regions - target)), so it rises while the policy reads
-// too much and falls while it reads too little, until the mean meets the target.
+// cost <- cost + lagrange_lr * (mean regions - target), so it rises while the policy reads too much
+// and falls (below zero: a bonus per region) while it reads too little, until the mean meets the
+// target.
 // A fixed policy is trained with the cross-entropy alone.
 #pragma once
 

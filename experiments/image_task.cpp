@@ -91,6 +91,7 @@ struct ImageTask {
         po.std = static_cast<float>(cfg.get<double>("policy.std"));
         po.stop = cfg.get<bool>("policy.stop");
         po.min_steps = static_cast<std::size_t>(cfg.get<int>("policy.min_steps"));
+        po.greedy_stop = cfg.get<bool>("policy.greedy_stop");
         const std::string type = cfg.get_or<std::string>("policy.type", "gaussian");
         if (type == "spatial") {
           const Shape ps = s.train_env->spec().preview_shape;

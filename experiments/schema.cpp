@@ -41,6 +41,7 @@ const Schema& schema() {
       key("policy.preview", T::Bool, "false", "Gaussian location policy: the mean also reads the thumbnail preview (else RAM's: the reader's state only)."),
       key("policy.hidden", T::Int, "128", "One-shot region policy: hidden width of the scorer over the previews.").at_least(1),
       key("policy.stop", T::Bool, "false", "Learned policy may STOP before the budget is spent.") ,
+      key("policy.greedy_stop", T::Bool, "false", "With policy.stop: evaluation thresholds STOP at p > 1/2 (default: one sample of it, the budget trained for)."),
       key("policy.min_steps", T::Int, "1", "With policy.stop: regions read before STOP is allowed.").at_least(1),
       key("policy.region_cost", T::Float, "0", "Reward cost per region read (the starting value when a target is set).").at_least(0),
       key("policy.target_regions", T::Float, "0", "If > 0: a Lagrange multiplier adapts the cost until the mean regions read meets this.")

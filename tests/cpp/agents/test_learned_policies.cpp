@@ -149,6 +149,27 @@ BOOST_AUTO_TEST_CASE(gaussian_stop_head_only_from_min_steps) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(gaussian_greedy_samples_stop_unless_greedy_stop) {
+  // p(stop) = sigmoid(0.4) ~ 0.60 for every example (zero weights): greedy evaluation samples STOP
+  // (about 60% stop), greedy_stop thresholds it (all stop).
+  Rng init(1), rng(9);
+  GaussianLocationPolicy sampled({.input = H, .stop = true}, init);
+  GaussianLocationPolicy thresholded({.input = H, .stop = true, .greedy_stop = true}, init);
+  for (auto* p : {&sampled, &thresholded}) {
+    Var(param(*p, "stop.weight")).value().fill(0.0f);
+    Var(param(*p, "stop.bias")).value().fill(0.4f);
+  }
+  const Var h = summaries(400, h0);
+  const Decision s = act(sampled, h, 1, rng, true), t = act(thresholded, h, 1, rng, true);
+  double stopped = 0;
+  for (std::size_t b = 0; b < 400; ++b) {
+    stopped += s.action.stop[b];
+    BOOST_TEST(t.action.stop[b] == 1);
+  }
+  BOOST_TEST(stopped / 400 > 0.5);
+  BOOST_TEST(stopped / 400 < 0.7);
+}
+
 BOOST_AUTO_TEST_CASE(top_k_plans_distinct_regions_greedy_is_the_top_k) {
   Rng init(1), rng(6);
   const std::size_t R = 6, P = 5, B = 50;
