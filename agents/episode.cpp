@@ -1,29 +1,12 @@
 #include "agents/episode.hpp"
 
 #include <chrono>
-#include <cstring>
 
 #include <xtensor/xbuilder.hpp>
 
 #include "core/ops.hpp"
 
 namespace saccade {
-
-namespace {
-
-// Rows `rows` of a batch-first array, as a new contiguous array.
-Array take_rows(const Array& a, const std::vector<int>& rows) {
-  auto shape = a.shape();
-  const std::size_t width = a.size() / shape[0];
-  shape[0] = rows.size();
-  Array out = Array::from_shape(shape);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    std::memcpy(out.data() + i * width, a.data() + static_cast<std::size_t>(rows[i]) * width, width * sizeof(float));
-  }
-  return out;
-}
-
-}  // namespace
 
 std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels) {
   const std::size_t B = labels.size(), C = logits.shape(1);
@@ -76,9 +59,9 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
     ep.read_now.push_back(r.obs.active);
     if (!rows.empty()) {
       RegionBatch regions;
-      regions.content = take_rows(r.obs.content, rows);
+      regions.content = gather_rows(r.obs.content, rows);
       if (spec.num_regions == 0) {
-        regions.location = take_rows(r.obs.location, rows);
+        regions.location = gather_rows(r.obs.location, rows);
       } else {
         for (int b : rows) regions.region.push_back(r.obs.region[b]);
       }

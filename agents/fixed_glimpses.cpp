@@ -53,10 +53,7 @@ const std::vector<std::string>& FixedGlimpsePolicy::names() {
 
 FixedGlimpsePolicy::FixedGlimpsePolicy(const std::string& name, std::size_t budget) : name_(name), budget_(budget) {
   if (budget == 0) throw std::invalid_argument("fixed glimpse policy \"" + name + "\": the budget must be at least 1");
-  const auto& n = names();
-  if (std::find(n.begin(), n.end(), name) == n.end()) {
-    throw std::invalid_argument("unknown fixed glimpse policy \"" + name + "\" (choices: center, random, grid, saliency)");
-  }
+  require_known_policy("fixed glimpse policy", name, names());
 }
 
 void FixedGlimpsePolicy::begin(const PolicyContext& ctx, Rng& rng, bool) {

@@ -48,12 +48,7 @@ const std::vector<std::string>& FixedRegionPolicy::names() {
 
 FixedRegionPolicy::FixedRegionPolicy(const std::string& name, std::size_t regions, std::size_t budget)
     : name_(name), regions_(regions), budget_(name == "all" ? regions : std::min(budget, regions)) {
-  const auto& n = names();
-  if (std::find(n.begin(), n.end(), name) == n.end()) {
-    std::string all;
-    for (const auto& x : n) all += (all.empty() ? "" : ", ") + x;
-    throw std::invalid_argument("unknown fixed region policy \"" + name + "\" (choices: " + all + ")");
-  }
+  require_known_policy("fixed region policy", name, names());
 }
 
 void FixedRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool) {

@@ -23,14 +23,14 @@ GaussianLocationPolicy::GaussianLocationPolicy(const GaussianLocationOptions& o,
   }
 }
 
-Var GaussianLocationPolicy::mean(const PolicyContext& ctx, const Var& h) const {
-  const std::size_t B = h.shape(0);
-  Var input = h;
-  if (opt_.preview_size) {
-    const Var p(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size}));
-    input = concat({h, relu(preview_(p))}, 1);
-  }
-  return tanh(mean_(input));
+void GaussianLocationPolicy::begin(const PolicyContext& ctx, Rng&, bool) {
+  if (!opt_.preview_size) return;
+  const std::size_t B = ctx.obs.steps_left.size();
+  preview_code_ = relu(preview_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size}))));
+}
+
+Var GaussianLocationPolicy::mean(const PolicyContext&, const Var& h) const {
+  return tanh(mean_(opt_.preview_size ? concat({h, preview_code_}, 1) : h));
 }
 
 Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
@@ -67,9 +67,8 @@ Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool gr
 
 double GaussianLocationPolicy::flops_per_episode(std::size_t decisions) const {
   const double in = static_cast<double>(opt_.input + (opt_.preview_size ? opt_.preview_hidden : 0));
-  // The preview code is computed once per decision here (it could be cached per episode).
-  const double preview = 2.0 * static_cast<double>(opt_.preview_size * opt_.preview_hidden);
-  return static_cast<double>(decisions) * (2.0 * in * (opt_.stop ? 3.0 : 2.0) + preview);
+  const double preview_once = 2.0 * static_cast<double>(opt_.preview_size * opt_.preview_hidden);
+  return preview_once + static_cast<double>(decisions) * 2.0 * in * (opt_.stop ? 3.0 : 2.0);
 }
 
 }  // namespace saccade

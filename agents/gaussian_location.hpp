@@ -37,6 +37,8 @@ class GaussianLocationPolicy : public Policy {
   std::string name() const override { return "adaptive"; }
   bool learned() const override { return true; }
   bool needs_summary() const override { return true; }
+  // With a preview, its code is computed here once: the thumbnail is fixed for the episode.
+  void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   double flops_per_episode(std::size_t decisions) const override;
 
@@ -47,6 +49,7 @@ class GaussianLocationPolicy : public Policy {
 
  private:
   Linear mean_, stop_, preview_;
+  Var preview_code_;  // [B, preview_hidden] of the current episode
 };
 
 }  // namespace saccade

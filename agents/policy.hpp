@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "core/module.hpp"
 #include "core/random.hpp"
@@ -43,5 +44,9 @@ class Policy : public Module {
   // The controller's own compute for one example's episode of `decisions` steps (multiply-adds x 2).
   virtual double flops_per_episode(std::size_t decisions) const { return 0.0; }
 };
+
+// For policies chosen by name: throws std::invalid_argument naming `name` and listing `choices`
+// unless it is one of them. `kind` says which family, e.g. "fixed glimpse policy".
+void require_known_policy(const std::string& kind, const std::string& name, const std::vector<std::string>& choices);
 
 }  // namespace saccade

@@ -73,11 +73,12 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
     std::vector<Array> base(ep.log_probs.size(), xt::zeros<float>({B}));
     if (opt_.baseline == "learned") {
       Var bl_loss;
+      const Var R(Array(xt::adapt(reward, {B})));
       for (std::size_t t = 0; t < ep.summaries.size(); ++t) {
         const Var input = ep.summaries[t].defined() ? ep.summaries[t] : Var(xt::ones<float>({B, std::size_t{1}}));
         const Var b_t = reshape(baseline_(input), {B});
         base[t] = b_t.value();
-        Var diff = (b_t - Var(Array(xt::adapt(reward, {B})))) * Var(ep.deciding[t]);
+        Var diff = (b_t - R) * Var(ep.deciding[t]);
         Var term = sum(diff * diff) * (1.0f / static_cast<float>(B));
         bl_loss = bl_loss.defined() ? bl_loss + term : term;
       }
@@ -112,15 +113,14 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
         }
       }
     }
-    Var ent;
-    for (const Var& e_t : ep.entropies) {
-      Var e = sum(e_t);
-      ent = ent.defined() ? ent + e : e;
-    }
     Var policy_loss = policy_gradient_loss(ep.log_probs, adv, B);
     s.policy_loss = policy_loss.item();
     loss = loss + policy_loss;
-    if (opt_.entropy_bonus != 0.0f) loss = loss - ent * (opt_.entropy_bonus / static_cast<float>(B));
+    if (opt_.entropy_bonus != 0.0f) {
+      Var ent;
+      for (const Var& e_t : ep.entropies) ent = ent.defined() ? ent + sum(e_t) : sum(e_t);
+      loss = loss - ent * (opt_.entropy_bonus / static_cast<float>(B));
+    }
   }
 
   s.loss = loss.item();

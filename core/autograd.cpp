@@ -32,8 +32,6 @@ Var::Var(Array value, bool requires_grad) : node_(std::make_shared<Node>()) {
   node_->requires_grad = requires_grad;
 }
 
-Var Var::scalar(float v) { return Var(Array(v)); }
-
 Shape Var::shape() const {
   const auto& s = node_->value.shape();
   return Shape(s.begin(), s.end());

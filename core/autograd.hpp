@@ -37,8 +37,6 @@ class Var {
  public:
   Var() = default;
   explicit Var(Array value, bool requires_grad = false);
-  // A scalar constant.
-  static Var scalar(float v);
 
   const Array& value() const { return node_->value; }
   Array& value() { return node_->value; }

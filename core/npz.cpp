@@ -1,9 +1,6 @@
 // The zip container of .npz files (PKWARE APPNOTE 6.3): local file headers with the data, then a
 // central directory, then the end-of-central-directory record. Only what numpy needs: no zip64, no
 // encryption; stored or deflated entries.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <zlib.h>
 
 #include <algorithm>
@@ -14,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/atomic_file.hpp"
 #include "core/npz.hpp"
 
 namespace saccade {
@@ -37,60 +35,6 @@ std::uint32_t get32(const unsigned char* p) { return get16(p) | (get16(p + 2) <<
 
 std::string errno_text() { return std::strerror(errno); }
 
-// Writes to `path.tmp-<pid>`, then fsync + rename: readers see the old file or the whole new one.
-class AtomicFile {
- public:
-  explicit AtomicFile(const std::string& path) : path_(path), tmp_(path + ".tmp-" + std::to_string(::getpid())) {
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw std::runtime_error("write_npz: " + path_ + ": cannot create " + tmp_ + ": " + errno_text());
-  }
-  ~AtomicFile() {  // not committed: an exception is on its way; leave nothing behind
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(tmp_.c_str());
-  }
-  AtomicFile(const AtomicFile&) = delete;
-  AtomicFile& operator=(const AtomicFile&) = delete;
-
-  void write(const void* data, std::size_t n) {
-    const char* p = static_cast<const char*>(data);
-    while (n > 0) {
-      const ssize_t w = ::write(fd_, p, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) throw std::runtime_error("write_npz: " + path_ + ": write failed: " + errno_text());
-      p += w;
-      n -= static_cast<std::size_t>(w);
-      written_ += static_cast<std::uint64_t>(w);
-    }
-  }
-  void write(const std::string& s) { write(s.data(), s.size()); }
-  std::uint64_t written() const { return written_; }
-
-  void commit() {
-    if (::fsync(fd_) != 0) throw std::runtime_error("write_npz: " + path_ + ": fsync failed: " + errno_text());
-    const int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) throw std::runtime_error("write_npz: " + path_ + ": close failed: " + errno_text());
-    if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      throw std::runtime_error("write_npz: " + path_ + ": rename from " + tmp_ + " failed: " + errno_text());
-    }
-    committed_ = true;
-    // Persist the rename itself; failing here loses nothing already written, so it is best effort.
-    const auto slash = path_.find_last_of('/');
-    const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path_.substr(0, slash));
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-      ::fsync(dfd);
-      ::close(dfd);
-    }
-  }
-
- private:
-  std::string path_, tmp_;
-  int fd_ = -1;
-  bool committed_ = false;
-  std::uint64_t written_ = 0;
-};
-
 std::uint32_t to_u32(std::uint64_t v, const std::string& path, const std::string& name) {
   if (v >= 0xffffffffull) {
     throw std::runtime_error("write_npz: " + path + ": entry '" + name + "' would need zip64 (over 4 GiB)");
@@ -113,7 +57,7 @@ void write_npz(const std::string& path, const NpzEntries& entries) {
     }
   }
 
-  AtomicFile out(path);
+  AtomicFile out(path, "write_npz");
   std::string central;
   for (const auto& [key, a] : entries) {
     const std::string name = key + ".npy";

@@ -59,6 +59,8 @@ Var concat(const std::vector<Var>& parts, int axis);
 Var slice(const Var& a, int axis, std::size_t begin, std::size_t end);  // [begin, end) along axis
 // rows[i] = table[index[i]]: table [V, ...] -> [n, ...] (embeddings; repeated indices add gradients).
 Var gather_rows(const Var& table, const std::vector<int>& index);
+// The same on a plain array, off the tape (e.g. the rows of a batch still being read).
+Array gather_rows(const Array& table, const std::vector<int>& index);
 // out = base with out[index[i]] = rows[i]: base [N, ...], rows [n, ...], distinct indices. The inverse
 // of gather_rows, used to update only the examples still active in a batch.
 Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows);

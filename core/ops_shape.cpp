@@ -1,5 +1,6 @@
 // Ops that move values without arithmetic: reshape, concat, slice, gathers, masking, transposes.
 // Their backward moves the gradient back to where each value came from.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -104,8 +105,8 @@ Var slice(const Var& a, int axis, std::size_t begin, std::size_t end) {
   });
 }
 
-Var gather_rows(const Var& table, const std::vector<int>& index) {
-  const std::size_t rows = table.shape(0);
+Array gather_rows(const Array& table, const std::vector<int>& index) {
+  const std::size_t rows = table.shape()[0];
   const std::size_t width = table.size() / (rows ? rows : 1);
   for (int i : index) {
     if (i < 0 || static_cast<std::size_t>(i) >= rows) {
@@ -113,12 +114,18 @@ Var gather_rows(const Var& table, const std::vector<int>& index) {
                                              std::to_string(rows) + ")");
     }
   }
-  auto shape = table.value().shape();
+  auto shape = table.shape();
   shape[0] = index.size();
   Array out = Array::from_shape(shape);
   for (std::size_t r = 0; r < index.size(); ++r) {
     std::memcpy(out.data() + r * width, table.data() + index[r] * width, width * sizeof(float));
   }
+  return out;
+}
+
+Var gather_rows(const Var& table, const std::vector<int>& index) {
+  const std::size_t width = table.size() / std::max<std::size_t>(table.shape(0), 1);
+  Array out = gather_rows(table.value(), index);
   return make_op_result(std::move(out), "gather_rows", {table}, [table, index, width](Node& out) {
     float* g = table.node()->grad_or_zeros().data();
     for (std::size_t r = 0; r < index.size(); ++r) {

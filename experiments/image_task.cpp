@@ -28,8 +28,8 @@ namespace {
 
 struct ImageTask {
   const Config& cfg;
-  std::shared_ptr<const ImageDataset> train, val, test;
-  CanvasSpec canvas;
+  std::shared_ptr<const ImageDataset> train{}, val{}, test{};
+  CanvasSpec canvas{};
   std::size_t side = 0, budget = 0;
   bool glimpse = true;
 
@@ -141,7 +141,7 @@ int run_image_task(const Config& cfg) {
   set_blas_threads(cfg.get<int>("train.threads"));
   const std::string source = cfg.get_or<std::string>("env.dataset", "fashion-mnist");
   ImageSplits splits = load_image_splits(source, seed);
-  ImageTask task{cfg};
+  ImageTask task{.cfg = cfg};
   task.train = std::make_shared<const ImageDataset>(std::move(splits.train));
   task.val = std::make_shared<const ImageDataset>(std::move(splits.validation));
   task.test = std::make_shared<const ImageDataset>(std::move(splits.test));

@@ -1,11 +1,10 @@
 #include "experiments/results_files.hpp"
 
-#include <cstdio>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
 
-#include <unistd.h>
+#include "core/atomic_file.hpp"
 
 namespace saccade {
 
@@ -17,22 +16,6 @@ void MetricsLog::write(const nlohmann::json& row) {
   out_ << row.dump() << '\n';
   out_.flush();
   if (!out_) throw std::runtime_error("cannot write to " + path_);
-}
-
-void write_file_atomic(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw std::runtime_error("cannot write " + tmp);
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0 &&
-                    ::fsync(fileno(f)) == 0;
-    std::fclose(f);
-    if (!ok) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error("cannot write " + tmp);
-    }
-  }
-  std::filesystem::rename(tmp, path);
 }
 
 void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
@@ -54,7 +37,7 @@ void write_traces(const std::string& path, Env& env, const Reader& reader, Polic
     }
   }
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  write_file_atomic(path, s.str());
+  write_file_atomic(path, s.str(), "write_traces");
 }
 
 void write_results_csv(const std::string& path, const RunOptions& o, const std::vector<PolicyResult>& results) {
@@ -66,7 +49,7 @@ void write_results_csv(const std::string& path, const RunOptions& o, const std::
       << r.test.accuracy << ',' << r.test.mean_regions << ',' << r.test.flops_per_example << ','
       << r.test.us_per_example << ',' << r.train_seconds << '\n';
   }
-  write_file_atomic(path, s.str());
+  write_file_atomic(path, s.str(), "write_results_csv");
 }
 
 }  // namespace saccade

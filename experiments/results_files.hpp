@@ -34,7 +34,4 @@ void write_results_csv(const std::string& path, const RunOptions& options, const
 void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
                   std::uint64_t seed, Rng& rng);
 
-// Atomically replaces `path` with `text`.
-void write_file_atomic(const std::string& path, const std::string& text);
-
 }  // namespace saccade
