@@ -22,8 +22,12 @@ build: deps configure
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# The main job: a sweep (2 budgets x 2 seeds, adaptive against fixed policies), two runs at once,
+# then the report table. Re-running resumes (finished runs are kept); `rm -rf runs/demo` to start over.
+DEMO_OUT ?= runs/demo
 demo: build
-	$(BUILD)/saccade run experiments/configs/demo.yaml
+	$(BUILD)/saccade sweep experiments/configs/demo.yaml --out $(DEMO_OUT) -j $(JOBS)
+	$(BUILD)/saccade report $(DEMO_OUT)
 
 clean:
 	rm -rf $(BUILD)

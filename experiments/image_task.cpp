@@ -6,6 +6,7 @@
 //   env.region patch     patch grid, reader `patch` (attention pooling), learned policy `topk` (one-shot
 //                        from the thumbnail); fixed: center, random, grid, saliency, all (full view)
 //   either               `fc`: RAM's fully connected 2x256 baseline on the whole canvas (one region)
+#include <algorithm>
 #include <memory>
 
 #include "agents/fixed_glimpses.hpp"
@@ -20,6 +21,7 @@
 #include "envs/image/image_env.hpp"
 #include "experiments/config.hpp"
 #include "experiments/runner.hpp"
+#include "experiments/suggest.hpp"
 #include "experiments/tasks.hpp"
 
 namespace saccade {
@@ -72,7 +74,6 @@ struct ImageTask {
       make_envs<ImagePatchEnv>(s, patch_options(1, 1));
       s.reader = std::make_unique<MlpReader>(MlpReaderOptions{side * side, 256, 2, num_classes()}, rr);
       s.policy = std::make_unique<FixedRegionPolicy>("all", 1, 1);
-      s.budget = 1;
       return s;
     }
     if (glimpse) {
@@ -111,7 +112,6 @@ struct ImageTask {
     const std::size_t grid = static_cast<std::size_t>(cfg.get<int>("env.grid"));
     const std::size_t regions = grid * grid;
     const std::size_t b = name == "all" ? regions : budget;
-    s.budget = b;
     make_envs<ImagePatchEnv>(s, patch_options(grid, b));
     PatchReaderOptions ro;
     ro.content_size = (side / grid) * (side / grid);
@@ -134,9 +134,52 @@ struct ImageTask {
   }
 };
 
+// A policy name in eval.policies that this env does not have: the error points at that list item.
+[[noreturn]] void unknown_policy(const Config& cfg, std::size_t i, const std::string& name,
+                                 std::vector<std::string> choices) {
+  const ConfigNode* list = cfg.find("eval.policies");
+  const Origin at = list && i < list->items.size() ? list->items[i].origin : cfg.origin("eval.policies");
+  choices.push_back("fc");
+  std::string all;
+  for (const auto& c : choices) all += (all.empty() ? "" : ", ") + c;
+  throw ConfigError(at.str() + ": eval.policies[" + std::to_string(i) + "]: no fixed policy \"" + name + "\" for env.region=" +
+                    cfg.get<std::string>("env.region") + " (choices: " + all + ")" + did_you_mean(closest(name, choices)));
+}
+
 }  // namespace
 
+void check_image_task(const Config& cfg) {
+  const bool glimpse = cfg.get<std::string>("env.region") == "glimpse";
+  const std::vector<std::string>& fixed = glimpse ? FixedGlimpsePolicy::names() : FixedRegionPolicy::names();
+  const auto policies = cfg.get_or<std::vector<std::string>>("eval.policies", {});
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    if (policies[i] == "fc" || std::find(fixed.begin(), fixed.end(), policies[i]) != fixed.end()) continue;
+    unknown_policy(cfg, i, policies[i], fixed);
+  }
+  if (policies.empty() && !cfg.get<bool>("eval.adaptive")) cfg.fail("eval.adaptive", "nothing to run: eval.adaptive is false and eval.policies is empty");
+  if (const auto type = cfg.get_or<std::string>("policy.type", glimpse ? "gaussian" : "topk"); glimpse) {
+    if (type != "gaussian" && type != "spatial")
+      cfg.fail("policy.type", "glimpse envs learn `gaussian` or `spatial` locations, not \"" + type + "\"" +
+                                  did_you_mean(closest(type, {"gaussian", "spatial"})));
+    if (type == "spatial" && cfg.get<int>("env.preview_factor") == 0)
+      cfg.fail("policy.type", "the spatial policy reads the thumbnail preview: set env.preview_factor > 0");
+  } else if (type != "topk") {
+    cfg.fail("policy.type", "patch envs learn `topk` (regions chosen one-shot from previews), not \"" + type + "\"");
+  }
+  if (const auto canvas = cfg.get_or<int>("env.canvas", 0); !glimpse && canvas > 0 && canvas % cfg.get<int>("env.grid") != 0)
+    cfg.fail("env.grid", "the grid (" + std::to_string(cfg.get<int>("env.grid")) + " per side) must divide env.canvas (" +
+                             std::to_string(canvas) + ")");
+  const std::string source = cfg.get_or<std::string>("env.dataset", "fashion-mnist");
+  try {
+    check_image_source(source);
+  } catch (const std::exception& e) {
+    if (cfg.has("env.dataset")) cfg.fail("env.dataset", e.what());
+    throw ConfigError(std::string("env.dataset (default fashion-mnist): ") + e.what());
+  }
+}
+
 int run_image_task(const Config& cfg) {
+  check_image_task(cfg);
   const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
   set_blas_threads(cfg.get<int>("train.threads"));
   const std::string source = cfg.get_or<std::string>("env.dataset", "fashion-mnist");

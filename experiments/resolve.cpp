@@ -59,6 +59,7 @@ bool scalar_fits(const KeySpec& spec, KeyType type, const ConfigNode& node) {
       auto v = node.quoted ? std::nullopt : parse_float(node.text);
       return v && in_range(spec, *v);
     }
+    case KeyType::KeyLists: return false;
   }
   return false;
 }
@@ -71,6 +72,10 @@ void check_value(const KeySpec& spec, const std::string& path, const ConfigNode&
                      const std::string& extra = "") {
     problems.push_back(at.origin.str() + ": " + where + ": expected " + expected + ", got " + at.describe() + extra);
   };
+  if (spec.type == KeyType::KeyLists) {  // only the shape here; sweep.cpp checks keys and values
+    if (!node.is_map()) return problem(node, path, spec.type_text());
+    return;
+  }
   if (is_list_type(spec.type)) {
     if (!node.is_list()) return problem(node, path, spec.type_text());
     KeySpec element = spec;  // "eval.policies[1]: expected string, ..." names the element's type

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/atomic_file.hpp"
+#include "experiments/csv.hpp"
 
 namespace saccade {
 
@@ -44,10 +45,16 @@ void write_results_csv(const std::string& path, const RunOptions& o, const std::
   std::ostringstream s;
   s << kResultsHeader << '\n';
   s.precision(6);
+  auto num = [](double v) {
+    std::ostringstream t;
+    t.precision(6);
+    t << v;
+    return t.str();
+  };
   for (const auto& r : results) {
-    s << o.run_name << ',' << o.seed << ',' << o.env_name << ',' << r.name << ',' << r.budget << ','
-      << r.test.accuracy << ',' << r.test.mean_regions << ',' << r.test.flops_per_example << ','
-      << r.test.us_per_example << ',' << r.train_seconds << '\n';
+    s << csv_line({o.run_name, std::to_string(o.seed), o.env_name, r.name, std::to_string(r.budget), num(r.test.accuracy),
+                   num(r.test.mean_regions), num(r.test.flops_per_example), num(r.test.us_per_example),
+                   num(r.train_seconds)});
   }
   write_file_atomic(path, s.str(), "write_results_csv");
 }

@@ -2,6 +2,12 @@
 //   metrics.jsonl  one JSON object per (policy, epoch), appended and flushed as training goes
 //   results.csv    one row per evaluated policy, written whole at the end (temporary file + rename,
 //                  so a reader never sees half of it)
+//   checkpoints/POLICY.npz  each policy's trained reader and policy (and optimizer state)
+//   traces/POLICY.csv       where each policy read on the first test examples (write_traces)
+//   status.json    {"status": "done", "policies": N, "seconds": total wall seconds}, written
+//                  atomically by run_policies as the very last thing, after results.csv is complete,
+//                  and removed when a run starts: `saccade sweep` takes it as "this run finished".
+//                  Nothing else writes it; a run that fails or is killed leaves none.
 #pragma once
 
 #include <fstream>

@@ -1,11 +1,16 @@
 #include "experiments/runner.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
 #include "core/checkpoint.hpp"
+#include "experiments/progress.hpp"
 #include "experiments/results_files.hpp"
 
 namespace saccade {
@@ -24,9 +29,17 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 std::size_t limit(std::size_t available, std::size_t wanted) { return wanted ? std::min(available, wanted) : available; }
 
+// Fills in the time fields of `u` from the run's start: the ETA scales the time so far by the
+// fraction of training done (evaluation time is not modelled apart).
+void stamp(ProgressUpdate& u, const RunProgress& p) {
+  u.elapsed_seconds = seconds_since(p.run_start);
+  const double f = progress_fraction(u);
+  u.eta_seconds = f > 0 ? u.elapsed_seconds * (1.0 - f) / f : -1.0;
+}
+
 }  // namespace
 
-PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog& log) {
+PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog& log, const RunProgress& progress) {
   PolicyResult result;
   result.name = s.name;
   result.budget = s.budget;
@@ -36,6 +49,14 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   const std::size_t n_train = limit(s.train_env->num_examples(), o.train_examples);
   const std::size_t n_val = limit(s.val_env->num_examples(), o.eval_examples);
   const std::size_t n_test = limit(s.test_env->num_examples(), o.eval_examples);
+
+  ProgressUpdate u;
+  u.run = o.run_name;
+  u.policy = s.name;
+  u.policy_index = progress.policy_index;
+  u.policies = progress.policies;
+  u.epochs = o.epochs;
+  u.batches = o.batch_size ? n_train / o.batch_size : 0;
 
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t epoch = 1; epoch <= o.epochs; ++epoch) {
@@ -57,8 +78,20 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
       sum.policy_loss += t.policy_loss;
       ++batches;
       if (!std::isfinite(t.loss)) {
+        if (progress.reporter) progress.reporter->finish();
         throw std::runtime_error("policy " + s.name + ": loss became " + std::to_string(t.loss) + " at epoch " +
                                  std::to_string(epoch) + ", batch " + std::to_string(batches));
+      }
+      if (progress.reporter) {
+        const double n = static_cast<double>(batches);
+        u.epoch = epoch;
+        u.batch = batches;
+        u.loss = sum.loss / n;
+        u.accuracy = sum.accuracy / n;
+        u.regions = sum.mean_regions / n;
+        u.epoch_done = false;
+        stamp(u, progress);
+        progress.reporter->update(u);
       }
     }
     const double nb = static_cast<double>(std::max<std::size_t>(batches, 1));
@@ -71,9 +104,25 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
                {"reward", sum.reward / nb}, {"mean_regions", sum.mean_regions / nb}, {"policy_loss", sum.policy_loss / nb},
                {"cost", trainer.cost()}, {"val_accuracy", val.accuracy}, {"val_mean_regions", val.mean_regions},
                {"seconds", elapsed}});
-    std::fprintf(stderr, "[%s] epoch %zu/%zu  loss %.4f  train acc %.4f  val acc %.4f  regions %.2f  cost %.4f  %.0fs (%.0fs/epoch)\n",
-                 s.name.c_str(), epoch, o.epochs, sum.loss / nb, sum.accuracy / nb, val.accuracy, val.mean_regions,
-                 trainer.cost(), elapsed, seconds_since(epoch_start));
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "[%s] epoch %zu/%zu  loss %.4f  train acc %.4f  val acc %.4f  regions %.2f  cost %.4f  %.0fs (%.0fs/epoch)",
+                  s.name.c_str(), epoch, o.epochs, sum.loss / nb, sum.accuracy / nb, val.accuracy, val.mean_regions,
+                  trainer.cost(), elapsed, seconds_since(epoch_start));
+    if (progress.reporter) {
+      u.epoch = epoch;
+      u.batch = batches;
+      u.loss = sum.loss / nb;
+      u.accuracy = sum.accuracy / nb;
+      u.regions = sum.mean_regions / nb;
+      u.val_accuracy = val.accuracy;
+      u.epoch_done = true;
+      stamp(u, progress);
+      progress.reporter->update(u);
+      progress.reporter->print_line(line);
+    } else {
+      std::fprintf(stderr, "%s\n", line);
+    }
     if (o.minutes > 0 && elapsed > o.minutes * 60.0) break;
   }
   result.train_seconds = seconds_since(start);
@@ -89,14 +138,21 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
 }
 
 int run_policies(std::vector<std::function<PolicySetup()>> setups, const RunOptions& o) {
+  const auto run_start = std::chrono::steady_clock::now();
   std::filesystem::create_directories(o.out_dir);
+  // status.json marks a finished run: one left by an earlier run in this directory must go first.
+  const std::string status_path = o.out_dir + "/status.json";
+  std::filesystem::remove(status_path);
   MetricsLog log(o.out_dir + "/metrics.jsonl");
+  ProgressReporter reporter;
   std::vector<PolicyResult> results;
-  for (auto& make : setups) {
-    PolicySetup s = make();
-    results.push_back(train_and_evaluate(s, o, log));
+  for (std::size_t i = 0; i < setups.size(); ++i) {
+    PolicySetup s = setups[i]();
+    const RunProgress progress{.reporter = &reporter, .policy_index = i, .policies = setups.size(), .run_start = run_start};
+    results.push_back(train_and_evaluate(s, o, log, progress));
     write_results_csv(o.out_dir + "/results.csv", o, results);  // each finished policy is kept at once
   }
+  reporter.finish();
   std::printf("\n%-12s %8s %10s %13s %15s %14s\n", "policy", "budget", "accuracy", "mean_regions", "flops/example",
               "us/example");
   for (const auto& r : results) {
@@ -104,6 +160,11 @@ int run_policies(std::vector<std::function<PolicySetup()>> setups, const RunOpti
                 r.test.mean_regions, r.test.flops_per_example, r.test.us_per_example);
   }
   std::printf("\nresults: %s/results.csv  metrics: %s/metrics.jsonl\n", o.out_dir.c_str(), o.out_dir.c_str());
+  std::fflush(stdout);
+  // The last thing a run writes: the sweep's "this run finished" marker.
+  const nlohmann::json status = {
+      {"status", "done"}, {"policies", results.size()}, {"seconds", seconds_since(run_start)}};
+  write_file_atomic(status_path, status.dump() + "\n", "run_policies");
   return 0;
 }
 

@@ -4,6 +4,7 @@
 // build the envs, the reader and the policy: see experiments/image_task.cpp.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,7 +23,8 @@ struct PolicySetup {
   std::unique_ptr<Env> test_env;     // test split
   std::unique_ptr<Reader> reader;    // freshly initialised
   std::unique_ptr<Policy> policy;
-  std::size_t budget = 0;            // the budget reported in results.csv
+  std::size_t budget = 0;            // the run's budget (policy.budget), reported in results.csv even
+                                     // for policies that read more (`all`, `fc`: see mean_regions)
 };
 
 struct RunOptions {
@@ -44,12 +46,22 @@ struct PolicyResult {
 };
 
 class MetricsLog;
+class ProgressReporter;
 
-// Trains setup.reader (and setup.policy if it learns) and scores it; one line per epoch goes to `log`.
-PolicyResult train_and_evaluate(PolicySetup& setup, const RunOptions& options, MetricsLog& log);
+// Where one policy's training sits in the whole run, for progress lines and the ETA.
+struct RunProgress {
+  ProgressReporter* reporter = nullptr;  // none: the per-epoch lines go straight to stderr
+  std::size_t policy_index = 0, policies = 1;
+  std::chrono::steady_clock::time_point run_start = std::chrono::steady_clock::now();
+};
 
-// Runs every setup in order, prints the table, writes OUT/results.csv and OUT/metrics.jsonl.
-// Returns the process exit status.
+// Trains setup.reader (and setup.policy if it learns) and scores it; one line per epoch goes to `log`,
+// progress (every batch, every epoch) to `progress.reporter`.
+PolicyResult train_and_evaluate(PolicySetup& setup, const RunOptions& options, MetricsLog& log,
+                                const RunProgress& progress = {});
+
+// Runs every setup in order, prints the table, writes OUT/results.csv and OUT/metrics.jsonl, and
+// last OUT/status.json (see experiments/results_files.hpp). Returns the process exit status.
 int run_policies(std::vector<std::function<PolicySetup()>> setups, const RunOptions& options);
 
 }  // namespace saccade

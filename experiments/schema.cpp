@@ -65,6 +65,11 @@ const Schema& schema() {
       key("eval.adaptive", T::Bool, "true", "Train and score the learned policy as `adaptive` (false: only eval.policies)."),
       key("eval.batch_size", T::Int, "250", "Examples per batch when evaluating.").at_least(1),
       key("eval.examples", T::Int, "0", "Validation and test examples scored (0: the whole split).").at_least(0),
+
+      // Read by `saccade sweep` only; `saccade run` refuses a config that has them.
+      key("sweep.grid", T::KeyLists, no_default, "Sweep: every combination of these values, e.g. `{policy.budget: [3, 6], train.lr: [0.001, 0.003]}`."),
+      key("sweep.zip", T::KeyLists, no_default, "Sweep: lists of equal length taken together (i-th with i-th), crossed with the grid."),
+      key("sweep.seeds", T::Ints, no_default, "Sweep: run every combination once per seed (sets `seed`).").at_least(0),
   };
   return keys;
 }

@@ -10,7 +10,9 @@
 
 namespace saccade {
 
-enum class KeyType { Int, Float, Bool, String, Enum, Strings, Ints, Floats };
+// KeyLists: a map from config key paths to lists of values (the `sweep.grid` and `sweep.zip` maps);
+// the keys and values inside are checked against the schema when the sweep is expanded (sweep.hpp).
+enum class KeyType { Int, Float, Bool, String, Enum, Strings, Ints, Floats, KeyLists };
 
 struct KeySpec {
   std::string path;                          // "train.lr"

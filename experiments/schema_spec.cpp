@@ -69,6 +69,7 @@ std::string KeySpec::type_text() const {
     case KeyType::Strings: base = "list of strings"; break;
     case KeyType::Ints: base = "list of ints"; break;
     case KeyType::Floats: base = "list of floats"; break;
+    case KeyType::KeyLists: return "map of key path to list of values";
   }
   std::string range;
   if (min && max && !min_exclusive && !max_exclusive) {

@@ -12,6 +12,8 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev libboost-test-dev zlib1g-dev
   # Python module and the Python side of tests
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest
+  # `saccade report` draws report.png with it (and reports without it)
+  python3-matplotlib
   # data that ships with the machine
   dataset-fashion-mnist fortunes python3-sklearn
 )

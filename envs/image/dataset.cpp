@@ -67,19 +67,31 @@ std::string find_in_dir(const std::string& dir, const std::string& name, const s
   throw std::runtime_error(msg);
 }
 
-RawSource from_dir(const std::string& dir, const std::string& name, const std::string& package) {
+// The files of a source, found (each checked to exist) but not read yet.
+struct SourceFiles {
+  std::string name;
+  std::string digits;                      // a digits CSV, or
+  std::string train_images, train_labels;  // an IDX pair (the train file, or the only one),
+  std::string test_images, test_labels;    // plus a test pair when the source has one
+};
+
+void require_file(const std::string& path, const std::string& who) {
+  if (!exists(path)) throw std::runtime_error(who + ": " + path + " not found");
+}
+
+SourceFiles in_dir(const std::string& dir, const std::string& name, const std::string& package) {
   if (!exists(dir, true)) {
     std::string msg = "load_image_split: directory " + dir + " not found";
     if (!package.empty()) msg += "; it ships with the Debian package " + package + " (apt-get install " + package + ")";
     throw std::runtime_error(msg);
   }
-  RawSource s;
-  s.name = name;
-  s.train = from_idx(find_in_dir(dir, "train-images-idx3-ubyte", package),
-                     find_in_dir(dir, "train-labels-idx1-ubyte", package));
-  s.test = from_idx(find_in_dir(dir, "t10k-images-idx3-ubyte", package),
-                    find_in_dir(dir, "t10k-labels-idx1-ubyte", package));
-  return s;
+  SourceFiles f;
+  f.name = name;
+  f.train_images = find_in_dir(dir, "train-images-idx3-ubyte", package);
+  f.train_labels = find_in_dir(dir, "train-labels-idx1-ubyte", package);
+  f.test_images = find_in_dir(dir, "t10k-images-idx3-ubyte", package);
+  f.test_labels = find_in_dir(dir, "t10k-labels-idx1-ubyte", package);
+  return f;
 }
 
 std::vector<std::string> split_commas(std::string_view s) {
@@ -94,29 +106,55 @@ std::vector<std::string> split_commas(std::string_view s) {
   return out;
 }
 
-RawSource load_raw(const std::string& source) {
+SourceFiles locate(const std::string& source) {
   const auto starts = [&](std::string_view p) { return source.rfind(p, 0) == 0; };
   if (source.empty() || source == "fashion-mnist") {
-    return from_dir(default_fashion_mnist_dir(), "fashion-mnist", "dataset-fashion-mnist");
+    return in_dir(default_fashion_mnist_dir(), "fashion-mnist", "dataset-fashion-mnist");
   }
-  if (source == "digits") return {"digits", from_digits(default_digits_path()), std::nullopt};
-  if (starts("digits:")) return {"digits", from_digits(source.substr(7)), std::nullopt};
-  if (starts("idx-dir:")) return from_dir(source.substr(8), source, "");
+  if (source == "digits" || starts("digits:")) {
+    SourceFiles f;
+    f.name = "digits";
+    f.digits = source == "digits" ? default_digits_path() : source.substr(7);
+    if (!exists(f.digits)) {
+      throw std::runtime_error("load_image_split: " + f.digits + " not found; the digits file ships with the Debian "
+                               "package python3-sklearn as " + default_digits_path() + " (apt-get install python3-sklearn)");
+    }
+    return f;
+  }
+  if (starts("idx-dir:")) return in_dir(source.substr(8), source, "");
   if (starts("idx:")) {
     const auto paths = split_commas(std::string_view(source).substr(4));
-    if (paths.size() == 2) return {source, from_idx(paths[0], paths[1]), std::nullopt};
-    if (paths.size() == 4) return {source, from_idx(paths[0], paths[1]), from_idx(paths[2], paths[3])};
-    throw std::invalid_argument("load_image_split: \"" + source +
-                                "\": expected idx:IMAGES,LABELS or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS");
+    if (paths.size() != 2 && paths.size() != 4) {
+      throw std::invalid_argument("load_image_split: \"" + source +
+                                  "\": expected idx:IMAGES,LABELS or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS");
+    }
+    for (const auto& p : paths) require_file(p, "load_image_split");
+    SourceFiles f;
+    f.name = source;
+    f.train_images = paths[0];
+    f.train_labels = paths[1];
+    if (paths.size() == 4) {
+      f.test_images = paths[2];
+      f.test_labels = paths[3];
+    }
+    return f;
   }
   if (source == "mnist") {
     throw std::invalid_argument("load_image_split: MNIST is not shipped by Debian; put its four IDX files in a "
                                 "directory and use idx-dir:DIR");
   }
-  if (exists(source, true)) return from_dir(source, source, "");
+  if (exists(source, true)) return in_dir(source, source, "");
   throw std::invalid_argument("load_image_split: unknown image source \"" + source +
                               "\"; expected fashion-mnist, digits, digits:PATH, idx-dir:DIR, a directory, "
                               "idx:IMAGES,LABELS or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS");
+}
+
+RawSource load_raw(const std::string& source) {
+  const SourceFiles f = locate(source);
+  if (!f.digits.empty()) return {f.name, from_digits(f.digits), std::nullopt};
+  RawSource s{f.name, from_idx(f.train_images, f.train_labels), std::nullopt};
+  if (!f.test_images.empty()) s.test = from_idx(f.test_images, f.test_labels);
+  return s;
 }
 
 // Which file and which of its rows make up each split.
@@ -188,6 +226,8 @@ ImageDataset take_split(const RawSource& s, const SplitRows& r, Split split) {
 }
 
 }  // namespace
+
+void check_image_source(const std::string& source) { locate(source); }
 
 Split parse_split(std::string_view name) {
   if (name == "train") return Split::train;

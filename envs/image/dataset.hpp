@@ -54,6 +54,10 @@ struct ImageSplits {
 
 const std::string& default_fashion_mnist_dir();
 
+// Checks that a source names its files correctly and that they exist, without reading them; throws
+// what load_image_split would (so a sweep can fail before any work starts).
+void check_image_source(const std::string& source);
+
 // One split of a source. Throws std::runtime_error naming the file (and the Debian package when a
 // default dataset is missing), or std::invalid_argument for a source string it cannot parse.
 ImageDataset load_image_split(const std::string& source, Split split, std::uint64_t seed);

@@ -5,6 +5,7 @@
 // (bad arguments, missing file, YAML syntax, schema violations), else whatever the task returns.
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -12,7 +13,10 @@
 
 #include "experiments/config.hpp"
 #include "experiments/config_docs.hpp"
+#include "experiments/report.hpp"
 #include "experiments/resolve.hpp"
+#include "experiments/sweep.hpp"
+#include "experiments/sweep_jobs.hpp"
 #include "experiments/tasks.hpp"
 #include "experiments/version.hpp"
 
@@ -30,6 +34,7 @@ struct RunArgs {
 int run(const RunArgs& args) {
   saccade::Config config = saccade::Config::load(args.config);
   for (const auto& assignment : args.overrides) config.apply_override(assignment);
+  saccade::reject_sweep_section(config);
   if (args.out) {
     const auto origin = saccade::Origin::label("command line: --out " + *args.out);
     config.set("out", saccade::ConfigNode::scalar(*args.out, origin));
@@ -40,13 +45,33 @@ int run(const RunArgs& args) {
     std::cout << resolved.to_yaml();
     return 0;
   }
-  const std::string env_type = resolved.get<std::string>("env.type");
-  if (saccade::TaskRunner runner = saccade::find_task_runner(env_type)) return runner(resolved);
+  saccade::check_task_config(resolved);
+  return saccade::find_task_runner(resolved.get<std::string>("env.type"))(resolved);
+}
 
-  std::cout << resolved.to_yaml();
-  std::cerr << "saccade: no task runner exists yet for env.type=" << env_type
-            << "; printed the resolved config instead\n";
-  return 0;
+struct SweepArgs {
+  std::string config;
+  std::vector<std::string> overrides;
+  std::string out;
+  std::size_t jobs = 1;
+  bool dry_run = false;
+};
+
+int sweep(const SweepArgs& args) {
+  saccade::Config config = saccade::Config::load(args.config);
+  for (const auto& assignment : args.overrides) config.apply_override(assignment);
+  const saccade::SweepPlan plan = saccade::expand_sweep(config, args.out);
+  if (args.dry_run) {
+    for (const auto& run : plan.runs) std::cout << args.out << "/" << run.name << "\n";
+    std::cout << plan.runs.size() << " runs; every config is valid\n";
+    return 0;
+  }
+  saccade::SweepOptions options;
+  options.out_dir = args.out;
+  options.jobs = args.jobs;
+  options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
+  options.sweep_file = args.config;
+  return saccade::run_sweep(plan, options);
 }
 
 }  // namespace
@@ -67,6 +92,25 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--print-config", run_args.print_config,
                     "Print the resolved config as YAML and exit without running");
 
+  SweepArgs sweep_args;
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Expand a config's `sweep:` section (grid, zip, seeds) into runs and run them; re-run to resume");
+  sweep_cmd->add_option("config", sweep_args.config, "Sweep config (YAML with a sweep: section)")->required();
+  sweep_cmd->add_option("overrides", sweep_args.overrides, "key.path=value overrides of the base config, e.g. train.epochs=1");
+  sweep_cmd->add_option("--out", sweep_args.out, "Sweep directory: one subdirectory per run, manifest.json, results.csv")
+      ->required();
+  sweep_cmd->add_option("-j,--jobs", sweep_args.jobs, "Runs at once, each a separate process")
+      ->default_val(1)
+      ->check(CLI::PositiveNumber);
+  sweep_cmd->add_flag("--dry-run", sweep_args.dry_run, "Validate every run's config and list the runs, run nothing");
+
+  saccade::ReportOptions report_args;
+  bool no_plot = false;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Summarise DIR/results.csv: accuracy ± 95% CI per setting and policy; writes report.csv/.png/.html");
+  report_cmd->add_option("dir", report_args.dir, "A run's or sweep's output directory (holds results.csv)")->required();
+  report_cmd->add_flag("--no-plot", no_plot, "Skip report.png (no Python needed)");
+
   // For maintainers: regenerates the table in docs/CONFIG.md. Hidden (empty group) from --help.
   CLI::App* docs_cmd = app.add_subcommand("config-docs", "Print the config-key table for docs/CONFIG.md");
   docs_cmd->group("");
@@ -80,6 +124,11 @@ int main(int argc, char** argv) {
 
   try {
     if (*run_cmd) return run(run_args);
+    if (*sweep_cmd) return sweep(sweep_args);
+    if (*report_cmd) {
+      report_args.plot = !no_plot;
+      return saccade::report_command(report_args, std::cout);
+    }
     if (*docs_cmd) {
       std::cout << saccade::schema_markdown();
       return 0;

@@ -116,12 +116,12 @@ def test_include_relative_to_the_including_file(tmp_path):
     assert "train:\n  epochs: 4\n  batch_size: 64\n  lr: 0.1\n" in r.stdout
 
 
-def test_demo_config_is_valid():
-    # --print-config, not a real run: once the image task exists, running the demo trains a model.
-    r = saccade("run", ROOT / "experiments/configs/demo.yaml", "--print-config", cwd=ROOT)
+def test_demo_sweep_is_valid(tmp_path):
+    # --dry-run validates every run's config without training anything.
+    r = saccade("sweep", ROOT / "experiments/configs/demo.yaml", "--out", tmp_path / "demo", "--dry-run", cwd=ROOT)
     assert r.returncode == 0, r.stderr
-    assert "name: demo\n" in r.stdout
-    assert "env:\n  type: image\n" in r.stdout
+    assert r.stdout.splitlines()[-1] == "4 runs; every config is valid"
+    assert r.stdout.splitlines()[0].endswith("/demo/000-budget=3-seed=0")
 
 
 def test_config_docs_matches_docs_config_md():

@@ -1,0 +1,89 @@
+"""Draws report.png for `saccade report`: test accuracy against mean regions read per example (the
+compute axis every policy shares), one line per policy, error bars the 95% CI over seeds, one panel
+per env and swept key other than the budget (so a panel's points are its budgets).
+
+The saccade binary embeds this file and runs it as `/usr/bin/python3 - REPORT_CSV OUT_PNG`.
+Exit status 3: matplotlib is not importable (the binary names the Debian package).
+Only the standard library and matplotlib, so a missing pandas cannot cost the plot."""
+import csv
+import math
+import sys
+
+METRICS = {"policy", "n", "accuracy_mean", "accuracy_ci95", "accuracy_low", "accuracy_high", "mean_regions",
+           "us_per_example", "flops_per_example", "competes", "above_best_fixed"}
+
+
+def number(text):
+    return float(text) if text != "" else math.nan
+
+
+def main(csv_path, png_path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        print(f"plot_report.py: {e}", file=sys.stderr)
+        return 3
+
+    with open(csv_path, newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        setting_cols = [c for c in reader.fieldnames if c not in METRICS]
+    # Budgets (the report's `budget` and a swept `policy.budget`) are the x direction, not panels.
+    facet_cols = [c for c in setting_cols if not c.endswith("budget")]
+    facets = {}
+    for r in rows:
+        facets.setdefault(tuple(r[c] for c in facet_cols), []).append(r)
+
+    ncols = min(len(facets), 3)
+    nrows = math.ceil(len(facets) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 4.2 * nrows), squeeze=False)
+    for ax in axes.flat[len(facets):]:
+        ax.set_visible(False)
+    for ax, (facet, frows) in zip(axes.flat, facets.items()):
+        policies = list(dict.fromkeys(r["policy"] for r in frows))
+        on_axis = [p for p in policies
+                   if p == "adaptive" or any(r["competes"] == "true" for r in frows if r["policy"] == p)]
+        # Policies at the same budget share an x: shift each a little sideways so no bar hides another.
+        xs = [number(r["mean_regions"]) for r in frows if r["policy"] in on_axis]
+        step = 0.02 * max(max(xs, default=0) - min(xs, default=0), 1.0)
+        for policy in policies:
+            prows = sorted((r for r in frows if r["policy"] == policy), key=lambda r: number(r["mean_regions"]))
+            y = [number(r["accuracy_mean"]) for r in prows]
+            err = [0 if math.isnan(number(r["accuracy_ci95"])) else number(r["accuracy_ci95"]) for r in prows]
+            adaptive = policy == "adaptive"
+            if policy not in on_axis:
+                # A reference (all, fc) reads more than any budget (fc reads the canvas as one region,
+                # so its region count says nothing): a level to compare with, not a point on the axis.
+                level = sum(y) / len(y)
+                ax.axhline(level, linestyle=":", color="gray", linewidth=1)
+                ax.annotate(f"{policy} (reference)", (0.01, level), xycoords=("axes fraction", "data"),
+                            fontsize=8, color="gray", va="bottom")
+                continue
+            shift = step * (on_axis.index(policy) - (len(on_axis) - 1) / 2)
+            x = [number(r["mean_regions"]) + shift for r in prows]
+            ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=policy, linewidth=2.5 if adaptive else 1.2,
+                        zorder=3 if adaptive else 2)
+            marked = [(a, b) for a, b, r in zip(x, y, prows) if r["above_best_fixed"] == "true"]
+            if marked:
+                ax.scatter(*zip(*marked), marker="*", s=160, color="black", zorder=4,
+                           label="adaptive above best fixed")
+        ax.set_title("  ".join(facet_label(c, v) for c, v in zip(facet_cols, facet)) or "all runs", fontsize=10)
+        ax.set_xlabel("mean regions read per example (policies shifted apart)")
+        ax.set_ylabel("test accuracy")
+        ax.grid(alpha=0.3)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
+    fig.suptitle("accuracy vs compute (error bars: 95% CI over seeds)", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(png_path, dpi=100, format="png")
+    return 0
+
+
+def facet_label(column, value):
+    return value if column == "env" else f"{column}={value}"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,70 @@
+"""Deliberately wrong configs, each with the message a user must see: FILE:LINE:COLUMN, the key path
+and what was expected, exit status 2, and nothing run or written. (test_cli.py has a few more.)"""
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUILD = pathlib.Path(os.environ.get("SACCADE_BUILD", ROOT / "build"))
+SACCADE = BUILD / "saccade"
+
+pytestmark = pytest.mark.skipif(not SACCADE.exists(), reason=f"{SACCADE} not built")
+
+# (name, config text, command, expected line in stderr)
+CASES = [
+    ("negative_lr", "train:\n  lr: -1\n", "run",
+     "cfg.yaml:2:7: train.lr: expected float > 0, got -1"),
+    ("enum_typo", "env:\n  region: glimpes\n", "run",
+     'cfg.yaml:2:11: env.region: expected one of glimpse, patch, got "glimpes" (did you mean `glimpse`?)'),
+    ("section_given_a_number", "train: 5\n", "run",
+     "cfg.yaml:1:8: train: expected a section (keys epochs, batch_size, lr, threads, max_grad_norm, examples, "
+     "minutes), got 5"),
+    ("missing_include", "include: nope.yaml\nname: x\n", "run",
+     "cfg.yaml:1:10: include: nope.yaml: cannot read config file: No such file or directory"),
+    ("unknown_fixed_policy", "eval:\n  policies: [center, centre]\n", "run",
+     'cfg.yaml:2:22: eval.policies[1]: no fixed policy "centre" for env.region=glimpse '
+     "(choices: center, random, grid, saliency, fc) (did you mean `center`?)"),
+    ("missing_dataset_dir", "env:\n  dataset: idx-dir:/nonexistent\n", "run",
+     "cfg.yaml:2:12: env.dataset: load_image_split: directory /nonexistent not found"),
+    ("spatial_without_preview", "env: {preview_factor: 0}\npolicy: {type: spatial}\n", "run",
+     "cfg.yaml:2:16: policy.type: the spatial policy reads the thumbnail preview: set env.preview_factor > 0"),
+    ("grid_does_not_divide_canvas", "env: {region: patch, canvas: 60, grid: 7}\n", "run",
+     "cfg.yaml:1:40: env.grid: the grid (7 per side) must divide env.canvas (60)"),
+    ("task_not_there_yet", "env: {type: dialogue}\n", "run",
+     "cfg.yaml:1:13: env.type: no task runs env.type=dialogue yet"),
+    ("sweep_file_given_to_run", "sweep:\n  seeds: [0, 1]\n", "run",
+     "cfg.yaml:1:1: sweep: this config describes a sweep; run it with `saccade sweep FILE --out DIR`"),
+    ("sweep_unknown_key", "sweep:\n  grid:\n    train.lrr: [0.1, 0.2]\n", "sweep",
+     "cfg.yaml:3:5: sweep.grid.train.lrr: unknown key train.lrr (did you mean `train.lr`?)"),
+    ("sweep_value_not_a_list", "sweep:\n  grid: {train.epochs: 3}\n", "sweep",
+     "cfg.yaml:2:24: sweep.grid.train.epochs: expected a non-empty list of values to sweep, got 3"),
+    ("sweep_zip_lengths_differ", "sweep:\n  zip:\n    train.lr: [0.1, 0.2]\n    policy.budget: [1, 2, 3]\n", "sweep",
+     "cfg.yaml:4:5: sweep.zip.policy.budget: 3 values, but sweep.zip.train.lr has 2 "
+     "(zipped lists must have equal lengths)"),
+    ("sweep_bad_value_names_its_runs", "sweep:\n  grid:\n    train.lr: [0.1, -1]\n  seeds: [0, 1]\n", "sweep",
+     "cfg.yaml:3:21: train.lr: expected float > 0, got -1 (in runs 002-lr=-1-seed=0, 003-lr=-1-seed=1)"),
+    ("sweep_bad_seed", "sweep:\n  seeds: [a]\n", "sweep",
+     'cfg.yaml:2:11: sweep.seeds[0]: expected int >= 0, got "a"'),
+    ("sweep_seed_in_grid", "sweep:\n  grid: {seed: [1, 2]}\n", "sweep",
+     "cfg.yaml:2:10: sweep.grid.seed: seed is swept with sweep.seeds"),
+    ("sweep_key_in_grid_and_zip", "sweep:\n  grid: {train.lr: [0.1]}\n  zip: {train.lr: [0.2]}\n", "sweep",
+     "cfg.yaml:3:9: train.lr: swept twice (in both sweep.grid and sweep.zip)"),
+]
+
+
+@pytest.mark.parametrize("name,text,command,expected", CASES, ids=[c[0] for c in CASES])
+def test_wrong_config(tmp_path, name, text, command, expected):
+    (tmp_path / "cfg.yaml").write_text(text)
+    extra = ["--out", "swept"] if command == "sweep" else []
+    r = subprocess.run([str(SACCADE), command, "cfg.yaml", *extra], capture_output=True, text=True, cwd=tmp_path,
+                       timeout=60)
+    assert r.returncode == 2, r.stderr
+    assert expected in r.stderr
+    assert r.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cfg.yaml"]  # nothing was written
+
+
+def test_there_are_at_least_ten_cases():
+    assert len(CASES) >= 10
