@@ -1,20 +1,9 @@
 """The `saccade` command line as a user meets it: help, version, config errors with positions and
 exit status 2, overrides, --print-config, and the docs table it generates."""
-import os
-import pathlib
-import subprocess
 
-import pytest
+from harness import ROOT, requires_saccade, saccade
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BUILD = pathlib.Path(os.environ.get("SACCADE_BUILD", ROOT / "build"))
-SACCADE = BUILD / "saccade"
-
-pytestmark = pytest.mark.skipif(not SACCADE.exists(), reason=f"{SACCADE} not built")
-
-
-def saccade(*args, cwd=None):
-    return subprocess.run([str(SACCADE), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=60)
+pytestmark = requires_saccade
 
 
 def write(tmp_path, name, text):

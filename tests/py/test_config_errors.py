@@ -1,16 +1,11 @@
 """Deliberately wrong configs, each with the message a user must see: FILE:LINE:COLUMN, the key path
 and what was expected, exit status 2, and nothing run or written. (test_cli.py has a few more.)"""
-import os
-import pathlib
-import subprocess
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BUILD = pathlib.Path(os.environ.get("SACCADE_BUILD", ROOT / "build"))
-SACCADE = BUILD / "saccade"
+from harness import requires_saccade, saccade
 
-pytestmark = pytest.mark.skipif(not SACCADE.exists(), reason=f"{SACCADE} not built")
+pytestmark = requires_saccade
 
 # (name, config text, command, expected line in stderr)
 CASES = [
@@ -58,8 +53,7 @@ CASES = [
 def test_wrong_config(tmp_path, name, text, command, expected):
     (tmp_path / "cfg.yaml").write_text(text)
     extra = ["--out", "swept"] if command == "sweep" else []
-    r = subprocess.run([str(SACCADE), command, "cfg.yaml", *extra], capture_output=True, text=True, cwd=tmp_path,
-                       timeout=60)
+    r = saccade(command, "cfg.yaml", *extra, cwd=tmp_path)
     assert r.returncode == 2, r.stderr
     assert expected in r.stderr
     assert r.stdout == ""

@@ -1,16 +1,12 @@
 """`saccade report DIR` as a user meets it: the table it prints, report.csv read by pandas,
 report.html with the plot inlined, and the errors (exit status 2, the path named)."""
-import os
-import pathlib
 import subprocess
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BUILD = pathlib.Path(os.environ.get("SACCADE_BUILD", ROOT / "build"))
-SACCADE = BUILD / "saccade"
+from harness import requires_saccade, saccade
 
-pytestmark = pytest.mark.skipif(not SACCADE.exists(), reason=f"{SACCADE} not built")
+pytestmark = requires_saccade
 
 # Two settings (env.region swept), three seeds in the first, two in the second.
 # First: adaptive 0.80/0.82/0.84, grid 0.70/0.72/0.74: mean ± 4.3027 * 0.02 / sqrt(3) = ± 0.0497 each,
@@ -31,11 +27,6 @@ t0,0,image-patch-60,grid,4,0.70,4,2e6,120,1,15
 t1,1,image-patch-60,adaptive,4,0.76,4,3e6,172,1,15
 t1,1,image-patch-60,grid,4,0.72,4,2e6,122,1,15
 """
-
-
-def saccade(*args, env=None):
-    return subprocess.run([str(SACCADE), *map(str, args)], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
 
 
 def matplotlib_importable():

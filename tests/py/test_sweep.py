@@ -3,19 +3,14 @@ manifest.json, gathered results.csv, resuming (also after SIGKILL), and a failin
 reported without stopping the others. Runs use scikit-learn's 8x8 digits so each takes about a second."""
 import csv
 import json
-import os
 import pathlib
 import signal
 import subprocess
 import time
 
-import pytest
+from harness import ROOT, SACCADE, requires_saccade, saccade
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BUILD = pathlib.Path(os.environ.get("SACCADE_BUILD", ROOT / "build"))
-SACCADE = BUILD / "saccade"
-
-pytestmark = pytest.mark.skipif(not SACCADE.exists(), reason=f"{SACCADE} not built")
+pytestmark = requires_saccade
 
 BASE = f"""include: {ROOT}/experiments/configs/image_ram.yaml
 env: {{dataset: digits, canvas: 16, clutter: {{pieces: 0}}, retina: {{size: 4, scales: 2}}, preview_factor: 2}}
@@ -23,10 +18,6 @@ reader: {{hidden: 32, glimpse_hidden: 32}}
 train: {{epochs: 2, batch_size: 64}}
 eval: {{policies: [center, grid]}}
 """
-
-
-def saccade(*args, cwd=None, timeout=300):
-    return subprocess.run([str(SACCADE), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
 def write_sweep(tmp_path, sweep, base=BASE):
