@@ -42,7 +42,7 @@ std::vector<double> preview_energy(const Array& preview, PreviewKind kind, std::
 }  // namespace
 
 const std::vector<std::string>& FixedRegionPolicy::names() {
-  static const std::vector<std::string> n = {"first", "last", "random", "spaced", "grid", "all", "center", "saliency"};
+  static const std::vector<std::string> n = {"first", "last", "random", "spaced", "grid", "all", "center", "saliency", "salient"};
   return n;
 }
 
@@ -75,7 +75,7 @@ void FixedRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool) {
         closeness[r] = -((y - c) * (y - c) + (x - c) * (x - c));
       }
       p = top_k_by(closeness, k);
-    } else {  // saliency
+    } else {  // saliency, salient
       p = top_k_by(preview_energy(ctx.obs.preview, ctx.spec.preview_kind, b, R), k);
     }
   }

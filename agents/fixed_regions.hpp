@@ -11,6 +11,8 @@
 //   saliency the k regions with the most preview energy: sum of |preview| over the region's block of
 //            a [h, w] thumbnail (spec.preview_kind image) or over its row of [R, P] previews (text,
 //            dialogue)
+//   salient  the same rule under the name text uses: text previews weight each token by its rarity
+//            (idf), so these are the chunks with the rarest words
 #pragma once
 
 #include <functional>

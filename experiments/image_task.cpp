@@ -20,6 +20,7 @@
 #include "core/gemm.hpp"
 #include "envs/image/image_env.hpp"
 #include "experiments/config.hpp"
+#include "experiments/run_options.hpp"
 #include "experiments/runner.hpp"
 #include "experiments/suggest.hpp"
 #include "experiments/tasks.hpp"
@@ -195,31 +196,11 @@ int run_image_task(const Config& cfg) {
   task.budget = static_cast<std::size_t>(cfg.get<int>("policy.budget"));
   task.glimpse = cfg.get<std::string>("env.region") == "glimpse";
 
-  RunOptions o;
-  o.run_name = cfg.get<std::string>("name");
+  RunOptions o = run_options_from_config(cfg);
   o.env_name = "image-" + cfg.get<std::string>("env.region") + "-" + std::to_string(task.side);
-  o.out_dir = cfg.get<std::string>("out");
-  o.seed = seed;
-  o.epochs = static_cast<std::size_t>(cfg.get<int>("train.epochs"));
-  o.batch_size = static_cast<std::size_t>(cfg.get<int>("train.batch_size"));
-  o.train_examples = static_cast<std::size_t>(cfg.get<int>("train.examples"));
-  o.eval_examples = static_cast<std::size_t>(cfg.get<int>("eval.examples"));
-  o.eval_batch_size = static_cast<std::size_t>(cfg.get<int>("eval.batch_size"));
-  o.minutes = cfg.get<double>("train.minutes");
-  o.rl.lr = cfg.get<double>("train.lr");
-  o.rl.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
-  o.rl.baseline = cfg.get<std::string>("policy.baseline");
-  o.rl.entropy_bonus = static_cast<float>(cfg.get<double>("policy.entropy"));
-  o.rl.normalize_advantage = cfg.get<bool>("policy.normalize_advantage");
-  o.rl.region_cost = static_cast<float>(cfg.get<double>("policy.region_cost"));
-  o.rl.target_regions = static_cast<float>(cfg.get<double>("policy.target_regions"));
-  o.rl.lagrange_lr = static_cast<float>(cfg.get<double>("policy.lagrange_lr"));
 
-  std::vector<std::string> names;
-  if (cfg.get<bool>("eval.adaptive")) names.push_back("adaptive");
-  for (const auto& n : cfg.get_or<std::vector<std::string>>("eval.policies", {})) names.push_back(n);
   std::vector<std::function<PolicySetup()>> setups;
-  for (const auto& n : names) setups.push_back([&task, n] { return task.setup(n); });
+  for (const auto& n : policy_names_from_config(cfg)) setups.push_back([&task, n] { return task.setup(n); });
   return run_policies(std::move(setups), o);
 }
 

@@ -15,7 +15,7 @@ const Schema& schema() {
 
       key("env.type", T::Enum, "image", "Task: glimpses of an image, chunks of a text, or turns of a dialogue.")
           .one_of({"image", "text", "dialogue"}),
-      key("env.dataset", T::String, no_default, "Dataset name or path to read; unset: the env's built-in default."),
+      key("env.dataset", T::String, no_default, "Dataset to read. Image: fashion-mnist (default), digits, idx-dir:DIR, idx:IMAGES,LABELS. Text: fortunes (default), csv:PATH or jsonl:PATH with text and label fields."),
       key("env.canvas", T::Int, no_default, "Image env: side in pixels of the square canvas the image is placed on; unset: the image's own size.")
           .at_least(1),
       key("env.clutter.pieces", T::Int, "0", "Image env: distractor pieces cut from other images and scattered on the canvas.")
@@ -29,13 +29,23 @@ const Schema& schema() {
       key("env.preview_factor", T::Int, "4", "Image env: the thumbnail preview averages factor x factor pixels (0: no preview).")
           .at_least(0),
 
+      key("env.text.categories", T::Strings, no_default, "Text env, fortunes: the categories that are the labels; unset: computers, food, law, love, politics, science, sports, startrek."),
+      key("env.text.chunks", T::Int, "16", "Text env: chunks per document (the regions).").at_least(1),
+      key("env.text.chunk_tokens", T::Int, "12", "Text env: tokens per chunk (a sentence per chunk is cut or padded to it).").at_least(1),
+      key("env.text.sentences", T::Bool, "false", "Text env: one sentence per chunk instead of consecutive runs of chunk_tokens tokens."),
+      key("env.text.clutter", T::Bool, "true", "Text env: place the labelled passage at a random position among distractor chunks from categories outside the label set."),
+      key("env.text.passage_chunks", T::Int, "4", "Text env, cluttered: the labelled passage's chunks (the item's first ones).").at_least(1),
+      key("env.text.min_count", T::Int, "2", "Text env: a token enters the vocabulary if it occurs this often in the training split (else <unk>).").at_least(1),
+      key("env.text.preview_size", T::Int, "32", "Text env: hashed, rarity-weighted token features in each chunk's preview.").at_least(1),
+
       key("reader.type", T::String, no_default, "Reader (attention model) by registered name; unset: the env's default."),
       key("reader.hidden", T::Int, "128", "Width of the reader's embeddings and hidden state.").at_least(1),
       key("reader.core", T::Enum, "rnn", "RAM reader: recurrent core, RAM's ReLU RNN or a GRU cell.").one_of({"rnn", "gru"}),
       key("reader.glimpse_hidden", T::Int, "128", "RAM reader: width of the glimpse and location codes.").at_least(1),
       key("reader.heads", T::Int, "4", "Attention readers: heads of the attention pooling.").at_least(1),
 
-      key("policy.type", T::String, no_default, "The learned policy trained as `adaptive`: gaussian (glimpse locations) or topk (regions from previews); unset: the env's default."),
+      key("policy.type", T::String, no_default, "The learned policy trained as `adaptive`. Image glimpses: spatial or gaussian (RAM's); image patches: topk; text: jump (read, jump or stop) or topk (one-shot from previews). Unset: gaussian, topk, jump."),
+      key("policy.max_jump", T::Int, "0", "Jump reading policy (text): how many chunks ahead it may jump (0: anywhere ahead).").at_least(0),
       key("policy.budget", T::Int, "6", "Regions the policy may read per example (it may stop earlier).").at_least(1),
       key("policy.std", T::Float, "0.1", "Gaussian location policy: fixed standard deviation of the location.").above(0),
       key("policy.preview", T::Bool, "false", "Gaussian location policy: the mean also reads the thumbnail preview (else RAM's: the reader's state only)."),

@@ -1,0 +1,99 @@
+#include "agents/jump_reading.hpp"
+
+#include <stdexcept>
+
+#include <xtensor/xstrided_view.hpp>
+
+#include "core/ops.hpp"
+
+namespace saccade {
+
+JumpReadingPolicy::JumpReadingPolicy(const JumpReadingOptions& o, Rng& rng)
+    : opt_(o),
+      local_(o.preview_size, o.hidden, rng),
+      local_score_(o.hidden, 1, rng),
+      state_score_(o.input, o.regions, rng, /*bias=*/false) {
+  register_module("local", local_);
+  register_module("local_score", local_score_);
+  register_module("state_score", state_score_);
+  if (o.stop) {
+    stop_ = Linear(o.input, 1, rng);
+    register_module("stop", stop_);
+  }
+}
+
+void JumpReadingPolicy::begin(const PolicyContext& ctx, Rng&, bool) {
+  const std::size_t B = ctx.obs.steps_left.size(), R = opt_.regions, P = opt_.preview_size;
+  if (ctx.obs.preview.size() != B * R * P) {
+    throw std::invalid_argument("jump reading policy: needs [B, " + std::to_string(R) + ", " + std::to_string(P) +
+                                "] per-chunk previews");
+  }
+  const Var f(xt::reshape_view(ctx.obs.preview, {B * R, P}));
+  local_scores_ = reshape(local_score_(relu(local_(f))), {B, R});
+  position_.assign(B, -1);
+}
+
+Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
+  const Var h = ctx.summary.detach();
+  const std::size_t B = h.shape(0), R = opt_.regions;
+  const std::size_t reach = opt_.max_jump ? opt_.max_jump : R;
+  const bool may_stop = opt_.stop && ctx.step >= opt_.min_steps;
+
+  // Choices: columns 0..R-1 the chunks, column R STOP. Masked (1) where not allowed.
+  Array masked = Array::from_shape({B, R + 1});
+  for (std::size_t b = 0; b < B; ++b) {
+    bool any = false;
+    for (std::size_t r = 0; r < R; ++r) {
+      const long ahead = static_cast<long>(r) - position_[b];
+      const bool ok = ahead >= 1 && ahead <= static_cast<long>(reach);
+      masked(b, r) = ok ? 0.0f : 1.0f;
+      any = any || ok;
+    }
+    masked(b, R) = (may_stop || !any) ? 0.0f : 1.0f;
+  }
+  const Var stop_logit = opt_.stop ? stop_(h) : Var(xt::zeros<float>({B, std::size_t{1}}));
+  const Var logits = masked_fill(concat({local_scores_ + state_score_(h), stop_logit}, 1), masked, -1e9f);
+  const Array p = softmax(logits).value();
+
+  std::vector<int> choice(B);
+  for (std::size_t b = 0; b < B; ++b) {
+    if (greedy) {
+      const bool stop = masked(b, R) == 0.0f && (opt_.greedy_stop ? p(b, R) > 0.5f : rng.bernoulli(p(b, R)));
+      std::size_t best = R;
+      for (std::size_t r = 0; r < R; ++r)
+        if (masked(b, r) == 0.0f && (best == R || p(b, r) > p(b, best))) best = r;
+      choice[b] = static_cast<int>(stop ? R : best);
+    } else {
+      double u = rng.uniform(), acc = 0.0;
+      std::size_t pick = R;
+      for (std::size_t r = 0; r <= R; ++r) {
+        if (masked(b, r) != 0.0f) continue;
+        pick = r;  // the last allowed choice absorbs rounding
+        acc += p(b, r);
+        if (u < acc) break;
+      }
+      choice[b] = static_cast<int>(pick);
+    }
+  }
+
+  Decision d;
+  d.log_prob = categorical_log_prob(logits, choice);
+  d.entropy = categorical_entropy(logits);
+  d.action.region.resize(B);
+  for (std::size_t b = 0; b < B; ++b) {
+    const bool stop = choice[b] == static_cast<int>(R);
+    d.action.region[b] = stop ? -1 : choice[b];
+    if (!stop) position_[b] = choice[b];  // a done example's choice is ignored by the env, and by us later
+  }
+  return d;
+}
+
+double JumpReadingPolicy::flops_per_episode(std::size_t decisions) const {
+  const double R = static_cast<double>(opt_.regions), P = static_cast<double>(opt_.preview_size);
+  const double hid = static_cast<double>(opt_.hidden), in = static_cast<double>(opt_.input);
+  const double once = 2.0 * R * (P * hid + hid);
+  const double per = 2.0 * in * (R + (opt_.stop ? 1.0 : 0.0));
+  return once + static_cast<double>(decisions) * per;
+}
+
+}  // namespace saccade

@@ -1,0 +1,52 @@
+// Read, jump or stop (LSTM-Jump's reading, with the chunks' cheap previews to aim the jumps):
+// after each chunk read (and once before the first) the policy picks the next chunk ahead of the
+// one it last read, at most `max_jump` ahead, or STOP.
+//
+//   s_r    = v^T relu(W f_r + b) + (h U)_r      f_r: chunk r's preview row, h: the reader's summary
+//                                               (detached), for every chunk r ahead within max_jump
+//   s_stop = h w_s + b_s                        from step `min_steps` on, if `stop`
+//   a ~ Categorical(softmax(s over the allowed choices))
+//
+// Reading only forward keeps the order of the text, and a chunk is never read twice. An example with
+// no chunk left ahead stops (a forced choice: log-probability 0). Greedy (evaluation) takes the best
+// chunk, but STOP stays one sample of its probability unless `greedy_stop`, as for glimpses: the
+// budget a cost or Lagrange multiplier held in training is that of the sampled STOP.
+#pragma once
+
+#include <vector>
+
+#include "agents/policy.hpp"
+#include "core/layers.hpp"
+
+namespace saccade {
+
+struct JumpReadingOptions {
+  std::size_t input = 128;        // the reader's summary size
+  std::size_t regions = 16;       // chunks per document
+  std::size_t preview_size = 32;  // features per chunk preview
+  std::size_t max_jump = 0;       // 0: anywhere ahead
+  std::size_t hidden = 32;
+  bool stop = false;
+  std::size_t min_steps = 1;
+  bool greedy_stop = false;
+};
+
+class JumpReadingPolicy : public Policy {
+ public:
+  JumpReadingPolicy(const JumpReadingOptions& options, Rng& rng);
+  std::string name() const override { return "adaptive"; }
+  bool learned() const override { return true; }
+  bool needs_summary() const override { return true; }
+  // The previews are fixed for the episode: their scores are computed once, here.
+  void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
+  Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
+  double flops_per_episode(std::size_t decisions) const override;
+
+ private:
+  JumpReadingOptions opt_;
+  Linear local_, local_score_, state_score_, stop_;
+  Var local_scores_;           // [B, R] of the current episode
+  std::vector<int> position_;  // [B] the chunk read last, -1 before the first
+};
+
+}  // namespace saccade

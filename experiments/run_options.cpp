@@ -1,0 +1,34 @@
+#include "experiments/run_options.hpp"
+
+namespace saccade {
+
+RunOptions run_options_from_config(const Config& cfg) {
+  RunOptions o;
+  o.run_name = cfg.get<std::string>("name");
+  o.out_dir = cfg.get<std::string>("out");
+  o.seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
+  o.epochs = static_cast<std::size_t>(cfg.get<int>("train.epochs"));
+  o.batch_size = static_cast<std::size_t>(cfg.get<int>("train.batch_size"));
+  o.train_examples = static_cast<std::size_t>(cfg.get<int>("train.examples"));
+  o.eval_examples = static_cast<std::size_t>(cfg.get<int>("eval.examples"));
+  o.eval_batch_size = static_cast<std::size_t>(cfg.get<int>("eval.batch_size"));
+  o.minutes = cfg.get<double>("train.minutes");
+  o.rl.lr = cfg.get<double>("train.lr");
+  o.rl.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
+  o.rl.baseline = cfg.get<std::string>("policy.baseline");
+  o.rl.entropy_bonus = static_cast<float>(cfg.get<double>("policy.entropy"));
+  o.rl.normalize_advantage = cfg.get<bool>("policy.normalize_advantage");
+  o.rl.region_cost = static_cast<float>(cfg.get<double>("policy.region_cost"));
+  o.rl.target_regions = static_cast<float>(cfg.get<double>("policy.target_regions"));
+  o.rl.lagrange_lr = static_cast<float>(cfg.get<double>("policy.lagrange_lr"));
+  return o;
+}
+
+std::vector<std::string> policy_names_from_config(const Config& cfg) {
+  std::vector<std::string> names;
+  if (cfg.get<bool>("eval.adaptive")) names.push_back("adaptive");
+  for (const auto& n : cfg.get_or<std::vector<std::string>>("eval.policies", {})) names.push_back(n);
+  return names;
+}
+
+}  // namespace saccade
