@@ -1,4 +1,6 @@
-// A reader over a set of regions (image patches; the same shape serves text chunks and turns):
+// A reader over a set of image patches: a SetReader (attention/set_reader.hpp: position embedding, the
+// set memory, attention pooling with a learned query, the head) whose content encoder is a 2-layer MLP
+// over the patch's pixels:
 //
 //   e_i    = relu(relu(x_i W_1 + b_1) W_2 + b_2) + P[region_i]    x_i: the region's content,
 //                                                                P: a learned position embedding
@@ -7,10 +9,10 @@
 //   logits = relu(pooled W_3 + b_3) W_4 + b_4
 //
 // Over all regions (the `all` policy) it is the full-view reader, the upper bound of budgeted runs.
+// Parameters: in1, in2, position, pool, head1, head2 (in that order).
 #pragma once
 
-#include "attention/pooling.hpp"
-#include "attention/reader.hpp"
+#include "attention/set_reader.hpp"
 #include "core/layers.hpp"
 
 namespace saccade {
@@ -23,26 +25,17 @@ struct PatchReaderOptions {
   std::size_t num_classes = 10;
 };
 
-class PatchReader : public Reader {
+class PatchReader : public SetReader {
  public:
   PatchReader(const PatchReaderOptions& options, Rng& rng);
-  Memory init(std::size_t batch) const override;
-  Var encode(const RegionBatch& regions) const override;
-  Memory update(const Memory& memory, const Var& embedding, const std::vector<int>& rows) const override;
-  Var summary(const Memory& memory) const override;
-  Var predict(const Memory& memory) const override;
-  std::size_t summary_size() const override { return opt_.dim; }
-  double flops_encode() const override;
-  double flops_update(std::size_t) const override { return 0.0; }
-  double flops_predict(std::size_t items) const override;
-  const AttentionPooling& pooling() const { return pool_; }
+  // relu(relu(x W_1 + b_1) W_2 + b_2): [n, dim].
+  Var encode_content(const RegionBatch& regions) const override;
+  // in1 and in2.
+  double flops_content() const override;
 
  private:
   PatchReaderOptions opt_;
   Linear in1_, in2_;
-  Embedding position_;
-  AttentionPooling pool_;
-  Linear head1_, head2_;
 };
 
 }  // namespace saccade

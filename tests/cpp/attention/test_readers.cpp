@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
@@ -164,6 +166,22 @@ BOOST_AUTO_TEST_CASE(patch_mask_marks_exactly_the_rows_that_read) {
   BOOST_TEST((m.mask.shape() == Shape{B, 4}));
   BOOST_TEST(m.mask == want);
   BOOST_TEST((m.items.shape() == Shape{B, 4, 8}));
+}
+
+BOOST_AUTO_TEST_CASE(patch_reader_parameters_keep_their_names_and_order) {
+  // Checkpoints are keyed by these names; PatchReader's set part moved into SetReader without changing
+  // them (nor the order the Rng draws them in).
+  Rng rng(2);
+  PatchReader p({16, 4, 8, 2, 10}, rng);
+  std::vector<std::string> names;
+  for (const auto& [k, v] : p.named_parameters()) names.push_back(k);
+  const std::vector<std::string> want = {
+      "in1.weight", "in1.bias", "in2.weight", "in2.bias", "position.weight", "pool.query",
+      "pool.attention.q_proj.weight", "pool.attention.q_proj.bias", "pool.attention.k_proj.weight",
+      "pool.attention.k_proj.bias", "pool.attention.v_proj.weight", "pool.attention.v_proj.bias",
+      "pool.attention.out_proj.weight", "pool.attention.out_proj.bias", "head1.weight", "head1.bias",
+      "head2.weight", "head2.bias"};
+  BOOST_TEST(names == want, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(flops_are_positive_and_scale_as_documented) {

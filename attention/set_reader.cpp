@@ -1,0 +1,81 @@
+#include "attention/set_reader.hpp"
+
+#include <stdexcept>
+
+#include <xtensor/xbuilder.hpp>
+
+#include "core/ops.hpp"
+
+namespace saccade {
+
+void SetReader::build_set(const SetReaderOptions& o, Rng& rng) {
+  if (set_.dim != 0) throw std::logic_error("SetReader::build_set called twice");
+  if (o.dim == 0) throw std::invalid_argument("SetReader: dim must be positive");
+  position_ = Embedding(o.regions, o.dim, rng);
+  pool_ = AttentionPooling(o.dim, o.heads, rng);
+  head1_ = Linear(o.dim, o.dim, rng);
+  head2_ = Linear(o.dim, o.num_classes, rng);
+  // Position embeddings start small so content dominates early training.
+  Var table = position_.weight();  // a shared handle: scaling its value scales the parameter
+  table.value() *= 0.1f;
+  register_module("position", position_);
+  register_module("pool", pool_);
+  register_module("head1", head1_);
+  register_module("head2", head2_);
+  set_ = o;
+}
+
+void SetReader::require_built() const {
+  if (set_.dim == 0) throw std::logic_error("SetReader: the derived reader's constructor did not call build_set");
+}
+
+Memory SetReader::init(std::size_t batch) const {
+  require_built();
+  Memory m;
+  m.batch = batch;
+  m.items = Var(Array::from_shape({batch, std::size_t{0}, set_.dim}));
+  m.mask = Array::from_shape({batch, std::size_t{0}});
+  return m;
+}
+
+Var SetReader::encode(const RegionBatch& r) const {
+  require_built();
+  return encode_content(r) + position_(r.region);
+}
+
+Memory SetReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
+  const std::size_t B = m.batch, T = m.mask.shape()[1], D = set_.dim;
+  Memory next = m;
+  // This step's slot: the new embedding for the examples that read, zeros (masked) for the rest.
+  Var slot = all_rows_in_order(rows, B) ? e : scatter_rows(Var(xt::zeros<float>({B, D})), rows, e);
+  slot = reshape(slot, {B, 1, D});
+  next.items = T == 0 ? slot : concat({m.items, slot}, 1);
+  next.mask = Array::from_shape({B, T + 1});
+  for (std::size_t b = 0; b < B; ++b) {
+    for (std::size_t t = 0; t < T; ++t) next.mask(b, t) = m.mask(b, t);
+    next.mask(b, T) = 0.0f;
+  }
+  for (int b : rows) next.mask(b, T) = 1.0f;
+  return next;
+}
+
+Var SetReader::summary(const Memory& m) const {
+  if (m.mask.shape()[1] == 0) return Var(xt::zeros<float>({m.batch, set_.dim}));
+  return pool_(m.items, &m.mask);
+}
+
+Var SetReader::predict(const Memory& m) const { return head2_(relu(head1_(summary(m)))); }
+
+double SetReader::flops_encode() const {
+  const double d = static_cast<double>(set_.dim);
+  // the content encoder, then the pooling's key and value projections of this item
+  return flops_content() + 2.0 * (2.0 * d * d);
+}
+
+double SetReader::flops_predict(std::size_t items) const {
+  const double d = static_cast<double>(set_.dim), t = static_cast<double>(items);
+  // query projection, scores and weighted sum over the items, output projection, the head
+  return 2.0 * (d * d + 2.0 * t * d + d * d + d * d + d * static_cast<double>(set_.num_classes));
+}
+
+}  // namespace saccade
