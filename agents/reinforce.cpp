@@ -47,11 +47,21 @@ Module ReinforceTrainer::trainable() const {
   return m;
 }
 
+// What each example's answer earns the policy (before the region cost): ReinforceOptions::reward.
+std::vector<float> ReinforceTrainer::answer_reward(const Episode& ep) const {
+  if (opt_.reward != "probability") return correct_per_example(ep.logits, ep.labels);
+  const Array p = softmax(ep.logits.detach()).value();
+  std::vector<float> r(ep.labels.size());
+  for (std::size_t b = 0; b < r.size(); ++b) r[b] = p(b, static_cast<std::size_t>(ep.labels[b]));
+  return r;
+}
+
 TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng) {
   const std::size_t B = examples.size();
   optimizer_->zero_grad();
   Episode ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false);
   const std::vector<float> correct = correct_per_example(ep.logits, ep.labels);
+  const std::vector<float> earned = answer_reward(ep);
 
   TrainStats s;
   Var reader_loss = cross_entropy(ep.logits, ep.labels);
@@ -61,7 +71,7 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   std::vector<float> reward(B);
   double regions = 0.0;
   for (std::size_t b = 0; b < B; ++b) {
-    reward[b] = correct[b] - cost_ * static_cast<float>(ep.regions_read[b]);
+    reward[b] = earned[b] - cost_ * static_cast<float>(ep.regions_read[b]);
     regions += ep.regions_read[b];
     s.accuracy += correct[b] / static_cast<float>(B);
     s.reward += reward[b] / static_cast<float>(B);
@@ -88,7 +98,7 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
       NoGrad no_grad;
       Rng greedy_rng = rng.fork("self-critical");
       Episode g = run_episode(env_, reader_, policy_, examples, seed, greedy_rng, /*greedy=*/true);
-      const std::vector<float> gc = correct_per_example(g.logits, g.labels);
+      const std::vector<float> gc = answer_reward(g);
       Array gb = Array::from_shape({B});
       for (std::size_t b = 0; b < B; ++b) gb(b) = gc[b] - cost_ * static_cast<float>(g.regions_read[b]);
       for (auto& b_t : base) b_t = gb;

@@ -32,6 +32,10 @@ struct ReinforceOptions {
   float region_cost = 0.0f;     // the cost per region read (the starting value with a target)
   float target_regions = 0.0f;  // > 0: adapt the cost until the mean regions read meets this
   float lagrange_lr = 0.01f;
+  // What the policy is paid for an answer: "correct" (1 or 0, RAM's) or "probability" (the reader's
+  // softmax probability of the right class: a denser signal while the reader is still weak, when
+  // reading the right region raises the probability before it flips the argmax).
+  std::string reward = "correct";
 };
 
 struct TrainStats {
@@ -54,6 +58,7 @@ class ReinforceTrainer {
   Optimizer& optimizer() { return *optimizer_; }
 
  private:
+  std::vector<float> answer_reward(const Episode& ep) const;
   Env& env_;
   Reader& reader_;
   Policy& policy_;

@@ -102,4 +102,15 @@ std::map<std::string, double> load_checkpoint(const std::string& path, Module& m
   return extra;
 }
 
+void load_parameters(const std::string& path, Module& model, const std::string& prefix) {
+  const std::string where = "load_parameters: " + path;
+  const std::map<std::string, NpyArray> file = read_npz(path);
+  std::vector<std::string> used;
+  std::vector<Array> params;
+  for (const auto& [name, p] : model.named_parameters())
+    params.push_back(to_array(expect(file, kParam + prefix + name, p.shape(), where, used)));
+  std::size_t i = 0;
+  for (const auto& [name, p] : model.named_parameters()) p.node()->value = std::move(params[i++]);
+}
+
 }  // namespace saccade

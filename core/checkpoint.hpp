@@ -23,4 +23,10 @@ void save_checkpoint(const std::string& path, const Module& model, const Optimiz
 // missing, unexpected or mis-shaped entry.
 std::map<std::string, double> load_checkpoint(const std::string& path, Module& model, Optimizer* optimizer = nullptr);
 
+// Initialises `model` from part of a checkpoint: every parameter `name` of the model is read from the
+// key "param/<prefix><name>" (e.g. prefix "reader." takes a run's reader out of its checkpoint, whose
+// model also held a policy and a baseline). Other keys are ignored; a missing or mis-shaped one throws
+// std::runtime_error naming the file and key, and then nothing has changed.
+void load_parameters(const std::string& path, Module& model, const std::string& prefix = "");
+
 }  // namespace saccade

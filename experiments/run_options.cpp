@@ -13,9 +13,11 @@ RunOptions run_options_from_config(const Config& cfg) {
   o.eval_examples = static_cast<std::size_t>(cfg.get<int>("eval.examples"));
   o.eval_batch_size = static_cast<std::size_t>(cfg.get<int>("eval.batch_size"));
   o.minutes = cfg.get<double>("train.minutes");
+  o.reader_init = cfg.get_or<std::string>("reader.init", "");
   o.rl.lr = cfg.get<double>("train.lr");
   o.rl.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
   o.rl.baseline = cfg.get<std::string>("policy.baseline");
+  o.rl.reward = cfg.get<std::string>("policy.reward");
   o.rl.entropy_bonus = static_cast<float>(cfg.get<double>("policy.entropy"));
   o.rl.normalize_advantage = cfg.get<bool>("policy.normalize_advantage");
   o.rl.region_cost = static_cast<float>(cfg.get<double>("policy.region_cost"));

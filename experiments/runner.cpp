@@ -44,6 +44,8 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   result.name = s.name;
   result.budget = s.budget;
   Rng init_rng = Rng::stream(o.seed, "baseline-init");
+  // The same starting reader for every policy (fair), before the optimizer sees its parameters.
+  if (!o.reader_init.empty()) load_parameters(o.reader_init, *s.reader, "reader.");
   ReinforceTrainer trainer(*s.train_env, *s.reader, *s.policy, o.rl, init_rng);
   Rng policy_rng = Rng::stream(o.seed, "policy-" + s.name);
   const std::size_t n_train = limit(s.train_env->num_examples(), o.train_examples);

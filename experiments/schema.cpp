@@ -39,6 +39,7 @@ const Schema& schema() {
       key("env.text.preview_size", T::Int, "32", "Text env: hashed, rarity-weighted token features in each chunk's preview.").at_least(1),
 
       key("reader.type", T::String, no_default, "Reader (attention model) by registered name; unset: the env's default."),
+      key("reader.init", T::String, no_default, "A checkpoint (.npz, e.g. RUN/checkpoints/all.npz) whose reader starts every policy's reader; unset: random initialisation."),
       key("reader.hidden", T::Int, "128", "Width of the reader's embeddings and hidden state.").at_least(1),
       key("reader.core", T::Enum, "rnn", "RAM reader: recurrent core, RAM's ReLU RNN or a GRU cell.").one_of({"rnn", "gru"}),
       key("reader.glimpse_hidden", T::Int, "128", "RAM reader: width of the glimpse and location codes.").at_least(1),
@@ -59,6 +60,8 @@ const Schema& schema() {
       key("policy.lagrange_lr", T::Float, "0.01", "Step size of the Lagrange multiplier on the region cost.").above(0),
       key("policy.baseline", T::Enum, "learned", "REINFORCE baseline: learned from the reader's state, the greedy policy's reward, or none.")
           .one_of({"learned", "self_critical", "none"}),
+      key("policy.reward", T::Enum, "correct", "What an answer pays the policy: 1 if correct (RAM's), or the reader's probability of the right class (denser while the reader is weak).")
+          .one_of({"correct", "probability"}),
       key("policy.entropy", T::Float, "0", "Entropy bonus weight.").at_least(0),
       key("policy.normalize_advantage", T::Bool, "false", "Normalise advantages over each batch.") ,
 

@@ -1,5 +1,6 @@
 #include "experiments/tasks.hpp"
 
+#include <filesystem>
 #include <string_view>
 #include <vector>
 
@@ -15,7 +16,10 @@ struct Task {
 
 // One row per task.
 const std::vector<Task>& tasks() {
-  static const std::vector<Task> table = {{"image", run_image_task, check_image_task}};
+  static const std::vector<Task> table = {
+      {"image", run_image_task, check_image_task},
+      {"text", run_text_task, check_text_task},
+  };
   return table;
 }
 
@@ -33,6 +37,8 @@ TaskRunner find_task_runner(std::string_view env_type) {
 }
 
 void check_task_config(const Config& resolved) {
+  if (const auto init = resolved.get_or<std::string>("reader.init", ""); !init.empty() && !std::filesystem::is_regular_file(init))
+    resolved.fail("reader.init", "no checkpoint file " + init);
   const std::string type = resolved.get<std::string>("env.type");
   if (const Task* t = find_task(type)) return t->check(resolved);
   std::string existing;

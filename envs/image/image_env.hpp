@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "envs/env.hpp"
+#include "envs/episodes.hpp"
 #include "envs/image/canvas.hpp"
 #include "envs/image/dataset.hpp"
 #include "envs/image/patches.hpp"
@@ -63,17 +64,15 @@ class ImageEnvBase : public Env {
   std::size_t canvas_side() const { return side_; }
   const Array& canvases() const { return canvases_; }  // [B, W, W] of the current batch
   const std::vector<CanvasPlacement>& placements() const { return placements_; }  // [B] item top-left, clutter
-  const std::vector<std::uint8_t>& done() const { return done_; }                 // [B] stopped or out of budget
-  bool all_done() const;
+  const std::vector<std::uint8_t>& done() const { return episodes_.done(); }      // [B] stopped or out of budget
+  bool all_done() const { return episodes_.all_done(); }
 
  protected:
   ImageEnvBase(std::shared_ptr<const ImageDataset> data, const CanvasSpec& canvas, std::size_t preview_factor);
-  // Renders the batch and fills the previews; the caller has set spec_.
+  // Renders the batch, fills the previews and starts the episodes; the caller has set spec_.
   std::pair<Observation, Info> start(const std::vector<std::size_t>& examples, std::uint64_t seed);
-  // An observation in which nothing was read this step: zero content, region -1, active 0.
-  Observation blank_observation() const;
+  // A step's result in which nothing was read yet (Episodes::blank_result).
   StepResult blank_result() const;
-  void require_started(const char* who) const;
 
   std::shared_ptr<const ImageDataset> data_;
   CanvasSpec canvas_;
@@ -84,8 +83,7 @@ class ImageEnvBase : public Env {
   Array previews_;   // [B, W/f, W/f], or size 0
   std::vector<CanvasPlacement> placements_;
   Info info_;
-  std::vector<std::uint8_t> done_;
-  std::vector<int> steps_left_;
+  Episodes episodes_;  // done, budget left and (patch env) regions read
 };
 
 class ImageGlimpseEnv : public ImageEnvBase {
@@ -108,12 +106,11 @@ class ImagePatchEnv : public ImageEnvBase {
   StepResult step(const Action& action) override;
   const ImagePatchOptions& options() const { return options_; }
   const PatchGrid& grid() const { return grid_; }
-  const std::vector<std::uint8_t>& read_mask() const { return read_; }  // [B * n * n]
+  const std::vector<std::uint8_t>& read_mask() const { return episodes_.read(); }  // [B * n * n]
 
  private:
   ImagePatchOptions options_;
   PatchGrid grid_;
-  std::vector<std::uint8_t> read_;
 };
 
 }  // namespace saccade

@@ -136,6 +136,9 @@ int main(int argc, char** argv) {
   } catch (const saccade::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kUsageError;
+  } catch (const std::exception& e) {  // a failure while running: results written so far stay
+    std::cerr << "saccade: error: " << e.what() << "\n";
+    return 1;
   }
   return kUsageError;
 }

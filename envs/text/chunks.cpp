@@ -1,0 +1,77 @@
+#include "envs/text/chunks.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace saccade {
+namespace {
+
+// Token range [begin, end) of chunk k.
+std::pair<std::size_t, std::size_t> chunk_range(const std::vector<int>& ids, const std::vector<std::size_t>& sentences,
+                                                const ChunkSpec& spec, std::size_t k) {
+  if (!spec.sentences) {
+    const std::size_t begin = k * spec.tokens;
+    return {begin, std::min(ids.size(), begin + spec.tokens)};
+  }
+  if (sentences.empty()) return {0, std::min(ids.size(), spec.tokens)};
+  const std::size_t begin = sentences[k];
+  const std::size_t end = k + 1 < sentences.size() ? sentences[k + 1] : ids.size();
+  return {begin, std::min(end, begin + spec.tokens)};
+}
+
+}  // namespace
+
+std::size_t count_chunks(const std::vector<int>& ids, const std::vector<std::size_t>& sentences, const ChunkSpec& spec) {
+  if (spec.tokens == 0) throw std::invalid_argument("text chunks: chunk_tokens must be >= 1");
+  if (ids.empty()) return 0;
+  if (!spec.sentences) return (ids.size() + spec.tokens - 1) / spec.tokens;
+  return sentences.empty() ? 1 : sentences.size();
+}
+
+void write_chunk(const std::vector<int>& ids, const std::vector<std::size_t>& sentences, const ChunkSpec& spec,
+                 std::size_t k, float* out) {
+  const std::size_t n = count_chunks(ids, sentences, spec);
+  if (k >= n) {
+    throw std::out_of_range("text chunks: chunk " + std::to_string(k) + " of a text with " + std::to_string(n));
+  }
+  const auto [begin, end] = chunk_range(ids, sentences, spec, k);
+  std::fill(out, out + spec.tokens, 0.0f);
+  for (std::size_t i = begin; i < end; ++i) out[i - begin] = static_cast<float>(ids[i]);
+}
+
+std::vector<std::vector<int>> chunk_text(const std::vector<int>& ids, const std::vector<std::size_t>& sentences,
+                                         const ChunkSpec& spec) {
+  const std::size_t n = count_chunks(ids, sentences, spec);
+  std::vector<std::vector<int>> out(n);
+  std::vector<float> buf(spec.tokens);
+  for (std::size_t k = 0; k < n; ++k) {
+    write_chunk(ids, sentences, spec, k, buf.data());
+    out[k].assign(buf.begin(), buf.end());
+  }
+  return out;
+}
+
+std::size_t preview_bucket(int id, std::size_t preview_size) {
+  const std::uint64_t h = static_cast<std::uint64_t>(static_cast<std::uint32_t>(id)) * 0x9E3779B97F4A7C15ull;
+  return static_cast<std::size_t>((h >> 32) % preview_size);
+}
+
+void chunk_preview(const float* chunk, std::size_t tokens, const std::vector<float>& idf, std::size_t preview_size,
+                   float* out) {
+  std::fill(out, out + preview_size, 0.0f);
+  for (std::size_t i = 0; i < tokens; ++i) {
+    const int id = static_cast<int>(chunk[i]);
+    if (id <= 0) continue;  // <pad>
+    if (static_cast<std::size_t>(id) >= idf.size()) {
+      throw std::out_of_range("text preview: token id " + std::to_string(id) + " outside the vocabulary (" +
+                              std::to_string(idf.size()) + ")");
+    }
+    out[preview_bucket(id, preview_size)] += idf[id];
+  }
+  const float scale = 1.0f / static_cast<float>(tokens);
+  for (std::size_t j = 0; j < preview_size; ++j) out[j] *= scale;
+}
+
+}  // namespace saccade

@@ -1,0 +1,134 @@
+#include "envs/text/fortunes.hpp"
+
+#include <algorithm>
+#include <dirent.h>
+#include <stdexcept>
+#include <string_view>
+
+#include "envs/text/text_file.hpp"
+#include "envs/text/utf8.hpp"
+
+namespace saccade {
+namespace {
+
+const char* const kPackageHint = "; it ships with the Debian package fortunes (apt-get install fortunes)";
+
+// Levenshtein distance, for "did you mean" on category names (envs cannot use experiments/suggest).
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+std::string in_dir(const std::string& dir, const std::string& name) {
+  return dir + (dir.empty() || dir.back() == '/' ? "" : "/") + name;
+}
+
+}  // namespace
+
+const std::string& default_fortunes_dir() {
+  static const std::string dir = "/usr/share/games/fortunes";
+  return dir;
+}
+
+const std::vector<std::string>& default_fortune_categories() {
+  static const std::vector<std::string> c = {"computers", "food",     "law",    "love",
+                                             "politics",  "science",  "sports", "startrek"};
+  return c;
+}
+
+std::vector<std::string> fortune_categories(const std::string& dir) {
+  if (!is_directory(dir)) {
+    std::string msg = "text source fortunes: directory " + dir + " not found";
+    if (dir == default_fortunes_dir()) msg += kPackageHint;
+    throw std::runtime_error(msg);
+  }
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) throw std::runtime_error("text source fortunes: cannot read directory " + dir);
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".dat") == 0) {
+      const std::string category = name.substr(0, name.size() - 4);
+      if (path_exists(in_dir(dir, category)) && !is_directory(in_dir(dir, category))) names.push_back(category);
+    }
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  if (names.empty()) {
+    std::string msg = "text source fortunes: no fortune files (NAME with NAME.dat beside it) in " + dir;
+    if (dir == default_fortunes_dir()) msg += kPackageHint;
+    throw std::runtime_error(msg);
+  }
+  return names;
+}
+
+void check_fortune_categories(const std::vector<std::string>& requested, const std::vector<std::string>& available,
+                              const std::string& dir) {
+  for (std::size_t i = 0; i < requested.size(); ++i) {
+    const std::string& c = requested[i];
+    if (std::find(requested.begin(), requested.begin() + static_cast<std::ptrdiff_t>(i), c) !=
+        requested.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw std::invalid_argument("text source fortunes: category `" + c + "` is named twice");
+    }
+    if (std::binary_search(available.begin(), available.end(), c)) continue;
+    std::size_t best = std::max<std::size_t>(1, c.size() / 3) + 1;
+    std::vector<std::string> close;
+    for (const auto& a : available) {
+      const std::size_t d = distance(c, a);
+      if (d < best) best = d, close.clear();
+      if (d == best) close.push_back(a);
+    }
+    std::string msg = "text source fortunes: unknown category `" + c + "`";
+    if (!close.empty()) msg += " (did you mean `" + join(close) + "`?)";
+    msg += "; " + dir + " has " + std::to_string(available.size()) + ": " + join(available);
+    if (dir == default_fortunes_dir() && available.size() < 43) msg += " (the Debian package fortunes has 43)";
+    throw std::invalid_argument(msg);
+  }
+}
+
+std::vector<FortuneEntry> read_fortune_file(const std::string& path) {
+  const std::string text = read_text_file(path, "text source fortunes");
+  require_utf8(text, path);
+  std::vector<FortuneEntry> out;
+  FortuneEntry cur;
+  std::size_t line = 1, start = 0;
+  const auto finish = [&] {
+    if (cur.text.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(std::move(cur));
+    cur = FortuneEntry{};
+  };
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view l(text.data() + start, end - start);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (l == "%") {
+      finish();
+    } else {
+      if (cur.line == 0) cur.line = line;
+      if (!cur.text.empty() || cur.line != line) cur.text += '\n';
+      cur.text.append(l);
+    }
+    start = end + 1;
+    ++line;
+  }
+  finish();
+  return out;
+}
+
+}  // namespace saccade

@@ -1,0 +1,165 @@
+// The text task from a config: documents cut into chunks (envs/text), the chunk reader (attention/
+// chunk_reader.hpp), the learned `adaptive` policy and the fixed reading policies, handed to the
+// runner (experiments/runner.hpp), in the spirit of LSTM-Jump and skimming readers.
+//
+//   adaptive   policy.type jump: read, jump ahead or stop, aimed by the chunks' previews and what has
+//              been read (agents/jump_reading.hpp); topk: k chunks chosen at once from the previews
+//   fixed      first, last, random, spaced, salient (the chunks with the rarest words), all
+#include <algorithm>
+#include <memory>
+
+#include "agents/fixed_regions.hpp"
+#include "agents/jump_reading.hpp"
+#include "agents/top_k_regions.hpp"
+#include "attention/chunk_reader.hpp"
+#include "core/gemm.hpp"
+#include "envs/text/corpus.hpp"
+#include "envs/text/text_env.hpp"
+#include "envs/text/text_split.hpp"
+#include "experiments/config.hpp"
+#include "experiments/run_options.hpp"
+#include "experiments/suggest.hpp"
+#include "experiments/tasks.hpp"
+
+namespace saccade {
+
+namespace {
+
+const std::vector<std::string>& text_fixed_policies() {
+  static const std::vector<std::string> names = {"first", "last", "random", "spaced", "salient", "all"};
+  return names;
+}
+
+TextSourceOptions source_options(const Config& cfg) {
+  TextSourceOptions s;
+  s.source = cfg.get_or<std::string>("env.dataset", "fortunes");
+  s.categories = cfg.get_or<std::vector<std::string>>("env.text.categories", {});
+  s.min_count = static_cast<std::size_t>(cfg.get<int>("env.text.min_count"));
+  return s;
+}
+
+TextEnvOptions env_options(const Config& cfg) {
+  TextEnvOptions o;
+  o.chunks = static_cast<std::size_t>(cfg.get<int>("env.text.chunks"));
+  o.chunk_tokens = static_cast<std::size_t>(cfg.get<int>("env.text.chunk_tokens"));
+  o.sentences = cfg.get<bool>("env.text.sentences");
+  o.clutter = cfg.get<bool>("env.text.clutter");
+  o.max_passage_chunks = static_cast<std::size_t>(cfg.get<int>("env.text.passage_chunks"));
+  o.budget = static_cast<std::size_t>(cfg.get<int>("policy.budget"));
+  o.preview_size = static_cast<std::size_t>(cfg.get<int>("env.text.preview_size"));
+  return o;
+}
+
+struct TextTask {
+  const Config& cfg;
+  std::shared_ptr<const TextSplit> train{}, val{}, test{};
+  TextEnvOptions env{};
+
+  PolicySetup setup(const std::string& name) const {
+    const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
+    PolicySetup s;
+    s.name = name;
+    s.budget = env.budget;
+    TextEnvOptions eo = env;
+    if (name == "all") eo.budget = eo.chunks;
+    s.train_env = std::make_unique<TextChunkEnv>(train, eo);
+    s.val_env = std::make_unique<TextChunkEnv>(val, eo);
+    s.test_env = std::make_unique<TextChunkEnv>(test, eo);
+
+    Rng rr = Rng::stream(seed, "reader-init");
+    ChunkReaderOptions ro;
+    ro.vocab_size = train->vocab_size;
+    ro.chunk_tokens = env.chunk_tokens;
+    ro.regions = env.chunks;
+    ro.dim = static_cast<std::size_t>(cfg.get<int>("reader.hidden"));
+    ro.heads = static_cast<std::size_t>(cfg.get<int>("reader.heads"));
+    ro.num_classes = train->num_classes;
+    s.reader = std::make_unique<ChunkReader>(ro, rr);
+
+    Rng pr = Rng::stream(seed, "policy-init");
+    if (name != "adaptive") {
+      s.policy = std::make_unique<FixedRegionPolicy>(name, env.chunks, eo.budget);
+    } else if (cfg.get_or<std::string>("policy.type", "jump") == "jump") {
+      JumpReadingOptions po;
+      po.input = ro.dim;
+      po.regions = env.chunks;
+      po.preview_size = env.preview_size;
+      po.max_jump = static_cast<std::size_t>(cfg.get<int>("policy.max_jump"));
+      po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
+      po.stop = cfg.get<bool>("policy.stop");
+      po.min_steps = static_cast<std::size_t>(cfg.get<int>("policy.min_steps"));
+      po.greedy_stop = cfg.get<bool>("policy.greedy_stop");
+      s.policy = std::make_unique<JumpReadingPolicy>(po, pr);
+    } else {
+      TopKRegionOptions po;
+      po.preview_size = env.chunks * env.preview_size;
+      po.regions = env.chunks;
+      po.k = env.budget;
+      po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
+      s.policy = std::make_unique<TopKRegionPolicy>(po, pr);
+    }
+    return s;
+  }
+};
+
+}  // namespace
+
+void check_text_task(const Config& cfg) {
+  const auto& fixed = text_fixed_policies();
+  const auto policies = cfg.get_or<std::vector<std::string>>("eval.policies", {});
+  const ConfigNode* list = cfg.find("eval.policies");
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    if (std::find(fixed.begin(), fixed.end(), policies[i]) != fixed.end()) continue;
+    std::string all;
+    for (const auto& c : fixed) all += (all.empty() ? "" : ", ") + c;
+    const Origin at = list && i < list->items.size() ? list->items[i].origin : cfg.origin("eval.policies");
+    throw ConfigError(at.str() + ": eval.policies[" + std::to_string(i) + "]: no fixed policy \"" + policies[i] +
+                      "\" for text (choices: " + all + ")" + did_you_mean(closest(policies[i], fixed)));
+  }
+  if (policies.empty() && !cfg.get<bool>("eval.adaptive"))
+    cfg.fail("eval.adaptive", "nothing to run: eval.adaptive is false and eval.policies is empty");
+  const std::string type = cfg.get_or<std::string>("policy.type", "jump");
+  if (type != "jump" && type != "topk")
+    cfg.fail("policy.type", "text learns `jump` (read, jump or stop) or `topk` (chunks chosen from previews), not \"" +
+                                type + "\"" + did_you_mean(closest(type, {"jump", "topk"})));
+  if (cfg.get<int>("env.text.preview_size") == 0 && cfg.get<bool>("eval.adaptive"))
+    cfg.fail("env.text.preview_size", "the learned policies read the chunk previews: must be > 0");
+  if (type == "topk" && cfg.get<bool>("policy.stop"))
+    cfg.fail("policy.stop", "the one-shot topk policy reads exactly policy.budget chunks: STOP needs policy.type=jump");
+  // The source first (its errors point at env.dataset), then the categories asked of it.
+  TextSourceOptions source = source_options(cfg);
+  const std::vector<std::string> categories = std::move(source.categories);
+  source.categories.clear();
+  try {
+    check_text_source(source);
+  } catch (const std::exception& e) {
+    if (cfg.has("env.dataset")) cfg.fail("env.dataset", e.what());
+    throw ConfigError(std::string("env.dataset (default fortunes): ") + e.what());
+  }
+  source.categories = categories;
+  try {
+    check_text_source(source);
+  } catch (const std::exception& e) {
+    cfg.fail("env.text.categories", e.what());
+  }
+}
+
+int run_text_task(const Config& cfg) {
+  check_text_task(cfg);
+  const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
+  set_blas_threads(cfg.get<int>("train.threads"));
+  TextSplits splits = load_text_splits(source_options(cfg), seed);
+  TextTask task{.cfg = cfg};
+  task.train = std::make_shared<const TextSplit>(std::move(splits.train));
+  task.val = std::make_shared<const TextSplit>(std::move(splits.validation));
+  task.test = std::make_shared<const TextSplit>(std::move(splits.test));
+  task.env = env_options(cfg);
+
+  RunOptions o = run_options_from_config(cfg);
+  o.env_name = std::string("text-") + (task.env.clutter ? "cluttered-" : "") + std::to_string(task.env.chunks);
+  std::vector<std::function<PolicySetup()>> setups;
+  for (const auto& n : policy_names_from_config(cfg)) setups.push_back([&task, n] { return task.setup(n); });
+  return run_policies(std::move(setups), o);
+}
+
+}  // namespace saccade
