@@ -117,12 +117,15 @@ SweepPlan expand_sweep(const Config& config, const std::string& out_dir) {
     for (const auto& a : *axes) plan.swept_keys.push_back(a.path);
   if (!seeds.empty()) plan.swept_keys.push_back("seed");
 
-  // Short names use a key's last part unless two swept keys share it.
+  // Short names use a key's last part unless two swept keys share it. Zipped keys move together, so
+  // the first one names the zip position (an empty label: left out of the name).
+  auto named = [&](std::size_t i) { return i <= grid.size() || i >= grid.size() + zip.size(); };
   std::vector<std::string> labels;
-  for (const auto& k : plan.swept_keys) {
+  for (std::size_t i = 0; i < plan.swept_keys.size(); ++i) {
+    const std::string& k = plan.swept_keys[i];
     std::size_t same = 0;
-    for (const auto& other : plan.swept_keys) same += last_part(other) == last_part(k);
-    labels.push_back(same > 1 ? k : last_part(k));
+    for (std::size_t j = 0; j < plan.swept_keys.size(); ++j) same += named(j) && last_part(plan.swept_keys[j]) == last_part(k);
+    labels.push_back(!named(i) ? "" : same > 1 ? k : last_part(k));
   }
 
   std::size_t grid_combinations = 1;
@@ -161,7 +164,8 @@ SweepPlan expand_sweep(const Config& config, const std::string& out_dir) {
         }
         std::string index = std::to_string(run.index);
         run.name = std::string(static_cast<std::size_t>(std::max(0, digits - static_cast<int>(index.size()))), '0') + index;
-        for (std::size_t i = 0; i < run.swept.size(); ++i) run.name += "-" + safe(labels[i] + "=" + run.swept[i].second);
+        for (std::size_t i = 0; i < run.swept.size(); ++i)
+          if (!labels[i].empty()) run.name += "-" + safe(labels[i] + "=" + run.swept[i].second);
         if (run.name.size() > 80) run.name.resize(80);
         const Origin from_sweep = Origin::label("sweep run " + run.name);
         cfg.set("name", ConfigNode::scalar(run.name, from_sweep, true));

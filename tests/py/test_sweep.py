@@ -42,10 +42,11 @@ def test_grid_zip_and_seeds_expand_in_order(tmp_path):
     assert r.returncode == 0, r.stderr
     names = [pathlib.Path(line).name for line in r.stdout.splitlines()[:-1]]
     assert len(names) == 2 * 2 * 2
-    assert names[0] == "000-budget=2-lr=0.001-core=rnn-seed=0"
-    assert names[1] == "001-budget=2-lr=0.001-core=rnn-seed=1"
-    assert names[2] == "002-budget=2-lr=0.003-core=gru-seed=0"
-    assert names[7] == "007-budget=3-lr=0.003-core=gru-seed=1"
+    # Zipped keys move together: the first one names the zip position.
+    assert names[0] == "000-budget=2-lr=0.001-seed=0"
+    assert names[1] == "001-budget=2-lr=0.001-seed=1"
+    assert names[2] == "002-budget=2-lr=0.003-seed=0"
+    assert names[7] == "007-budget=3-lr=0.003-seed=1"
     assert not (tmp_path / "out").exists()  # a dry run writes nothing
 
 
