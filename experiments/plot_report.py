@@ -32,6 +32,12 @@ def main(csv_path, png_path):
         setting_cols = [c for c in reader.fieldnames if c not in METRICS]
     # Budgets (the report's `budget` and a swept `policy.budget`) are the x direction, not panels.
     facet_cols = [c for c in setting_cols if not c.endswith("budget")]
+    # A column zipped with the env (the same value in every row of an env) only repeats the env: the
+    # panel title shows the env and the columns that vary within it.
+    def varies_within_env(c):
+        seen = {}
+        return any(seen.setdefault(r.get("env", ""), r[c]) != r[c] for r in rows)
+    facet_cols = [c for c in facet_cols if c == "env" or varies_within_env(c)]
     facets = {}
     for r in rows:
         facets.setdefault(tuple(r[c] for c in facet_cols), []).append(r)

@@ -180,6 +180,26 @@ std::string SettingSummary::title() const {
   return t;
 }
 
+std::string SettingSummary::title(const std::vector<SettingSummary>& all) const {
+  // A swept column is shown only where it tells this env's settings apart: in a sweep over tasks,
+  // the keys zipped with env.type are the same in every setting of one env.
+  auto varies = [&](const std::string& column, const std::string& value) {
+    for (const auto& other : all) {
+      if (other.key.empty() || other.key[0] != key[0]) continue;
+      for (const auto& [c, v] : other.key)
+        if (c == column && v != value) return true;
+    }
+    return false;
+  };
+  std::string t;
+  for (const auto& [column, value] : key) {
+    if (column == "env") t += value;
+    else if (column == "budget") t += "  budget " + value;
+    else if (varies(column, value) && !(column == "policy.budget" && value == key[1].second)) t += "  " + column + "=" + value;
+  }
+  return t;
+}
+
 std::vector<SettingSummary> summarize_results(const CsvTable& t, const std::string& source) {
   const int env = require_column(t, "env", source), policy = require_column(t, "policy", source);
   const int budget = require_column(t, "budget", source), accuracy = require_column(t, "accuracy", source);
@@ -254,7 +274,7 @@ std::string report_table_text(const std::vector<SettingSummary>& settings) {
     for (const auto& p : s.policies) width = std::max(width, p.policy.size());
   std::ostringstream out;
   for (const auto& s : settings) {
-    out << s.title() << "\n  " << pad("policy", width) << "   n  " << pad("accuracy", 17) << pad("regions", 9, true)
+    out << s.title(settings) << "\n  " << pad("policy", width) << "   n  " << pad("accuracy", 17) << pad("regions", 9, true)
         << pad("µs/ex", 9, true) << "\n";
     for (std::size_t i = 0; i < s.policies.size(); ++i) {
       const PolicySummary& p = s.policies[i];
@@ -309,7 +329,7 @@ std::string report_html(const std::vector<SettingSummary>& settings, const std::
   if (!png.empty()) h << "<img alt=\"accuracy vs mean regions read\" src=\"data:image/png;base64," << base64(png) << "\">\n";
   else h << "<p class=\"note\">No plot: " << html_escape(note) << "</p>\n";
   for (const auto& s : settings) {
-    h << "<h2>" << html_escape(s.title()) << "</h2>\n<table>\n<tr><th>policy</th><th>n</th><th>accuracy (95% CI)</th>"
+    h << "<h2>" << html_escape(s.title(settings)) << "</h2>\n<table>\n<tr><th>policy</th><th>n</th><th>accuracy (95% CI)</th>"
       << "<th>regions</th><th>µs/example</th><th>FLOPs/example</th><th></th></tr>\n";
     for (std::size_t i = 0; i < s.policies.size(); ++i) {
       const PolicySummary& p = s.policies[i];

@@ -47,6 +47,8 @@ struct SettingSummary {
   int best_fixed = -1;                  // index into policies of the best competing fixed policy, or -1
 
   std::string title() const;  // e.g. "image-glimpse-60  budget 4  train.lr=0.01"
+  // The same, showing a swept column only where its value differs among `all`'s settings of this env.
+  std::string title(const std::vector<SettingSummary>& all) const;
 };
 
 // Groups and summarises results.csv's rows; settings in order of first appearance. Throws

@@ -87,6 +87,9 @@ BOOST_AUTO_TEST_CASE(groups_by_env_budget_and_swept_keys_not_seed_or_run) {
   BOOST_TEST(settings[0].title() == "g60  budget 4  train.lr=0.01");
   BOOST_TEST(settings[1].title() == "g60  budget 4  train.lr=0.1");
   BOOST_TEST(settings[2].title() == "g60  budget 6  train.lr=0.01");
+  BOOST_TEST(settings[2].title(settings) == "g60  budget 6  train.lr=0.01");  // train.lr varies within g60
+  const std::vector<SettingSummary> one_lr = {settings[0], settings[2]};
+  BOOST_TEST(settings[2].title(one_lr) == "g60  budget 6");  // the same lr everywhere: not shown
   BOOST_TEST(settings[0].budget == 4.0);
   BOOST_TEST(find(settings[0], "adaptive").accuracy.n == 3u);
   BOOST_TEST(find(settings[0], "all").accuracy.n == 1u);
