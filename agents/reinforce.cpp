@@ -34,7 +34,7 @@ ReinforceTrainer::ReinforceTrainer(Env& env, Reader& reader, Policy& policy, con
       throw std::invalid_argument("baseline must be learned, self_critical or none, got \"" + o.baseline + "\"");
     }
   }
-  optimizer_ = std::make_unique<Adam>(params, AdamOptions{.lr = o.lr});
+  optimizer_ = std::make_unique<Adam>(params, AdamOptions{.lr = o.lr, .weight_decay = o.weight_decay, .decoupled_weight_decay = true});
 }
 
 Module ReinforceTrainer::trainable() const {

@@ -25,6 +25,7 @@ namespace saccade {
 
 struct ReinforceOptions {
   double lr = 1e-3;
+  double weight_decay = 0.0;  // AdamW's decoupled weight decay (0: plain Adam)
   float max_grad_norm = 5.0f;
   std::string baseline = "learned";  // learned | self_critical | none
   float entropy_bonus = 0.0f;

@@ -15,6 +15,7 @@ RunOptions run_options_from_config(const Config& cfg) {
   o.minutes = cfg.get<double>("train.minutes");
   o.reader_init = cfg.get_or<std::string>("reader.init", "");
   o.rl.lr = cfg.get<double>("train.lr");
+  o.rl.weight_decay = cfg.get<double>("train.weight_decay");
   o.rl.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
   o.rl.baseline = cfg.get<std::string>("policy.baseline");
   o.rl.reward = cfg.get<std::string>("policy.reward");

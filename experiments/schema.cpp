@@ -68,6 +68,7 @@ const Schema& schema() {
       key("train.epochs", T::Int, "10", "Passes over the training set.").at_least(1),
       key("train.batch_size", T::Int, "64", "Examples per gradient step (envs stepped together).").at_least(1),
       key("train.lr", T::Float, "0.001", "Learning rate.").above(0),
+      key("train.weight_decay", T::Float, "0", "AdamW's decoupled weight decay (0: plain Adam).").at_least(0),
       key("train.threads", T::Int, "1", "Worker threads for training and evaluation.").at_least(1),
       key("train.max_grad_norm", T::Float, "5", "Global gradient-norm clipping.").above(0),
       key("train.examples", T::Int, "0", "Training examples used per epoch (0: the whole training split).").at_least(0),
