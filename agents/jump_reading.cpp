@@ -1,7 +1,9 @@
 #include "agents/jump_reading.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include <xtensor/xbuilder.hpp>
 #include <xtensor/xstrided_view.hpp>
 
 #include "core/ops.hpp"
@@ -16,6 +18,7 @@ JumpReadingPolicy::JumpReadingPolicy(const JumpReadingOptions& o, Rng& rng)
   register_module("local", local_);
   register_module("local_score", local_score_);
   register_module("state_score", state_score_);
+  jump_bias_ = register_parameter("jump_bias", xt::zeros<float>({o.regions, std::size_t{1}}));
   if (o.stop) {
     stop_ = Linear(o.input, 1, rng);
     register_module("stop", stop_);
@@ -51,8 +54,12 @@ Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy)
     }
     masked(b, R) = (may_stop || !any) ? 0.0f : 1.0f;
   }
+  std::vector<int> jump(B * R, 0);  // jump length - 1 of each chunk ahead (0 where masked anyway)
+  for (std::size_t b = 0; b < B; ++b)
+    for (std::size_t r = 0; r < R; ++r) jump[b * R + r] = std::max(0, static_cast<int>(r) - position_[b] - 1);
+  const Var scores = local_scores_ + state_score_(h) + reshape(gather_rows(jump_bias_, jump), {B, R});
   const Var stop_logit = opt_.stop ? stop_(h) : Var(xt::zeros<float>({B, std::size_t{1}}));
-  const Var logits = masked_fill(concat({local_scores_ + state_score_(h), stop_logit}, 1), masked, -1e9f);
+  const Var logits = masked_fill(concat({scores, stop_logit}, 1), masked, -1e9f);
   const Array p = softmax(logits).value();
 
   std::vector<int> choice(B);

@@ -2,8 +2,11 @@
 // after each chunk read (and once before the first) the policy picks the next chunk ahead of the
 // one it last read, at most `max_jump` ahead, or STOP.
 //
-//   s_r    = v^T relu(W f_r + b) + (h U)_r      f_r: chunk r's preview row, h: the reader's summary
-//                                               (detached), for every chunk r ahead within max_jump
+//   s_r    = v^T relu(W f_r + b) + (h U)_r + j_{r-p}
+//                                               f_r: chunk r's preview row, h: the reader's summary
+//                                               (detached), p: the chunk read last, j: a learned bias
+//                                               per jump length (e.g. "read on" once a passage is
+//                                               found), for every chunk r ahead within max_jump
 //   s_stop = h w_s + b_s                        from step `min_steps` on, if `stop`
 //   a ~ Categorical(softmax(s over the allowed choices))
 //
@@ -45,6 +48,7 @@ class JumpReadingPolicy : public Policy {
  private:
   JumpReadingOptions opt_;
   Linear local_, local_score_, state_score_, stop_;
+  Var jump_bias_;              // [R, 1]: row d-1 for a jump of d chunks
   Var local_scores_;           // [B, R] of the current episode
   std::vector<int> position_;  // [B] the chunk read last, -1 before the first
 };

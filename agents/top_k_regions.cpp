@@ -11,13 +11,17 @@
 namespace saccade {
 
 TopKRegionPolicy::TopKRegionPolicy(const TopKRegionOptions& o, Rng& rng)
-    : opt_(o), scorer_({o.preview_size, o.hidden, o.regions}, rng) {
+    : opt_(o),
+      scorer_(o.features ? std::vector<std::size_t>{o.features, o.hidden, 1} : std::vector<std::size_t>{o.preview_size, o.hidden, o.regions},
+              rng) {
   register_module("scorer", scorer_);
 }
 
 void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
   const std::size_t B = ctx.obs.preview.shape()[0], R = opt_.regions, k = std::min(opt_.k, R);
-  const Var logits = scorer_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size})));
+  const Var logits = opt_.features
+                        ? reshape(scorer_(Var(xt::reshape_view(ctx.obs.preview, {B * R, opt_.features}))), {B, R})
+                        : scorer_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size})));
   // Order each example's regions by (logit + Gumbel noise), or by logit when greedy; take k.
   plan_.assign(B, {});
   std::vector<std::pair<float, int>> keys(R);
@@ -59,6 +63,7 @@ Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng&, bool) {
 }
 
 double TopKRegionPolicy::flops_per_episode(std::size_t) const {
+  if (opt_.features) return 2.0 * static_cast<double>(opt_.regions * (opt_.features * opt_.hidden + opt_.hidden));
   return 2.0 * static_cast<double>(opt_.preview_size * opt_.hidden + opt_.hidden * opt_.regions);
 }
 

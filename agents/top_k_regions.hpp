@@ -1,6 +1,9 @@
 // One-shot region selection from the cheap previews (PatchDrop-style, with a fixed budget k):
 //
-//   logits = MLP(previews)                      [B, R], one score per region
+//   logits = MLP(previews)                      [B, R], one score per region: one MLP over the whole
+//                                               preview (an image thumbnail), or with `features` > 0
+//                                               the same small MLP on each region's preview row (text
+//                                               chunks: a chunk's relevance does not depend on where it is)
 //   a set of k regions ~ Plackett-Luce(logits)   k draws without replacement
 //   log p(set in that order) = sum_j log softmax(logits masked to the regions not yet drawn)[a_j]
 //
@@ -21,6 +24,7 @@ struct TopKRegionOptions {
   std::size_t regions = 0;
   std::size_t k = 1;
   std::size_t hidden = 128;
+  std::size_t features = 0;      // > 0: previews are [R, features] rows, each scored by one shared MLP
 };
 
 class TopKRegionPolicy : public Policy {

@@ -95,6 +95,7 @@ struct TextTask {
       po.preview_size = env.chunks * env.preview_size;
       po.regions = env.chunks;
       po.k = env.budget;
+      po.features = env.preview_size;  // one scorer shared by every chunk's preview
       po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
       s.policy = std::make_unique<TopKRegionPolicy>(po, pr);
     }

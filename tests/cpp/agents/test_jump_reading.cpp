@@ -43,8 +43,9 @@ struct Episode {
 
 Array random_array(Shape shape, Rng& rng) { return rng.uniform_array(shape, -1.0f, 1.0f); }
 
-// The policy's score of chunk r for example b, from its parameters (the header's formula).
-double score(const Module& p, const Array& preview, const Array& h, std::size_t b, std::size_t r) {
+// The policy's score of chunk r for example b after reading chunk `last`, from its parameters (the
+// header's formula).
+double score(const Module& p, const Array& preview, const Array& h, std::size_t b, std::size_t r, int last = -1) {
   const Array& W = param(p, "local.weight").value();
   const Array& bw = param(p, "local.bias").value();
   const Array& v = param(p, "local_score.weight").value();
@@ -57,7 +58,7 @@ double score(const Module& p, const Array& preview, const Array& h, std::size_t 
     s += std::max(z, 0.0) * v(j, 0);
   }
   for (std::size_t i = 0; i < H; ++i) s += h(b, i) * U(i, r);
-  return s;
+  return s + param(p, "jump_bias").value()(static_cast<std::size_t>(static_cast<int>(r) - last - 1), 0);
 }
 
 }  // namespace
@@ -65,6 +66,7 @@ double score(const Module& p, const Array& preview, const Array& h, std::size_t 
 BOOST_AUTO_TEST_CASE(log_prob_is_the_masked_softmax_of_the_scores) {
   Rng init(3), rng(4);
   JumpReadingPolicy p({.input = H, .regions = R, .preview_size = P, .max_jump = 2, .hidden = 5}, init);
+  param(p, "jump_bias").node()->value = random_array({R, std::size_t{1}}, rng);  // not the zeros it starts at
   const std::size_t B = 3;
   const Array preview = random_array({B, R, P}, rng), h = random_array({B, H}, rng);
   Episode ep(B, preview, h);
@@ -76,6 +78,15 @@ BOOST_AUTO_TEST_CASE(log_prob_is_the_masked_softmax_of_the_scores) {
     const double s0 = score(p, preview, h, b, 0), s1 = score(p, preview, h, b, 1);
     const double expected = (a == 0 ? s0 : s1) - std::log(std::exp(s0) + std::exp(s1));
     BOOST_TEST(std::abs(d0.log_prob.value()(b) - expected) < 1e-5);
+  }
+  // The next step: one or two chunks on from each example's choice, with those jump lengths' biases.
+  const Decision d1 = ep.act(p, 1, rng, false);
+  for (std::size_t b = 0; b < B; ++b) {
+    const int last = d0.action.region[b], a = d1.action.region[b];
+    BOOST_TEST((a == last + 1 || a == last + 2));
+    const double s1 = score(p, preview, h, b, last + 1, last), s2 = score(p, preview, h, b, last + 2, last);
+    const double expected = (a == last + 1 ? s1 : s2) - std::log(std::exp(s1) + std::exp(s2));
+    BOOST_TEST(std::abs(d1.log_prob.value()(b) - expected) < 1e-5);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include <xtensor/xbuilder.hpp>
@@ -281,5 +282,38 @@ BOOST_AUTO_TEST_CASE(top_k_samples_follow_plackett_luce) {
     const int i = first.action.region[b], j = second.action.region[b];
     const double want = std::log(std::exp(logit[i]) / z) + std::log(std::exp(logit[j]) / (z - std::exp(logit[i])));
     BOOST_TEST(std::abs(first.log_prob.value()(b) - want) < 1e-5);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(top_k_with_per_region_features_scores_each_row_with_one_mlp) {
+  // Previews [B, R, F]: greedy takes the k rows with the highest relu(f W0 + b0) W1 + b1, the same
+  // weights for every row, so swapping two rows' previews swaps the picks.
+  Rng init(2), rng(7);
+  const std::size_t R = 6, F = 4, B = 20, k = 2;
+  TopKRegionPolicy p({.preview_size = R * F, .regions = R, .k = k, .hidden = 5, .features = F}, init);
+  const Array preview = rng.uniform_array({B, R, F}, -1.0f, 1.0f);
+  const Array& W0 = param(p, "scorer.layers.0.weight").value();
+  const Array& b0 = param(p, "scorer.layers.0.bias").value();
+  const Array& W1 = param(p, "scorer.layers.1.weight").value();
+  const Array& b1 = param(p, "scorer.layers.1.bias").value();
+  BOOST_TEST(W0.shape()[0] == F);  // one small MLP, not one over the whole preview
+  const Decision d0 = act(p, Var(), 0, rng, true, preview);
+  const Decision d1 = act(p, Var(), 1, rng, true, preview);
+  for (std::size_t b = 0; b < B; ++b) {
+    std::vector<double> logit(R);
+    for (std::size_t r = 0; r < R; ++r) {
+      double s = b1(0);
+      for (std::size_t j = 0; j < 5; ++j) {
+        double z = b0(j);
+        for (std::size_t i = 0; i < F; ++i) z += preview(b, r, i) * W0(i, j);
+        s += std::max(0.0, z) * W1(j, 0);
+      }
+      logit[r] = s;
+    }
+    std::vector<int> order(R);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int c) { return logit[a] > logit[c]; });
+    BOOST_TEST(d0.action.region[b] == order[0]);
+    BOOST_TEST(d1.action.region[b] == order[1]);
   }
 }
