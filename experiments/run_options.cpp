@@ -13,6 +13,7 @@ RunOptions run_options_from_config(const Config& cfg) {
   o.eval_examples = static_cast<std::size_t>(cfg.get<int>("eval.examples"));
   o.eval_batch_size = static_cast<std::size_t>(cfg.get<int>("eval.batch_size"));
   o.minutes = cfg.get<double>("train.minutes");
+  o.keep_best = cfg.get<std::string>("train.keep") == "best";
   o.reader_init = cfg.get_or<std::string>("reader.init", "");
   o.rl.lr = cfg.get<double>("train.lr");
   o.rl.weight_decay = cfg.get<double>("train.weight_decay");

@@ -52,6 +52,13 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   const std::size_t n_val = limit(s.val_env->num_examples(), o.eval_examples);
   const std::size_t n_test = limit(s.test_env->num_examples(), o.eval_examples);
 
+  // train.keep=best: the parameters of the epoch with the best validation accuracy are the ones saved
+  // and tested (chosen on validation, never on test).
+  std::vector<Array> best;
+  double best_val = -1.0;
+  std::size_t best_epoch = 0;
+  const Module trainable = trainer.trainable();
+
   ProgressUpdate u;
   u.run = o.run_name;
   u.policy = s.name;
@@ -101,6 +108,12 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
     const EvalResult val = evaluate(*s.val_env, *s.reader, *s.policy, n_val, o.eval_batch_size, kValidationSeed, val_rng);
     result.val_accuracy = val.accuracy;
     result.epochs = epoch;
+    if (o.keep_best && val.accuracy > best_val) {
+      best_val = val.accuracy;
+      best_epoch = epoch;
+      best.clear();
+      for (const auto& [name, p] : trainable.named_parameters()) best.push_back(p.value());
+    }
     const double elapsed = seconds_since(start);
     log.write({{"policy", s.name}, {"epoch", epoch}, {"loss", sum.loss / nb}, {"accuracy", sum.accuracy / nb},
                {"reward", sum.reward / nb}, {"mean_regions", sum.mean_regions / nb}, {"policy_loss", sum.policy_loss / nb},
@@ -128,9 +141,16 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
     if (o.minutes > 0 && elapsed > o.minutes * 60.0) break;
   }
   result.train_seconds = seconds_since(start);
+  if (o.keep_best && !best.empty()) {
+    std::size_t i = 0;
+    for (const auto& [name, p] : trainable.named_parameters()) p.node()->value = best[i++];
+    result.val_accuracy = best_val;
+    std::fprintf(stderr, "[%s] keeping epoch %zu (best validation accuracy %.4f)\n", s.name.c_str(), best_epoch, best_val);
+  }
   std::filesystem::create_directories(o.out_dir + "/checkpoints");
-  save_checkpoint(o.out_dir + "/checkpoints/" + s.name + ".npz", trainer.trainable(), &trainer.optimizer(),
-                  {{"epochs", static_cast<double>(result.epochs)}, {"cost", trainer.cost()}});
+  save_checkpoint(o.out_dir + "/checkpoints/" + s.name + ".npz", trainable, &trainer.optimizer(),
+                  {{"epochs", static_cast<double>(result.epochs)}, {"cost", trainer.cost()},
+                   {"kept_epoch", static_cast<double>(o.keep_best ? best_epoch : result.epochs)}});
   Rng test_rng = Rng::stream(o.seed, "test");
   result.test = evaluate(*s.test_env, *s.reader, *s.policy, n_test, o.eval_batch_size, kTestSeed, test_rng);
   Rng trace_rng = Rng::stream(o.seed, "trace");

@@ -72,6 +72,8 @@ const Schema& schema() {
       key("train.threads", T::Int, "1", "Worker threads for training and evaluation.").at_least(1),
       key("train.max_grad_norm", T::Float, "5", "Global gradient-norm clipping.").above(0),
       key("train.examples", T::Int, "0", "Training examples used per epoch (0: the whole training split).").at_least(0),
+      key("train.keep", T::Enum, "last", "Which epoch's parameters are saved and tested: the last, or the one with the best validation accuracy.")
+          .one_of({"last", "best"}),
       key("train.minutes", T::Float, "0", "Wall-clock limit per policy's training in minutes (0: none); training stops after the epoch that crosses it.")
           .at_least(0),
 

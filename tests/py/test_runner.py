@@ -1,0 +1,36 @@
+"""The runner's choices that a user sets in YAML, checked on a short digits run: train.keep=best tests
+the epoch with the best validation accuracy (recorded in the checkpoint), train.keep=last the last."""
+import json
+
+import numpy as np
+
+from harness import ROOT, requires_saccade, saccade
+
+pytestmark = requires_saccade
+
+BASE = ["env.dataset=digits", "env.canvas=16", "env.clutter.pieces=0", "env.retina.size=4", "env.retina.scales=2",
+        "env.preview_factor=2", "reader.hidden=32", "reader.glimpse_hidden=32", "train.epochs=5", "train.batch_size=64",
+        "eval.policies=[]"]
+
+
+def val_accuracies(out):
+    return [json.loads(line)["val_accuracy"] for line in (out / "metrics.jsonl").read_text().splitlines()]
+
+
+def test_keep_best_tests_the_best_validation_epoch(tmp_path):
+    out = tmp_path / "best"
+    r = saccade("run", ROOT / "experiments/configs/image_ram.yaml", *BASE, "train.keep=best", "--out", out)
+    assert r.returncode == 0, r.stderr
+    val = val_accuracies(out)
+    best = int(np.argmax(val)) + 1  # the first epoch reaching the maximum
+    assert f"[adaptive] keeping epoch {best} (best validation accuracy {max(val):.4f})" in r.stderr
+    ckpt = np.load(out / "checkpoints/adaptive.npz")
+    assert ckpt["extra/kept_epoch"] == best and ckpt["extra/epochs"] == 5
+
+
+def test_keep_last_is_the_default(tmp_path):
+    out = tmp_path / "last"
+    r = saccade("run", ROOT / "experiments/configs/image_ram.yaml", *BASE, "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "keeping epoch" not in r.stderr
+    assert np.load(out / "checkpoints/adaptive.npz")["extra/kept_epoch"] == 5
