@@ -1,4 +1,5 @@
 #include "envs/text/chunks.hpp"
+#include "envs/text/vocab.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -54,8 +55,12 @@ std::vector<std::vector<int>> chunk_text(const std::vector<int>& ids, const std:
 }
 
 std::size_t preview_bucket(int id, std::size_t preview_size) {
+  // <unk> has bucket 0 to itself: how much of a chunk the vocabulary does not know is a cue of its
+  // own (text far from the training texts), which a shared bucket would blur.
+  if (preview_size > 1 && id == Vocabulary::unk) return 0;
   const std::uint64_t h = static_cast<std::uint64_t>(static_cast<std::uint32_t>(id)) * 0x9E3779B97F4A7C15ull;
-  return static_cast<std::size_t>((h >> 32) % preview_size);
+  if (preview_size == 1) return 0;
+  return 1 + static_cast<std::size_t>((h >> 32) % (preview_size - 1));
 }
 
 void chunk_preview(const float* chunk, std::size_t tokens, const std::vector<float>& idf, std::size_t preview_size,

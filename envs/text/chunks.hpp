@@ -33,7 +33,8 @@ void write_chunk(const std::vector<int>& ids, const std::vector<std::size_t>& se
 std::vector<std::vector<int>> chunk_text(const std::vector<int>& ids, const std::vector<std::size_t>& sentences,
                                          const ChunkSpec& spec);
 
-// The preview bucket of a token id: a fixed multiplicative hash, the same on every machine.
+// The preview bucket of a token id: <unk> alone in bucket 0, every other id hashed (a fixed
+// multiplicative hash, the same on every machine) into buckets 1..preview_size-1.
 std::size_t preview_bucket(int id, std::size_t preview_size);
 
 // Writes the preview of one chunk (`tokens` float ids) into out[0, preview_size).

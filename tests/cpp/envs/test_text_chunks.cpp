@@ -8,6 +8,7 @@
 #include "envs/text/document.hpp"
 #include "envs/text/text_env.hpp"
 #include "envs/text/tokenizer.hpp"
+#include "envs/text/vocab.hpp"
 
 using namespace saccade;
 using Ids = std::vector<int>;
@@ -167,4 +168,13 @@ BOOST_AUTO_TEST_CASE(clutter_needs_distractors) {
   BOOST_CHECK_NO_THROW(TextChunkEnv(synthetic(6, 0), o));
   o.chunk_tokens = 0;
   BOOST_CHECK_THROW(TextChunkEnv(synthetic(6, 0), o), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_tokens_have_a_preview_bucket_of_their_own) {
+  BOOST_TEST(preview_bucket(Vocabulary::unk, 32) == 0u);
+  for (int id = 2; id < 500; ++id) {
+    const std::size_t b = preview_bucket(id, 32);
+    BOOST_TEST((b >= 1 && b < 32));
+  }
+  BOOST_TEST(preview_bucket(7, 1) == 0u);  // one bucket: everything in it
 }
