@@ -113,4 +113,11 @@ void load_parameters(const std::string& path, Module& model, const std::string& 
   for (const auto& [name, p] : model.named_parameters()) p.node()->value = std::move(params[i++]);
 }
 
+std::map<std::string, double> checkpoint_extras(const std::string& path) {
+  std::map<std::string, double> extra;
+  for (const auto& [key, a] : read_npz(path))
+    if (starts_with(key, kExtra) && a.size() == 1) extra[key.substr(kExtra.size())] = a.to_float64()[0];
+  return extra;
+}
+
 }  // namespace saccade

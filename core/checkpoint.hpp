@@ -29,4 +29,7 @@ std::map<std::string, double> load_checkpoint(const std::string& path, Module& m
 // std::runtime_error naming the file and key, and then nothing has changed.
 void load_parameters(const std::string& path, Module& model, const std::string& prefix = "");
 
+// The extra scalars of a checkpoint ("extra/<name>"), without loading anything else.
+std::map<std::string, double> checkpoint_extras(const std::string& path);
+
 }  // namespace saccade

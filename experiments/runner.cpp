@@ -45,7 +45,7 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   result.budget = s.budget;
   Rng init_rng = Rng::stream(o.seed, "baseline-init");
   // The same starting reader for every policy (fair), before the optimizer sees its parameters.
-  if (!o.reader_init.empty()) load_parameters(o.reader_init, *s.reader, "reader.");
+  if (!o.reader_init.empty()) load_parameters(o.reader_init, *s.reader, "reader.");  // checked in tasks.cpp
   ReinforceTrainer trainer(*s.train_env, *s.reader, *s.policy, o.rl, init_rng);
   Rng policy_rng = Rng::stream(o.seed, "policy-" + s.name);
   const std::size_t n_train = limit(s.train_env->num_examples(), o.train_examples);
@@ -150,7 +150,8 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   std::filesystem::create_directories(o.out_dir + "/checkpoints");
   save_checkpoint(o.out_dir + "/checkpoints/" + s.name + ".npz", trainable, &trainer.optimizer(),
                   {{"epochs", static_cast<double>(result.epochs)}, {"cost", trainer.cost()},
-                   {"kept_epoch", static_cast<double>(o.keep_best ? best_epoch : result.epochs)}});
+                   {"kept_epoch", static_cast<double>(o.keep_best ? best_epoch : result.epochs)},
+                   {"seed", static_cast<double>(o.seed)}});
   Rng test_rng = Rng::stream(o.seed, "test");
   result.test = evaluate(*s.test_env, *s.reader, *s.policy, n_test, o.eval_batch_size, kTestSeed, test_rng);
   Rng trace_rng = Rng::stream(o.seed, "trace");

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/checkpoint.hpp"
+
 namespace saccade {
 
 namespace {
@@ -37,8 +39,18 @@ TaskRunner find_task_runner(std::string_view env_type) {
 }
 
 void check_task_config(const Config& resolved) {
-  if (const auto init = resolved.get_or<std::string>("reader.init", ""); !init.empty() && !std::filesystem::is_regular_file(init))
-    resolved.fail("reader.init", "no checkpoint file " + init);
+  if (const auto init = resolved.get_or<std::string>("reader.init", ""); !init.empty()) {
+    if (!std::filesystem::is_regular_file(init)) resolved.fail("reader.init", "no checkpoint file " + init);
+    // The splits depend on the seed: a reader trained under another seed has seen this run's test items.
+    const auto extra = checkpoint_extras(init);
+    const auto seed = static_cast<std::uint64_t>(resolved.get<int>("seed"));
+    if (auto it = extra.find("seed"); it != extra.end() && static_cast<std::uint64_t>(it->second) != seed) {
+      resolved.fail("reader.init", init + " was trained with seed " + std::to_string(static_cast<std::uint64_t>(it->second)) +
+                                       ", this run has seed " + std::to_string(seed) +
+                                       "; the data split depends on the seed, so that reader has seen some of this "
+                                       "run's test examples: train it with the same seed");
+    }
+  }
   const std::string type = resolved.get<std::string>("env.type");
   if (const Task* t = find_task(type)) return t->check(resolved);
   std::string existing;

@@ -87,3 +87,12 @@ def test_pretrain_then_skim(tmp_path):
     r = saccade("run", ROOT / "experiments/configs/text_skim.yaml", *TINY[:-1], "eval.policies=[spaced]", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert [row["policy"] for row in rows(tmp_path / "runs/text-skim/results.csv")] == ["adaptive", "spaced"]
+
+
+def test_stage_one_from_another_seed_is_refused(tmp_path):
+    # The split depends on the seed: a seed-0 reader has seen some of seed 1's test fortunes.
+    r = saccade("run", ROOT / "experiments/configs/text_pretrain.yaml", *TINY[:-1], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = saccade("run", ROOT / "experiments/configs/text_skim.yaml", *TINY[:-1], "seed=1", cwd=tmp_path)
+    assert r.returncode == 2  # found before any work starts
+    assert "reader.init: runs/text-pretrain/checkpoints/first.npz was trained with seed 0, this run has seed 1" in r.stderr
