@@ -153,7 +153,20 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
                    {"kept_epoch", static_cast<double>(o.keep_best ? best_epoch : result.epochs)},
                    {"seed", static_cast<double>(o.seed)}});
   Rng test_rng = Rng::stream(o.seed, "test");
-  result.test = evaluate(*s.test_env, *s.reader, *s.policy, n_test, o.eval_batch_size, kTestSeed, test_rng);
+  // eval.repeats > 1: each test example is scored under that many draws of its randomness (clutter,
+  // canvas), the same draws for every policy; the figures are the means over all of them.
+  for (std::size_t r = 0; r < o.test_repeats; ++r) {
+    const EvalResult e = evaluate(*s.test_env, *s.reader, *s.policy, n_test, o.eval_batch_size, kTestSeed + r, test_rng);
+    const double w = 1.0 / static_cast<double>(r + 1);  // running means
+    result.test.accuracy += (e.accuracy - result.test.accuracy) * w;
+    result.test.mean_regions += (e.mean_regions - result.test.mean_regions) * w;
+    result.test.flops_per_example += (e.flops_per_example - result.test.flops_per_example) * w;
+    result.test.us_per_example += (e.us_per_example - result.test.us_per_example) * w;
+    result.test.examples += e.examples;
+  }
+  if (o.test_repeats > 1)
+    std::fprintf(stderr, "[%s] test: %zu scorings (%zu examples x %zu draws), accuracy %.4f\n", s.name.c_str(),
+                 result.test.examples, n_test, o.test_repeats, result.test.accuracy);
   Rng trace_rng = Rng::stream(o.seed, "trace");
   write_traces(o.out_dir + "/traces/" + s.name + ".csv", *s.test_env, *s.reader, *s.policy,
                std::min<std::size_t>(n_test, kTraceExamples), kTestSeed, trace_rng);

@@ -34,3 +34,25 @@ def test_keep_last_is_the_default(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "keeping epoch" not in r.stderr
     assert np.load(out / "checkpoints/adaptive.npz")["extra/kept_epoch"] == 5
+
+
+def accuracy(out):
+    with open(out / "results.csv") as f:
+        header, row = f.read().splitlines()[:2]
+    return float(row.split(",")[header.split(",").index("accuracy")])
+
+
+def test_eval_repeats_scores_every_test_example_under_several_draws(tmp_path):
+    common = [*BASE, "train.epochs=2", "eval.examples=50"]
+    once = saccade("run", ROOT / "experiments/configs/image_ram.yaml", *common, "--out", tmp_path / "once")
+    default = saccade("run", ROOT / "experiments/configs/image_ram.yaml", *common, "eval.repeats=1",
+                      "--out", tmp_path / "default")
+    thrice = saccade("run", ROOT / "experiments/configs/image_ram.yaml", *common, "eval.repeats=3",
+                     "--out", tmp_path / "thrice")
+    assert once.returncode == default.returncode == thrice.returncode == 0
+    assert accuracy(tmp_path / "once") == accuracy(tmp_path / "default")  # 1 is the default
+    # 50 examples once: a multiple of 1/50; three draws each: a multiple of 1/150.
+    assert abs(accuracy(tmp_path / "once") * 50 - round(accuracy(tmp_path / "once") * 50)) < 1e-3
+    a3 = accuracy(tmp_path / "thrice") * 150
+    assert abs(a3 - round(a3)) < 1e-3
+    assert f"[adaptive] test: 150 scorings (50 examples x 3 draws), accuracy {a3 / 150:.4f}" in thrice.stderr
