@@ -12,7 +12,7 @@ RunOptions run_options_from_config(const Config& cfg) {
   o.train_examples = static_cast<std::size_t>(cfg.get<int>("train.examples"));
   o.eval_examples = static_cast<std::size_t>(cfg.get<int>("eval.examples"));
   o.eval_batch_size = static_cast<std::size_t>(cfg.get<int>("eval.batch_size"));
-  o.test_repeats = static_cast<std::size_t>(cfg.get<int>("eval.repeats"));
+  o.eval_repeats = static_cast<std::size_t>(cfg.get<int>("eval.repeats"));
   o.minutes = cfg.get<double>("train.minutes");
   o.keep_best = cfg.get<std::string>("train.keep") == "best";
   o.reader_init = cfg.get_or<std::string>("reader.init", "");

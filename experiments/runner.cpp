@@ -27,6 +27,23 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
+// eval.repeats > 1: each example is scored under that many draws of its randomness (clutter, canvas),
+// the same draws for every policy; the figures are the means over all of them.
+EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::size_t n, const RunOptions& o,
+                          std::uint64_t seed, Rng& rng) {
+  EvalResult mean;
+  for (std::size_t r = 0; r < o.eval_repeats; ++r) {
+    const EvalResult e = evaluate(env, reader, policy, n, o.eval_batch_size, seed + r, rng);
+    const double w = 1.0 / static_cast<double>(r + 1);  // running means
+    mean.accuracy += (e.accuracy - mean.accuracy) * w;
+    mean.mean_regions += (e.mean_regions - mean.mean_regions) * w;
+    mean.flops_per_example += (e.flops_per_example - mean.flops_per_example) * w;
+    mean.us_per_example += (e.us_per_example - mean.us_per_example) * w;
+    mean.examples += e.examples;
+  }
+  return mean;
+}
+
 std::size_t limit(std::size_t available, std::size_t wanted) { return wanted ? std::min(available, wanted) : available; }
 
 // Fills in the time fields of `u` from the run's start: the ETA scales the time so far by the
@@ -105,7 +122,7 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
     }
     const double nb = static_cast<double>(std::max<std::size_t>(batches, 1));
     Rng val_rng = Rng::stream(o.seed, "validation");
-    const EvalResult val = evaluate(*s.val_env, *s.reader, *s.policy, n_val, o.eval_batch_size, kValidationSeed, val_rng);
+    const EvalResult val = evaluate_draws(*s.val_env, *s.reader, *s.policy, n_val, o, kValidationSeed, val_rng);
     result.val_accuracy = val.accuracy;
     result.epochs = epoch;
     if (o.keep_best && val.accuracy > best_val) {
@@ -153,20 +170,10 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
                    {"kept_epoch", static_cast<double>(o.keep_best ? best_epoch : result.epochs)},
                    {"seed", static_cast<double>(o.seed)}});
   Rng test_rng = Rng::stream(o.seed, "test");
-  // eval.repeats > 1: each test example is scored under that many draws of its randomness (clutter,
-  // canvas), the same draws for every policy; the figures are the means over all of them.
-  for (std::size_t r = 0; r < o.test_repeats; ++r) {
-    const EvalResult e = evaluate(*s.test_env, *s.reader, *s.policy, n_test, o.eval_batch_size, kTestSeed + r, test_rng);
-    const double w = 1.0 / static_cast<double>(r + 1);  // running means
-    result.test.accuracy += (e.accuracy - result.test.accuracy) * w;
-    result.test.mean_regions += (e.mean_regions - result.test.mean_regions) * w;
-    result.test.flops_per_example += (e.flops_per_example - result.test.flops_per_example) * w;
-    result.test.us_per_example += (e.us_per_example - result.test.us_per_example) * w;
-    result.test.examples += e.examples;
-  }
-  if (o.test_repeats > 1)
+  result.test = evaluate_draws(*s.test_env, *s.reader, *s.policy, n_test, o, kTestSeed, test_rng);
+  if (o.eval_repeats > 1)
     std::fprintf(stderr, "[%s] test: %zu scorings (%zu examples x %zu draws), accuracy %.4f\n", s.name.c_str(),
-                 result.test.examples, n_test, o.test_repeats, result.test.accuracy);
+                 result.test.examples, n_test, o.eval_repeats, result.test.accuracy);
   Rng trace_rng = Rng::stream(o.seed, "trace");
   write_traces(o.out_dir + "/traces/" + s.name + ".csv", *s.test_env, *s.reader, *s.policy,
                std::min<std::size_t>(n_test, kTraceExamples), kTestSeed, trace_rng);

@@ -33,7 +33,7 @@ struct RunOptions {
   std::size_t epochs = 10, batch_size = 64;
   std::size_t train_examples = 0, eval_examples = 0, eval_batch_size = 250;  // 0: the whole split
   double minutes = 0.0;              // per-policy wall-clock limit on training (0: none)
-  std::size_t test_repeats = 1;      // draws of each test example's randomness (clutter) scored
+  std::size_t eval_repeats = 1;      // draws of each validation and test example's randomness scored
   bool keep_best = false;            // test the epoch with the best validation accuracy, not the last
   std::string reader_init;           // a checkpoint whose reader.* parameters start every policy's reader
   ReinforceOptions rl;

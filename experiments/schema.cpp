@@ -80,7 +80,7 @@ const Schema& schema() {
       key("eval.policies", T::Strings, no_default, "Fixed policies and baselines (e.g. center, grid, all, fc) scored beside `adaptive`, each with its own reader trained under it."),
       key("eval.adaptive", T::Bool, "true", "Train and score the learned policy as `adaptive` (false: only eval.policies)."),
       key("eval.batch_size", T::Int, "250", "Examples per batch when evaluating.").at_least(1),
-      key("eval.repeats", T::Int, "1", "Test: score each example under this many draws of its clutter (the same for every policy) and average; more draws, less noise from the clutter.")
+      key("eval.repeats", T::Int, "1", "Validation and test: score each example under this many draws of its clutter (the same for every policy) and average; more draws, less noise from the clutter.")
           .at_least(1),
       key("eval.examples", T::Int, "0", "Validation and test examples scored (0: the whole split).").at_least(0),
 
