@@ -1,8 +1,8 @@
 #include "experiments/csv.hpp"
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include "core/files.hpp"
 
 namespace saccade {
 
@@ -35,12 +35,6 @@ CsvTable parse_csv(std::string_view text, const std::string& source) {
   return table;
 }
 
-CsvTable read_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return parse_csv(s.str(), path);
-}
+CsvTable read_csv(const std::string& path) { return parse_csv(read_text_file(path, "read_csv"), path); }
 
 }  // namespace saccade

@@ -6,7 +6,6 @@
 //   env.region patch     patch grid, reader `patch` (attention pooling), learned policy `topk` (one-shot
 //                        from the thumbnail); fixed: center, random, grid, saliency, all (full view)
 //   either               `fc`: RAM's fully connected 2x256 baseline on the whole canvas (one region)
-#include <algorithm>
 #include <memory>
 
 #include "agents/fixed_glimpses.hpp"
@@ -135,29 +134,13 @@ struct ImageTask {
   }
 };
 
-// A policy name in eval.policies that this env does not have: the error points at that list item.
-[[noreturn]] void unknown_policy(const Config& cfg, std::size_t i, const std::string& name,
-                                 std::vector<std::string> choices) {
-  const ConfigNode* list = cfg.find("eval.policies");
-  const Origin at = list && i < list->items.size() ? list->items[i].origin : cfg.origin("eval.policies");
-  choices.push_back("fc");
-  std::string all;
-  for (const auto& c : choices) all += (all.empty() ? "" : ", ") + c;
-  throw ConfigError(at.str() + ": eval.policies[" + std::to_string(i) + "]: no fixed policy \"" + name + "\" for env.region=" +
-                    cfg.get<std::string>("env.region") + " (choices: " + all + ")" + did_you_mean(closest(name, choices)));
-}
-
 }  // namespace
 
 void check_image_task(const Config& cfg) {
   const bool glimpse = cfg.get<std::string>("env.region") == "glimpse";
-  const std::vector<std::string>& fixed = glimpse ? FixedGlimpsePolicy::names() : FixedRegionPolicy::names();
-  const auto policies = cfg.get_or<std::vector<std::string>>("eval.policies", {});
-  for (std::size_t i = 0; i < policies.size(); ++i) {
-    if (policies[i] == "fc" || std::find(fixed.begin(), fixed.end(), policies[i]) != fixed.end()) continue;
-    unknown_policy(cfg, i, policies[i], fixed);
-  }
-  if (policies.empty() && !cfg.get<bool>("eval.adaptive")) cfg.fail("eval.adaptive", "nothing to run: eval.adaptive is false and eval.policies is empty");
+  std::vector<std::string> fixed = glimpse ? FixedGlimpsePolicy::names() : FixedRegionPolicy::names();
+  fixed.push_back("fc");
+  check_policy_names(cfg, fixed, "env.region=" + cfg.get<std::string>("env.region"));
   if (const auto type = cfg.get_or<std::string>("policy.type", glimpse ? "gaussian" : "topk"); glimpse) {
     if (type != "gaussian" && type != "spatial")
       cfg.fail("policy.type", "glimpse envs learn `gaussian` or `spatial` locations, not \"" + type + "\"" +

@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "core/atomic_file.hpp"
+#include "core/files.hpp"
 #include "experiments/csv.hpp"
 
 namespace saccade {
@@ -127,13 +128,6 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 struct Plot {
   std::string png;   // the bytes; empty when there is no plot
   std::string note;  // why not
@@ -158,7 +152,7 @@ Plot draw_plot(const std::string& dir, const std::string& report_csv) {
   sigaction(SIGPIPE, &previous, nullptr);
   const int code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   Plot plot;
-  if (code == 0) plot.png = read_bytes(tmp);
+  if (code == 0 && path_exists(tmp)) plot.png = read_text_file(tmp, "report");
   std::error_code ec;
   fs::remove(tmp, ec);
   if (code == 3) plot.note = "matplotlib is not importable under " + std::string(kPython) + "; " + package;

@@ -12,27 +12,6 @@ namespace {
 
 std::string last_part(const std::string& path) { return path.substr(path.rfind('.') + 1); }
 
-// Suggestions for an unknown key: a near-miss of a full path ("trian.epochs" -> train.epochs),
-// or else the same (or nearly the same) name in another section ("epochs" -> train.epochs).
-std::vector<std::string> suggest_key(const Schema& schema, const std::string& path) {
-  std::vector<std::string> paths;
-  for (const auto& k : schema) {
-    paths.push_back(k.path);
-    for (auto dot = k.path.find('.'); dot != k.path.npos; dot = k.path.find('.', dot + 1))
-      paths.push_back(k.path.substr(0, dot));  // sections too: "trian:" -> train
-  }
-  if (auto near = closest(path, paths); !near.empty()) return near;
-
-  std::vector<std::string> names;
-  for (const auto& k : schema) names.push_back(last_part(k.path));
-  const auto near_names = closest(last_part(path), names);
-  std::vector<std::string> out;
-  for (const auto& k : schema)
-    for (const auto& n : near_names)
-      if (last_part(k.path) == n) out.push_back(k.path);
-  return out;
-}
-
 bool in_range(const KeySpec& spec, double v) {
   if (spec.min && (spec.min_exclusive ? v <= *spec.min : v < *spec.min)) return false;
   if (spec.max && (spec.max_exclusive ? v >= *spec.max : v > *spec.max)) return false;
@@ -129,6 +108,27 @@ std::string expand(std::string text, const Config& resolved) {
 }
 
 }  // namespace
+
+// Suggestions for an unknown key: a near-miss of a full path ("trian.epochs" -> train.epochs),
+// or else the same (or nearly the same) name in another section ("epochs" -> train.epochs).
+std::vector<std::string> suggest_key(const Schema& schema, const std::string& path) {
+  std::vector<std::string> paths;
+  for (const auto& k : schema) {
+    paths.push_back(k.path);
+    for (auto dot = k.path.find('.'); dot != k.path.npos; dot = k.path.find('.', dot + 1))
+      paths.push_back(k.path.substr(0, dot));  // sections too: "trian:" -> train
+  }
+  if (auto near = closest(path, paths); !near.empty()) return near;
+
+  std::vector<std::string> names;
+  for (const auto& k : schema) names.push_back(last_part(k.path));
+  const auto near_names = closest(last_part(path), names);
+  std::vector<std::string> out;
+  for (const auto& k : schema)
+    for (const auto& n : near_names)
+      if (last_part(k.path) == n) out.push_back(k.path);
+  return out;
+}
 
 std::vector<std::string> check(const Config& config, const Schema& schema) {
   std::vector<std::string> problems;

@@ -16,6 +16,10 @@ namespace saccade {
 // Empty if the config is valid. Null values are "unset" and never a problem.
 std::vector<std::string> check(const Config& config, const Schema& schema = saccade::schema());
 
+// Suggestions for an unknown key path: a near-miss of a full path or section ("trian.epochs" ->
+// train.epochs), or else the same name in another section ("epochs" -> train.epochs).
+std::vector<std::string> suggest_key(const Schema& schema, const std::string& path);
+
 // check(), then the resolved config: every key the config sets or the schema defaults, in schema
 // order, defaults' origin "default". Throws one ConfigError listing every problem.
 Config resolve(const Config& config, const Schema& schema = saccade::schema());

@@ -1,5 +1,9 @@
 #include "experiments/run_options.hpp"
 
+#include <algorithm>
+
+#include "experiments/suggest.hpp"
+
 namespace saccade {
 
 RunOptions run_options_from_config(const Config& cfg) {
@@ -34,6 +38,21 @@ std::vector<std::string> policy_names_from_config(const Config& cfg) {
   if (cfg.get<bool>("eval.adaptive")) names.push_back("adaptive");
   for (const auto& n : cfg.get_or<std::vector<std::string>>("eval.policies", {})) names.push_back(n);
   return names;
+}
+
+void check_policy_names(const Config& cfg, const std::vector<std::string>& choices, const std::string& env_label) {
+  const auto policies = cfg.get_or<std::vector<std::string>>("eval.policies", {});
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    if (std::find(choices.begin(), choices.end(), policies[i]) != choices.end()) continue;
+    std::string all;
+    for (const auto& c : choices) all += (all.empty() ? "" : ", ") + c;
+    const ConfigNode* list = cfg.find("eval.policies");
+    const Origin at = list && i < list->items.size() ? list->items[i].origin : cfg.origin("eval.policies");
+    throw ConfigError(at.str() + ": eval.policies[" + std::to_string(i) + "]: no fixed policy \"" + policies[i] +
+                      "\" for " + env_label + " (choices: " + all + ")" + did_you_mean(closest(policies[i], choices)));
+  }
+  if (policies.empty() && !cfg.get<bool>("eval.adaptive"))
+    cfg.fail("eval.adaptive", "nothing to run: eval.adaptive is false and eval.policies is empty");
 }
 
 }  // namespace saccade

@@ -16,4 +16,8 @@ RunOptions run_options_from_config(const Config& resolved);
 // `adaptive` (unless eval.adaptive is false), then eval.policies in order.
 std::vector<std::string> policy_names_from_config(const Config& resolved);
 
+// Every name in eval.policies is one of `choices` (an unknown one: a ConfigError pointing at that list
+// item, "no fixed policy NAME for `env_label` (choices: ...)"), and there is something to run.
+void check_policy_names(const Config& resolved, const std::vector<std::string>& choices, const std::string& env_label);
+
 }  // namespace saccade

@@ -32,10 +32,8 @@ void collect_axes(const ConfigNode& map, const std::string& section, const std::
       problems.push_back(value.origin.str() + ": " + where + ": expected a non-empty list of values to sweep, got " +
                          value.describe());
     } else if (!find_key(schema(), path)) {
-      std::vector<std::string> paths;
-      for (const auto& k : schema())
-        if (k.path.rfind("sweep.", 0) != 0) paths.push_back(k.path);
-      problems.push_back(value.key_origin.str() + ": " + where + ": unknown key " + path + did_you_mean(closest(path, paths)));
+      problems.push_back(value.key_origin.str() + ": " + where + ": unknown key " + path +
+                         did_you_mean(suggest_key(schema(), path)));
     } else if (path == "seed" || path.rfind("sweep.", 0) == 0 || path == "out" || path == "name") {
       problems.push_back(value.key_origin.str() + ": " + where + ": " + path +
                          (path == "seed" ? " is swept with sweep.seeds" : " cannot be swept (the sweep sets it per run)"));

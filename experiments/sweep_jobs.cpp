@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
+#include "core/files.hpp"
 #include "experiments/csv.hpp"
 #include "experiments/progress.hpp"
 #include "experiments/results_files.hpp"
@@ -64,16 +65,9 @@ struct Job {
   std::string failure;           // "exit status 1", "killed by signal 9"
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 bool finished_run(const std::string& dir) {
   if (!fs::exists(dir + "/status.json")) return false;
-  const auto status = nlohmann::json::parse(read_text(dir + "/status.json"), nullptr, /*allow_exceptions=*/false);
+  const auto status = nlohmann::json::parse(read_text_file(dir + "/status.json", "sweep"), nullptr, /*allow_exceptions=*/false);
   return status.is_object() && status.value("status", "") == "done";
 }
 
@@ -151,7 +145,7 @@ class Sweep {
       const std::string config = j.run->resolved.to_yaml();
       if (!fs::exists(j.dir + "/config.yaml")) continue;
       if (!finished_run(j.dir)) continue;
-      const std::string before = read_text(j.dir + "/config.yaml");
+      const std::string before = read_text_file(j.dir + "/config.yaml", "sweep");
       if (before != config) {
         conflicts.push_back(j.dir + ": finished with a different config (" + first_difference(before, config) + ")");
         continue;

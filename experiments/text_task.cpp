@@ -5,7 +5,6 @@
 //   adaptive   policy.type jump: read, jump ahead or stop, aimed by the chunks' previews and what has
 //              been read (agents/jump_reading.hpp); topk: k chunks chosen at once from the previews
 //   fixed      first, last, random, spaced, salient (the chunks with the rarest words), all
-#include <algorithm>
 #include <memory>
 
 #include "agents/fixed_regions.hpp"
@@ -106,19 +105,7 @@ struct TextTask {
 }  // namespace
 
 void check_text_task(const Config& cfg) {
-  const auto& fixed = text_fixed_policies();
-  const auto policies = cfg.get_or<std::vector<std::string>>("eval.policies", {});
-  const ConfigNode* list = cfg.find("eval.policies");
-  for (std::size_t i = 0; i < policies.size(); ++i) {
-    if (std::find(fixed.begin(), fixed.end(), policies[i]) != fixed.end()) continue;
-    std::string all;
-    for (const auto& c : fixed) all += (all.empty() ? "" : ", ") + c;
-    const Origin at = list && i < list->items.size() ? list->items[i].origin : cfg.origin("eval.policies");
-    throw ConfigError(at.str() + ": eval.policies[" + std::to_string(i) + "]: no fixed policy \"" + policies[i] +
-                      "\" for text (choices: " + all + ")" + did_you_mean(closest(policies[i], fixed)));
-  }
-  if (policies.empty() && !cfg.get<bool>("eval.adaptive"))
-    cfg.fail("eval.adaptive", "nothing to run: eval.adaptive is false and eval.policies is empty");
+  check_policy_names(cfg, text_fixed_policies(), "text");
   const std::string type = cfg.get_or<std::string>("policy.type", "jump");
   if (type != "jump" && type != "topk")
     cfg.fail("policy.type", "text learns `jump` (read, jump or stop) or `topk` (chunks chosen from previews), not \"" +

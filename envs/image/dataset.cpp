@@ -4,8 +4,8 @@
 #include <cmath>
 #include <optional>
 #include <stdexcept>
-#include <sys/stat.h>
 
+#include "core/files.hpp"
 #include "core/random.hpp"
 #include "envs/image/digits.hpp"
 #include "envs/image/idx.hpp"
@@ -26,11 +26,6 @@ struct RawSource {
   RawImages train;                // the train file, or the only file
   std::optional<RawImages> test;  // the test file when the source has one
 };
-
-bool exists(const std::string& path, bool want_dir = false) {
-  struct stat st{};
-  return ::stat(path.c_str(), &st) == 0 && (!want_dir || S_ISDIR(st.st_mode));
-}
 
 RawImages from_idx(const std::string& images_path, const std::string& labels_path) {
   IdxPair p = read_idx_pair(images_path, labels_path);
@@ -60,8 +55,8 @@ RawImages from_digits(const std::string& path) {
 // DIR/NAME.gz, else DIR/NAME; the error names both and, for the default directory, the package.
 std::string find_in_dir(const std::string& dir, const std::string& name, const std::string& package) {
   const std::string base = dir + (dir.empty() || dir.back() == '/' ? "" : "/") + name;
-  if (exists(base + ".gz")) return base + ".gz";
-  if (exists(base)) return base;
+  if (path_exists(base + ".gz")) return base + ".gz";
+  if (path_exists(base)) return base;
   std::string msg = "load_image_split: " + base + ".gz not found (nor " + base + ")";
   if (!package.empty()) msg += "; it ships with the Debian package " + package + " (apt-get install " + package + ")";
   throw std::runtime_error(msg);
@@ -76,11 +71,11 @@ struct SourceFiles {
 };
 
 void require_file(const std::string& path, const std::string& who) {
-  if (!exists(path)) throw std::runtime_error(who + ": " + path + " not found");
+  if (!path_exists(path)) throw std::runtime_error(who + ": " + path + " not found");
 }
 
 SourceFiles in_dir(const std::string& dir, const std::string& name, const std::string& package) {
-  if (!exists(dir, true)) {
+  if (!is_directory(dir)) {
     std::string msg = "load_image_split: directory " + dir + " not found";
     if (!package.empty()) msg += "; it ships with the Debian package " + package + " (apt-get install " + package + ")";
     throw std::runtime_error(msg);
@@ -115,7 +110,7 @@ SourceFiles locate(const std::string& source) {
     SourceFiles f;
     f.name = "digits";
     f.digits = source == "digits" ? default_digits_path() : source.substr(7);
-    if (!exists(f.digits)) {
+    if (!path_exists(f.digits)) {
       throw std::runtime_error("load_image_split: " + f.digits + " not found; the digits file ships with the Debian "
                                "package python3-sklearn as " + default_digits_path() + " (apt-get install python3-sklearn)");
     }
@@ -143,7 +138,7 @@ SourceFiles locate(const std::string& source) {
     throw std::invalid_argument("load_image_split: MNIST is not shipped by Debian; put its four IDX files in a "
                                 "directory and use idx-dir:DIR");
   }
-  if (exists(source, true)) return in_dir(source, source, "");
+  if (is_directory(source)) return in_dir(source, source, "");
   throw std::invalid_argument("load_image_split: unknown image source \"" + source +
                               "\"; expected fashion-mnist, digits, digits:PATH, idx-dir:DIR, a directory, "
                               "idx:IMAGES,LABELS or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS");

@@ -10,7 +10,7 @@
 #include "core/random.hpp"
 #include "envs/text/fortunes.hpp"
 #include "envs/text/labelled_file.hpp"
-#include "envs/text/text_file.hpp"
+#include "core/files.hpp"
 #include "envs/text/tokenizer.hpp"
 
 namespace saccade {

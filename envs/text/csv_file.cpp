@@ -6,7 +6,7 @@
 
 #include "core/csv.hpp"
 #include "envs/text/labelled_file.hpp"
-#include "envs/text/text_file.hpp"
+#include "core/files.hpp"
 #include "envs/text/utf8.hpp"
 
 namespace saccade {

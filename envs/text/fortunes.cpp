@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "envs/text/text_file.hpp"
+#include "core/files.hpp"
 #include "envs/text/utf8.hpp"
 
 namespace saccade {

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "envs/text/labelled_file.hpp"
-#include "envs/text/text_file.hpp"
+#include "core/files.hpp"
 #include "envs/text/utf8.hpp"
 
 namespace saccade {

@@ -1,4 +1,4 @@
-#include "envs/text/text_file.hpp"
+#include "core/files.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -1,4 +1,4 @@
-// Reading the files a text corpus comes from, with errors that name the file.
+// Reading files whole, with errors that name the file: text corpora, CSV results, run status files.
 #pragma once
 
 #include <string>
