@@ -18,11 +18,18 @@ JumpReadingPolicy::JumpReadingPolicy(const JumpReadingOptions& o, Rng& rng)
   register_module("local", local_);
   register_module("local_score", local_score_);
   register_module("state_score", state_score_);
-  jump_bias_ = register_parameter("jump_bias", xt::zeros<float>({o.regions, std::size_t{1}}));
+  const std::size_t offsets = o.any_order ? 2 * o.regions + 1 : o.regions;
+  jump_bias_ = register_parameter("jump_bias", xt::zeros<float>({offsets, std::size_t{1}}));
   if (o.stop) {
     stop_ = Linear(o.input, 1, rng);
     register_module("stop", stop_);
   }
+}
+
+std::size_t JumpReadingPolicy::jump_row(int from, std::size_t to) const {
+  const long d = static_cast<long>(to) - from;  // in [-(R-1), R]
+  if (opt_.any_order) return static_cast<std::size_t>(d + static_cast<long>(opt_.regions));
+  return static_cast<std::size_t>(std::max(0L, d - 1));  // only d >= 1 is ever allowed
 }
 
 void JumpReadingPolicy::begin(const PolicyContext& ctx, Rng&, bool) {
@@ -44,19 +51,24 @@ Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy)
 
   // Choices: columns 0..R-1 the chunks, column R STOP. Masked (1) where not allowed.
   Array masked = Array::from_shape({B, R + 1});
+  if (opt_.any_order && ctx.obs.read.size() != B * R) {
+    throw std::invalid_argument("jump reading policy (any order): needs the [B, " + std::to_string(R) +
+                                "] read flags of the observation");
+  }
   for (std::size_t b = 0; b < B; ++b) {
     bool any = false;
     for (std::size_t r = 0; r < R; ++r) {
       const long ahead = static_cast<long>(r) - position_[b];
-      const bool ok = ahead >= 1 && ahead <= static_cast<long>(reach);
+      const bool ok = opt_.any_order ? ctx.obs.read[b * R + r] == 0
+                                     : ahead >= 1 && ahead <= static_cast<long>(reach);
       masked(b, r) = ok ? 0.0f : 1.0f;
       any = any || ok;
     }
     masked(b, R) = (may_stop || !any) ? 0.0f : 1.0f;
   }
-  std::vector<int> jump(B * R, 0);  // jump length - 1 of each chunk ahead (0 where masked anyway)
+  std::vector<int> jump(B * R, 0);  // the jump_bias row of each move (any row where masked anyway)
   for (std::size_t b = 0; b < B; ++b)
-    for (std::size_t r = 0; r < R; ++r) jump[b * R + r] = std::max(0, static_cast<int>(r) - position_[b] - 1);
+    for (std::size_t r = 0; r < R; ++r) jump[b * R + r] = static_cast<int>(jump_row(position_[b], r));
   const Var scores = local_scores_ + state_score_(h) + reshape(gather_rows(jump_bias_, jump), {B, R});
   const Var stop_logit = opt_.stop ? stop_(h) : Var(xt::zeros<float>({B, std::size_t{1}}));
   const Var logits = masked_fill(concat({scores, stop_logit}, 1), masked, -1e9f);

@@ -1,17 +1,20 @@
 // Read, jump or stop (LSTM-Jump's reading, with the chunks' cheap previews to aim the jumps):
 // after each chunk read (and once before the first) the policy picks the next chunk ahead of the
-// one it last read, at most `max_jump` ahead, or STOP.
+// one it last read, at most `max_jump` ahead, or STOP. With `any_order` it may pick any chunk not
+// read yet, behind as well as ahead (a sequential selection: a passage found in its middle can still
+// be read from its start).
 //
 //   s_r    = v^T relu(W f_r + b) + (h U)_r + j_{r-p}
 //                                               f_r: chunk r's preview row, h: the reader's summary
 //                                               (detached), p: the chunk read last, j: a learned bias
 //                                               per jump length (e.g. "read on" once a passage is
-//                                               found), for every chunk r ahead within max_jump
+//                                               found; with any_order per signed offset), for every
+//                                               chunk r allowed: ahead within max_jump, or unread
 //   s_stop = h w_s + b_s                        from step `min_steps` on, if `stop`
 //   a ~ Categorical(softmax(s over the allowed choices))
 //
 // Reading only forward keeps the order of the text, and a chunk is never read twice. An example with
-// no chunk left ahead stops (a forced choice: log-probability 0). Greedy (evaluation) takes the best
+// no chunk left to read stops (a forced choice: log-probability 0). Greedy (evaluation) takes the best
 // chunk, but STOP stays one sample of its probability unless `greedy_stop`, as for glimpses: the
 // budget a cost or Lagrange multiplier held in training is that of the sampled STOP.
 #pragma once
@@ -27,7 +30,8 @@ struct JumpReadingOptions {
   std::size_t input = 128;        // the reader's summary size
   std::size_t regions = 16;       // chunks per document
   std::size_t preview_size = 32;  // features per chunk preview
-  std::size_t max_jump = 0;       // 0: anywhere ahead
+  std::size_t max_jump = 0;       // 0: anywhere ahead (forward order only)
+  bool any_order = false;         // any unread chunk, not only those ahead
   std::size_t hidden = 32;
   bool stop = false;
   std::size_t min_steps = 1;
@@ -46,9 +50,12 @@ class JumpReadingPolicy : public Policy {
   double flops_per_episode(std::size_t decisions) const override;
 
  private:
+  // The row of jump_bias_ for a move from chunk `from` (-1: none read yet) to chunk `to`.
+  std::size_t jump_row(int from, std::size_t to) const;
+
   JumpReadingOptions opt_;
   Linear local_, local_score_, state_score_, stop_;
-  Var jump_bias_;              // [R, 1]: row d-1 for a jump of d chunks
+  Var jump_bias_;              // [R, 1]: row d-1 for a jump of d chunks; any_order: [2R+1, 1], row d+R
   Var local_scores_;           // [B, R] of the current episode
   std::vector<int> position_;  // [B] the chunk read last, -1 before the first
 };

@@ -29,7 +29,7 @@ const Schema& schema() {
       key("env.preview_factor", T::Int, "4", "Image env: the thumbnail preview averages factor x factor pixels (0: no preview).")
           .at_least(0),
 
-      key("env.text.categories", T::Strings, no_default, "Text env, fortunes: the categories that are the labels; unset: computers, food, law, love, politics, science, sports, startrek."),
+      key("env.text.categories", T::Strings, no_default, "Text env, fortunes: the categories that are the labels; unset: definitions, disclaimer, knghtbrd, literature, men-women, perl, startrek, zippy (the 8 most distinct by scripts/fortune_categories.py)."),
       key("env.text.chunks", T::Int, "16", "Text env: chunks per document (the regions).").at_least(1),
       key("env.text.chunk_tokens", T::Int, "12", "Text env: tokens per chunk (a sentence per chunk is cut or padded to it).").at_least(1),
       key("env.text.sentences", T::Bool, "false", "Text env: one sentence per chunk instead of consecutive runs of chunk_tokens tokens."),
@@ -47,6 +47,8 @@ const Schema& schema() {
 
       key("policy.type", T::String, no_default, "The learned policy trained as `adaptive`. Image glimpses: spatial or gaussian (RAM's); image patches: topk; text: jump (read, jump or stop) or topk (one-shot from previews). Unset: gaussian, topk, jump."),
       key("policy.max_jump", T::Int, "0", "Jump reading policy (text): how many chunks ahead it may jump (0: anywhere ahead).").at_least(0),
+      key("policy.order", T::Enum, "forward", "Jump reading policy (text): read only ahead of the chunk read last (LSTM-Jump's), or any chunk not read yet.")
+          .one_of({"forward", "any"}),
       key("policy.budget", T::Int, "6", "Regions the policy may read per example (it may stop earlier).").at_least(1),
       key("policy.std", T::Float, "0.1", "Gaussian location policy: fixed standard deviation of the location.").above(0),
       key("policy.preview", T::Bool, "false", "Gaussian location policy: the mean also reads the thumbnail preview (else RAM's: the reader's state only)."),

@@ -84,6 +84,7 @@ struct TextTask {
       po.regions = env.chunks;
       po.preview_size = env.preview_size;
       po.max_jump = static_cast<std::size_t>(cfg.get<int>("policy.max_jump"));
+      po.any_order = cfg.get<std::string>("policy.order") == "any";
       po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
       po.stop = cfg.get<bool>("policy.stop");
       po.min_steps = static_cast<std::size_t>(cfg.get<int>("policy.min_steps"));
@@ -112,6 +113,8 @@ void check_text_task(const Config& cfg) {
                                 type + "\"" + did_you_mean(closest(type, {"jump", "topk"})));
   if (cfg.get<int>("env.text.preview_size") == 0 && cfg.get<bool>("eval.adaptive"))
     cfg.fail("env.text.preview_size", "the learned policies read the chunk previews: must be > 0");
+  if (cfg.get<std::string>("policy.order") == "any" && cfg.get<int>("policy.max_jump") != 0)
+    cfg.fail("policy.max_jump", "limits jumps ahead, and policy.order=any reads any unread chunk: set one of them");
   if (type == "topk" && cfg.get<bool>("policy.stop"))
     cfg.fail("policy.stop", "the one-shot topk policy reads exactly policy.budget chunks: STOP needs policy.type=jump");
   // The source first (its errors point at env.dataset), then the categories asked of it.

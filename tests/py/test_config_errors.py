@@ -29,6 +29,8 @@ CASES = [
      "cfg.yaml:1:40: env.grid: the grid (7 per side) must divide env.canvas (60)"),
     ("task_not_there_yet", "env: {type: dialogue}\n", "run",
      "cfg.yaml:1:13: env.type: no task runs env.type=dialogue yet"),
+    ("text_any_order_with_max_jump", "env: {type: text}\npolicy: {type: jump, order: any, max_jump: 2}\n", "run",
+     "cfg.yaml:2:44: policy.max_jump: limits jumps ahead, and policy.order=any reads any unread chunk: set one of them"),
     ("sweep_file_given_to_run", "sweep:\n  seeds: [0, 1]\n", "run",
      "cfg.yaml:1:1: sweep: this config describes a sweep; run it with `saccade sweep FILE --out DIR`"),
     ("sweep_unknown_key", "sweep:\n  grid:\n    train.lrr: [0.1, 0.2]\n", "sweep",

@@ -1,5 +1,5 @@
 // JumpReadingPolicy against its header comment: only chunks ahead of the last one read, at most
-// max_jump ahead; STOP only from min_steps, and forced (log-probability 0) when nothing is ahead;
+// max_jump ahead (with any_order: any chunk not read yet, behind too); STOP only from min_steps, and forced (log-probability 0) when nothing is ahead;
 // log_prob is the masked softmax of the scores computed by hand; samples follow it; and with
 // REINFORCE it learns to jump to the chunk whose preview marks it.
 #define BOOST_TEST_MODULE jump_reading
@@ -44,8 +44,9 @@ struct Episode {
 Array random_array(Shape shape, Rng& rng) { return rng.uniform_array(shape, -1.0f, 1.0f); }
 
 // The policy's score of chunk r for example b after reading chunk `last`, from its parameters (the
-// header's formula).
-double score(const Module& p, const Array& preview, const Array& h, std::size_t b, std::size_t r, int last = -1) {
+// header's formula). The jump bias row: d-1 for a jump of d ahead; with any_order d+R for any d.
+double score(const Module& p, const Array& preview, const Array& h, std::size_t b, std::size_t r, int last = -1,
+             bool any_order = false) {
   const Array& W = param(p, "local.weight").value();
   const Array& bw = param(p, "local.bias").value();
   const Array& v = param(p, "local_score.weight").value();
@@ -58,7 +59,8 @@ double score(const Module& p, const Array& preview, const Array& h, std::size_t 
     s += std::max(z, 0.0) * v(j, 0);
   }
   for (std::size_t i = 0; i < H; ++i) s += h(b, i) * U(i, r);
-  return s + param(p, "jump_bias").value()(static_cast<std::size_t>(static_cast<int>(r) - last - 1), 0);
+  const int d = static_cast<int>(r) - last;
+  return s + param(p, "jump_bias").value()(static_cast<std::size_t>(any_order ? d + static_cast<int>(R) : d - 1), 0);
 }
 
 }  // namespace
@@ -179,4 +181,35 @@ BOOST_AUTO_TEST_CASE(reinforce_learns_to_jump_to_the_marked_chunk) {
   for (std::size_t b = 0; b < B; ++b) hits += d.action.region[b] == target[b];
   BOOST_TEST_MESSAGE("greedy hits " << hits / B);
   BOOST_TEST(hits / B > 0.9);  // chance is 1/6
+}
+
+BOOST_AUTO_TEST_CASE(any_order_reads_unread_chunks_behind_as_well_as_ahead) {
+  Rng init(9), rng(10);
+  JumpReadingPolicy p({.input = H, .regions = R, .preview_size = P, .any_order = true, .hidden = 5}, init);
+  param(p, "jump_bias").node()->value = random_array({2 * R + 1, std::size_t{1}}, rng);
+  const std::size_t B = 300;
+  const Array preview = random_array({B, R, P}, rng), h = random_array({B, H}, rng);
+  Episode ep(B, preview, h);
+  ep.obs.read.assign(B * R, 0);
+  std::vector<int> last(B, -1);
+  std::size_t behind = 0;
+  for (std::size_t step = 0; step < R; ++step) {
+    const Decision d = ep.act(p, step, rng, false);
+    for (std::size_t b = 0; b < B; ++b) {
+      const int a = d.action.region[b];
+      BOOST_TEST_REQUIRE(a >= 0);  // no STOP without policy.stop while chunks are left
+      BOOST_TEST(ep.obs.read[b * R + static_cast<std::size_t>(a)] == 0);  // never a chunk read before
+      // log_prob: the softmax over the unread chunks, each with the bias of its signed offset.
+      double z = 0.0;
+      for (std::size_t r = 0; r < R; ++r)
+        if (ep.obs.read[b * R + r] == 0) z += std::exp(score(p, preview, h, b, r, last[b], true));
+      const double expected = score(p, preview, h, b, static_cast<std::size_t>(a), last[b], true) - std::log(z);
+      BOOST_TEST(std::abs(d.log_prob.value()(b) - expected) < 1e-4);
+      behind += a < last[b];
+      ep.obs.read[b * R + static_cast<std::size_t>(a)] = 1;
+      last[b] = a;
+    }
+  }
+  BOOST_TEST(behind > B);  // chunks behind the last one read are chosen, and often (all 6 get read)
+  for (std::uint8_t r : ep.obs.read) BOOST_TEST(r == 1);
 }

@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(fortunes_tokenised_with_a_training_vocabulary) {
   BOOST_TEST(s.vocab->size() < 20000u);
   // The most frequent tokens come first.
   const std::set<std::string> top = {s.vocab->token(2), s.vocab->token(3), s.vocab->token(4)};
-  BOOST_TEST((top == std::set<std::string>{".", ",", "the"}));
+  BOOST_TEST((top == std::set<std::string>{".", ",", "-"}));  // "-": definitions and perl
   std::size_t tokens = 0, unknown = 0;
   for (const auto& d : s.test.docs) {
     tokens += d.size();
