@@ -62,10 +62,18 @@ Var MultiHeadAttention::forward(const Var& query, const Var& keys, const Var& va
   if (query.dim() != 3 || keys.dim() != 3 || values.dim() != 3) {
     throw std::invalid_argument("MultiHeadAttention: query, keys and values must be [B, T, d_model]");
   }
-  const std::size_t b = query.shape(0), tq = query.shape(1), tk = keys.shape(1);
+  return attend_projected(query, k_proj_(keys), v_proj_(values), key_mask);
+}
+
+Var MultiHeadAttention::attend_projected(const Var& query, const Var& projected_keys, const Var& projected_values,
+                                         const Array* key_mask) const {
+  if (query.dim() != 3 || projected_keys.dim() != 3 || projected_values.dim() != 3) {
+    throw std::invalid_argument("MultiHeadAttention: query, keys and values must be [B, T, d_model]");
+  }
+  const std::size_t b = query.shape(0), tq = query.shape(1), tk = projected_keys.shape(1);
   Var q = split_heads(q_proj_(query), heads_);
-  Var k = split_heads(k_proj_(keys), heads_);
-  Var v = split_heads(v_proj_(values), heads_);
+  Var k = split_heads(projected_keys, heads_);
+  Var v = split_heads(projected_values, heads_);
   Array tiled;
   const Array* mask = key_mask;
   if (key_mask && heads_ > 1) {

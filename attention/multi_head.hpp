@@ -27,6 +27,11 @@ class MultiHeadAttention : public Module {
     return forward(query, keys, values, key_mask);
   }
 
+  // forward() with keys and values already through k_proj and v_proj ([B, Tk, d] each): a reader that
+  // keeps a growing set projects each item once, when it arrives, instead of the whole set per query.
+  Var attend_projected(const Var& query, const Var& projected_keys, const Var& projected_values,
+                       const Array* key_mask = nullptr) const;
+
   // The attention weights of the most recent forward, for traces and plots (values, not on the tape):
   // per head [B, H, Tq, Tk], or averaged over heads [B, Tq, Tk]. Rank 0 before the first forward.
   // This cache is the one piece of mutable state: do not share one module across threads.

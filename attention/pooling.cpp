@@ -39,6 +39,15 @@ Var AttentionPooling::forward(const Var& x, const Array* mask) const {
   return reshape(attention_(queries, x, x, mask), {b, d});
 }
 
+Var AttentionPooling::forward_projected(const Var& keys, const Var& values, const Array* mask) const {
+  const std::size_t d = attention_.d_model();
+  require_set(keys, d, "AttentionPooling");
+  require_set(values, d, "AttentionPooling");
+  const std::size_t b = keys.shape(0);
+  Var queries = Var(xt::zeros<float>({b, std::size_t{1}, d})) + query_;
+  return reshape(attention_.attend_projected(queries, keys, values, mask), {b, d});
+}
+
 Array AttentionPooling::last_weights_per_head() const {
   Array w = attention_.last_weights_per_head();  // [B, H, 1, T]
   if (w.dimension() == 4) w.reshape({w.shape()[0], w.shape()[1], w.shape()[3]});

@@ -28,6 +28,10 @@ class AttentionPooling : public Module {
   Var forward(const Var& x, const Array* mask = nullptr) const;
   Var operator()(const Var& x, const Array* mask = nullptr) const { return forward(x, mask); }
 
+  // The same pooling over a set whose keys and values are already projected (attention().k_proj()
+  // and v_proj() of x, [B, T, d] each), for a set that grows one item at a time.
+  Var forward_projected(const Var& keys, const Var& values, const Array* mask = nullptr) const;
+
   // Weights of the last forward: averaged over heads [B, T], or per head [B, H, T].
   Array last_weights() const;
   Array last_weights_per_head() const;

@@ -28,6 +28,9 @@ struct Memory {
   std::size_t batch = 0;
   Var state;   // [B, H] recurrent readers
   Var items;   // [B, T, D] set readers: one embedding per step, masked where nothing was read
+  // [B, T, D] set readers: the pooling's key and value projections of items, made once per item as
+  // it arrives, so a summary at every step (a sequential policy's input) does not redo the whole set.
+  Var keys, values;
   Array mask;  // [B, T], 1 where items holds a read region
 };
 

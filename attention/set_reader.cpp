@@ -34,6 +34,8 @@ Memory SetReader::init(std::size_t batch) const {
   Memory m;
   m.batch = batch;
   m.items = Var(Array::from_shape({batch, std::size_t{0}, set_.dim}));
+  m.keys = m.items;
+  m.values = m.items;
   m.mask = Array::from_shape({batch, std::size_t{0}});
   return m;
 }
@@ -46,10 +48,18 @@ Var SetReader::encode(const RegionBatch& r) const {
 Memory SetReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
   const std::size_t B = m.batch, T = m.mask.shape()[1], D = set_.dim;
   Memory next = m;
-  // This step's slot: the new embedding for the examples that read, zeros (masked) for the rest.
-  Var slot = all_rows_in_order(rows, B) ? e : scatter_rows(Var(xt::zeros<float>({B, D})), rows, e);
-  slot = reshape(slot, {B, 1, D});
-  next.items = T == 0 ? slot : concat({m.items, slot}, 1);
+  // This step's slot: the new embedding (and its key and value) for the examples that read, zeros
+  // (masked) for the rest.
+  const bool every_row = all_rows_in_order(rows, B);
+  const auto append = [&](const Var& set, const Var& rows_value) {
+    Var slot = every_row ? rows_value : scatter_rows(Var(xt::zeros<float>({B, D})), rows, rows_value);
+    slot = reshape(slot, {B, 1, D});
+    return T == 0 ? slot : concat({set, slot}, 1);
+  };
+  const MultiHeadAttention& a = pool_.attention();
+  next.items = append(m.items, e);
+  next.keys = append(m.keys, a.k_proj()(e));
+  next.values = append(m.values, a.v_proj()(e));
   next.mask = Array::from_shape({B, T + 1});
   for (std::size_t b = 0; b < B; ++b) {
     for (std::size_t t = 0; t < T; ++t) next.mask(b, t) = m.mask(b, t);
@@ -61,7 +71,7 @@ Memory SetReader::update(const Memory& m, const Var& e, const std::vector<int>& 
 
 Var SetReader::summary(const Memory& m) const {
   if (m.mask.shape()[1] == 0) return Var(xt::zeros<float>({m.batch, set_.dim}));
-  return pool_(m.items, &m.mask);
+  return pool_.forward_projected(m.keys, m.values, &m.mask);
 }
 
 Var SetReader::predict(const Memory& m) const { return head2_(relu(head1_(summary(m)))); }

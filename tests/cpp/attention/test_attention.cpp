@@ -313,6 +313,23 @@ BOOST_AUTO_TEST_CASE(all_masked_set_is_finite) {
   BOOST_TEST(max_abs_diff(xt::view(add.last_weights(), 1), xt::zeros<float>({5})) == 0.0f);
 }
 
+BOOST_AUTO_TEST_CASE(pooling_projected_keys_and_values_equals_pooling_the_set) {
+  // What a set reader does with its cache: the keys and values of each item projected when it came.
+  Rng rng(12);
+  AttentionPooling pma(4, 2, rng);
+  Var x = leaf(rng, {2, 5, 4});
+  const Array mask = partial_mask();
+  const auto cached = [&] {
+    const MultiHeadAttention& a = pma.attention();
+    return pma.forward_projected(a.k_proj()(x), a.v_proj()(x), &mask);
+  };
+  const Array direct = pma(x, &mask).value();
+  const Array w = pma.last_weights();
+  BOOST_TEST(max_abs_diff(cached().value(), direct) < 1e-6f);
+  BOOST_TEST(max_abs_diff(pma.last_weights(), w) < 1e-7f);
+  gradcheck_leaves("attention pooling, projected", cached, with_inputs(pma, {{"x", x}}));
+}
+
 BOOST_AUTO_TEST_CASE(gradients) {
   Rng rng(11);
   AttentionPooling pma(4, 2, rng);
