@@ -20,6 +20,12 @@ std::vector<float> correct_per_example(const Var& logits, const std::vector<int>
   return c;
 }
 
+int read_evidence(const Episode& ep, std::size_t step, std::size_t b) {
+  if (ep.evidence.empty() || !ep.read_now[step][b]) return -1;
+  const std::size_t R = ep.evidence.size() / ep.labels.size();
+  return ep.evidence[b * R + static_cast<std::size_t>(ep.regions[step][b])];
+}
+
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
                     std::uint64_t seed, Rng& rng, bool greedy) {
   const EnvSpec& spec = env.spec();
@@ -27,6 +33,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   auto [obs, info] = env.reset(examples, seed);
   Episode ep;
   ep.labels = info.labels;
+  ep.evidence = info.evidence;
   ep.regions_read.assign(B, 0);
   Memory memory = reader.init(B);
   std::vector<std::uint8_t> going(B, 1);

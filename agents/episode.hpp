@@ -26,6 +26,7 @@ struct Episode {
   std::vector<Array> locations;
   std::vector<std::vector<int>> regions;
   std::vector<std::vector<std::uint8_t>> read_now;  // [B] per step: read at that step
+  std::vector<std::uint8_t> evidence;  // [B * num_regions] the reset Info's (empty: the env cannot tell)
   double policy_flops = 0.0;           // summed over the batch
   double reader_flops = 0.0;           // summed over the batch
   // Wall time from the first decision to the prediction: choosing, reading and encoding regions
@@ -37,6 +38,10 @@ struct Episode {
 // `rng` drives the policy's sampling. greedy: deterministic decisions (evaluation).
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
                     std::uint64_t seed, Rng& rng, bool greedy);
+
+// Whether example b's read at `step` was on its evidence: 1 or 0; -1 when the env cannot tell or the
+// example read nothing at that step.
+int read_evidence(const Episode& ep, std::size_t step, std::size_t b);
 
 // Fraction of correct argmax predictions, and the per-example 0/1 vector.
 std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels);

@@ -9,7 +9,8 @@ EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t 
   NoGrad no_grad;
   EvalResult r;
   std::vector<double> us;
-  double correct = 0.0, regions = 0.0, flops = 0.0;
+  double correct = 0.0, regions = 0.0, flops = 0.0, on_evidence = 0.0;
+  bool knows_evidence = true;
   for (std::size_t begin = 0; begin < count; begin += batch_size) {
     const std::size_t end = std::min(count, begin + batch_size);
     std::vector<std::size_t> examples(end - begin);
@@ -17,12 +18,16 @@ EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t 
     const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
     for (float c : correct_per_example(ep.logits, ep.labels)) correct += c;
     for (int n : ep.regions_read) regions += n;
+    knows_evidence = knows_evidence && !ep.evidence.empty();
+    for (std::size_t t = 0; t < ep.read_now.size(); ++t)
+      for (std::size_t b = 0; b < examples.size(); ++b) on_evidence += read_evidence(ep, t, b) == 1;
     flops += ep.reader_flops + ep.policy_flops;
     us.push_back(ep.seconds * 1e6 / static_cast<double>(examples.size()));
   }
   r.examples = count;
   r.accuracy = correct / static_cast<double>(count);
   r.mean_regions = regions / static_cast<double>(count);
+  if (knows_evidence && regions > 0) r.evidence_read = on_evidence / regions;
   r.flops_per_example = flops / static_cast<double>(count);
   std::sort(us.begin(), us.end());
   r.us_per_example = us.empty() ? 0.0 : us[us.size() / 2];

@@ -1,5 +1,6 @@
 // Scoring a policy with its reader: single-sample accuracy (greedy decisions, one episode per
-// example, no averaging over samples), regions read, compute, and measured time.
+// example, no averaging over samples), regions read, compute, measured time, and (where the env
+// knows it) how many of the reads found the example's evidence.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,8 @@ struct EvalResult {
   double flops_per_example = 0.0;  // reader + controller
   double us_per_example = 0.0;     // median over batches of (batch time / batch size)
   std::size_t examples = 0;
+  double evidence_read = -1.0;     // fraction of the regions read that hold evidence; -1 when the env
+                                   // cannot tell (or nothing was read)
 };
 
 // Examples [0, count) of the env's split in batches; `seed` fixes their randomness (canvases).

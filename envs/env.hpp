@@ -52,6 +52,9 @@ struct Action {
 struct Info {
   std::vector<int> labels;             // [B] the target of each example
   std::vector<std::size_t> examples;   // [B] which examples of the split are in the batch
+  // [B * num_regions] 1 where a region holds the example's own evidence (a cluttered text's passage
+  // chunks); empty when the env cannot tell (images).
+  std::vector<std::uint8_t> evidence;
 };
 
 struct StepResult {

@@ -27,14 +27,16 @@ void write_traces(const std::string& path, Env& env, const Reader& reader, Polic
   const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
   const std::vector<float> correct = correct_per_example(ep.logits, ep.labels);
   std::ostringstream s;
-  s << "example,label,correct,step,row,col,region\n";
+  s << "example,label,correct,step,row,col,region,evidence\n";
   for (std::size_t b = 0; b < count; ++b) {
     for (std::size_t t = 0; t < ep.read_now.size(); ++t) {
       if (!ep.read_now[t][b]) continue;
       const Array& loc = ep.locations[t];
       const bool has_loc = loc.dimension() == 2 && loc.shape()[0] == count;
       s << b << ',' << ep.labels[b] << ',' << correct[b] << ',' << t << ',' << (has_loc ? loc(b, 0) : 0.0f) << ','
-        << (has_loc ? loc(b, 1) : 0.0f) << ',' << ep.regions[t][b] << '\n';
+        << (has_loc ? loc(b, 1) : 0.0f) << ',' << ep.regions[t][b] << ',';
+      if (const int e = read_evidence(ep, t, b); e >= 0) s << e;
+      s << '\n';
     }
   }
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
@@ -54,7 +56,7 @@ void write_results_csv(const std::string& path, const RunOptions& o, const std::
   for (const auto& r : results) {
     s << csv_line({o.run_name, std::to_string(o.seed), o.env_name, r.name, std::to_string(r.budget), num(r.test.accuracy),
                    num(r.test.mean_regions), num(r.test.flops_per_example), num(r.test.us_per_example),
-                   num(r.train_seconds)});
+                   num(r.train_seconds), r.test.evidence_read < 0 ? "" : num(r.test.evidence_read)});
   }
   write_file_atomic(path, s.str(), "write_results_csv");
 }

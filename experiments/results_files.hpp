@@ -30,13 +30,17 @@ class MetricsLog {
   std::string path_;
 };
 
+// evidence_read: the fraction of the test reads on the example's evidence; empty when the env cannot
+// tell (images). Files written before it existed lack the column: readers look columns up by name.
 inline const char* kResultsHeader =
-    "run,seed,env,policy,budget,accuracy,mean_regions,flops_per_example,us_per_example,train_seconds";
+    "run,seed,env,policy,budget,accuracy,mean_regions,flops_per_example,us_per_example,train_seconds,"
+    "evidence_read";
 
 void write_results_csv(const std::string& path, const RunOptions& options, const std::vector<PolicyResult>& results);
 
 // Where a policy read on the first `count` test examples (greedy, as scored): one row per region read,
-// `example,label,correct,step,row,col,region` (row, col in [-1,1]; region -1 for glimpses).
+// `example,label,correct,step,row,col,region,evidence` (row, col in [-1,1]; region -1 for glimpses;
+// evidence 1 where the region read holds the example's evidence, 0 where not, empty when unknown).
 void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
                   std::uint64_t seed, Rng& rng);
 

@@ -47,10 +47,14 @@ std::pair<Observation, Info> TextChunkEnv::reset(const std::vector<std::size_t>&
   layouts_.resize(b);
   info_.examples = examples;
   info_.labels.resize(b);
+  info_.evidence.assign(b * R, 0);
   for (std::size_t i = 0; i < b; ++i) {
     Rng rng = document_rng(seed, examples[i]);
     layouts_[i] = build_document(*data_, examples[i], doc_, rng, documents_.data() + i * R * T);
     info_.labels[i] = data_->labels[examples[i]];
+    // The passage is the evidence, cluttered or not (uncluttered it starts at region 0).
+    std::fill_n(info_.evidence.begin() + static_cast<long>(i * R + layouts_[i].passage_start),
+                layouts_[i].passage_chunks, 1);
   }
   const std::size_t P = options_.preview_size;
   if (P > 0) {

@@ -76,6 +76,25 @@ def test_table_csv_and_html(run_dir):
         assert (run_dir / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_evidence_read_is_a_result_not_a_setting(tmp_path):
+    # results.csv from after evidence_read (empty for images, a share for text) reports as one from before.
+    lines = RESULTS.splitlines()
+    with_evidence = [lines[0].replace(",env.region", ",evidence_read,env.region")]
+    with_evidence += [",".join([row.rsplit(",", 1)[0], "" if i % 2 else "0.25", row.rsplit(",", 1)[1]])
+                      for i, row in enumerate(lines[1:])]
+    d = tmp_path / "new"
+    d.mkdir()
+    (d / "results.csv").write_text("\n".join(with_evidence) + "\n")
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "results.csv").write_text(RESULTS)
+    new_report, old_report = saccade("report", d), saccade("report", old)
+    assert new_report.returncode == old_report.returncode == 0, new_report.stderr
+    table = new_report.stdout.replace(str(d), "DIR")
+    assert table == old_report.stdout.replace(str(old), "DIR")
+    assert "evidence_read" not in table
+
+
 def test_without_matplotlib_still_reports(run_dir, tmp_path):
     # A `matplotlib` that cannot be imported, first on python's path.
     fake = tmp_path / "fake" / "matplotlib"

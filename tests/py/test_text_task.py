@@ -28,6 +28,19 @@ def test_fortunes_every_policy(tmp_path):
     assert regions["all"] == 16 and regions["first"] == 4 and regions["adaptive"] == 4  # top-k reads k
     assert all(row["budget"] == "4" for row in table)
     assert (out / "status.json").exists()
+    # The text env knows where the passage is: evidence_read, the last column, is each policy's share of
+    # reads on it, and the traces (the same 64 test documents) flag each read. `all` reads every chunk, so
+    # its share is the passage's (at most 4 of 16 chunks); `random` samples apart from the scoring.
+    assert list(table[0])[-1] == "evidence_read"
+    evidence = {row["policy"]: float(row["evidence_read"]) for row in table}
+    assert all(0 <= v <= 1 for v in evidence.values())
+    assert 0 < evidence["all"] <= 0.25
+    for policy, share in evidence.items():
+        assert f"[{policy}] test: accuracy " in r.stderr and f"{100 * share:.0f}% of reads on the evidence" in r.stderr
+        trace = rows(out / "traces" / f"{policy}.csv")
+        assert list(trace[0])[-1] == "evidence" and {row["evidence"] for row in trace} <= {"0", "1"}
+        if policy != "random":
+            assert abs(sum(int(row["evidence"]) for row in trace) / len(trace) - share) < 1e-5, policy
 
 
 def test_csv_corpus_without_clutter(tmp_path):

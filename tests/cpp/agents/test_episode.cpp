@@ -1,7 +1,8 @@
 // The episode loop (agents/episode.hpp) and evaluate() on the real image envs over scikit-learn's
 // digits (translated onto a 16 x 16 canvas): the budget is spent when nobody stops; examples that
 // stop early read less and are never encoded again; their log-probabilities are masked; the same
-// (examples, seed, rng seed) replays exactly; evaluate's accuracy is the argmax count.
+// (examples, seed, rng seed) replays exactly; evaluate's accuracy is the argmax count, and its
+// evidence_read the share of reads on the regions the env calls evidence.
 #define BOOST_TEST_MODULE episode
 #include <boost/test/unit_test.hpp>
 
@@ -83,6 +84,27 @@ class SpyReader : public Reader {
 
  private:
   const Reader& inner_;
+};
+
+// The patch env, told that example e's evidence is regions e % 5 and 15 (the image env cannot tell).
+class WithEvidence : public Env {
+ public:
+  explicit WithEvidence(ImagePatchEnv inner) : inner_(std::move(inner)) {}
+  const EnvSpec& spec() const override { return inner_.spec(); }
+  std::size_t num_examples() const override { return inner_.num_examples(); }
+  std::pair<Observation, Info> reset(const std::vector<std::size_t>& examples, std::uint64_t seed) override {
+    auto r = inner_.reset(examples, seed);
+    r.second.evidence.assign(examples.size() * 16, 0);
+    for (std::size_t b = 0; b < examples.size(); ++b) {
+      r.second.evidence[b * 16 + examples[b] % 5] = 1;
+      r.second.evidence[b * 16 + 15] = 1;
+    }
+    return r;
+  }
+  StepResult step(const Action& a) override { return inner_.step(a); }
+
+ private:
+  ImagePatchEnv inner_;
 };
 
 struct Glimpse {
@@ -193,4 +215,29 @@ BOOST_AUTO_TEST_CASE(evaluate_counts_argmax_hits) {
   BOOST_TEST(r.mean_regions == 3.0);
   BOOST_TEST(r.flops_per_example == flops / 50.0, boost::test_tools::tolerance(1e-9));
   BOOST_TEST(r.us_per_example > 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(evaluate_counts_reads_on_the_evidence) {
+  Rng init(3), rng(4);
+  WithEvidence env(patch_env(3));
+  PatchReader reader({.content_size = 16, .regions = 16, .dim = 16, .heads = 2}, init);
+  // `first` reads regions 0, 1, 2: the evidence for the 12 of examples 0..19 with e % 5 < 3, so 12 of
+  // 60 reads (batches of 8 check that a batch row is not taken for the example).
+  FixedRegionPolicy head("first", 16, 3);
+  BOOST_TEST(evaluate(env, reader, head, 20, 8, 5, rng).evidence_read == 12.0 / 60.0);
+  // `last` reads 13, 14, 15: region 15 is every example's evidence, the others no one's.
+  FixedRegionPolicy tail("last", 16, 3);
+  BOOST_TEST(evaluate(env, reader, tail, 20, 8, 5, rng).evidence_read == 20.0 / 60.0);
+  // Per read: example 7 (7 % 5 = 2) read its evidence at its third step only.
+  NoGrad ng;
+  const Episode ep = run_episode(env, reader, head, first(8), 5, rng, true);
+  BOOST_TEST((std::vector<int>{read_evidence(ep, 0, 7), read_evidence(ep, 1, 7), read_evidence(ep, 2, 7)}) ==
+                 (std::vector<int>{0, 0, 1}),
+             boost::test_tools::per_element());
+  // The image env cannot tell: -1 for the evaluation and for each read.
+  ImagePatchEnv plain = patch_env(3);
+  BOOST_TEST(evaluate(plain, reader, head, 20, 8, 5, rng).evidence_read == -1.0);
+  const Episode p = run_episode(plain, reader, head, first(8), 5, rng, true);
+  BOOST_TEST(p.evidence.empty());
+  BOOST_TEST(read_evidence(p, 0, 0) == -1);
 }

@@ -1,10 +1,11 @@
 // The text env through the Env interface: spec, budget, STOP, done examples, bad actions, locations,
-// and previews whose row sums are the chunks' rarity.
+// previews whose row sums are the chunks' rarity, and the evidence flags (the passage's chunks).
 #define BOOST_TEST_MODULE text_env
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "envs/text/text_env.hpp"
 
@@ -182,4 +183,35 @@ BOOST_AUTO_TEST_CASE(preview_rows_sum_to_chunk_rarity) {
   TextChunkEnv none(split, o);
   BOOST_TEST(none.spec().preview_shape.empty());
   BOOST_TEST(none.reset({0}, 0).first.preview.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(evidence_flags_the_passage_chunks) {
+  const auto split = synthetic();
+  TextChunkEnv env(split, small());
+  auto [obs, info] = env.reset({3, 0, 2, 1}, 9);
+  const std::vector<int> start = env.passage_start();
+  BOOST_TEST_REQUIRE(start.size() == 4u);
+  const bool starts_differ = std::adjacent_find(start.begin(), start.end(), std::not_equal_to<>()) != start.end();
+  BOOST_TEST(starts_differ);  // the check is not vacuous
+  // Every item has 4 chunks of 5 tokens, of which max_passage_chunks = 2 are kept.
+  std::vector<std::uint8_t> expected(4 * 6, 0);
+  for (std::size_t b = 0; b < 4; ++b) {
+    const std::size_t s = static_cast<std::size_t>(start[b]);
+    BOOST_TEST(env.layouts()[b].passage_chunks == 2u);
+    expected[b * 6 + s] = expected[b * 6 + s + 1] = 1;
+    // The flagged regions hold the item's own first tokens.
+    const std::vector<int>& doc = split->docs[info.examples[b]];
+    for (std::size_t k = 0; k < 2; ++k)
+      for (std::size_t t = 0; t < 5; ++t)
+        BOOST_TEST(env.documents()(b, s + k, t) == static_cast<float>(doc[k * 5 + t]));
+  }
+  BOOST_TEST(info.evidence == expected, boost::test_tools::per_element());
+  BOOST_TEST(env.step(regions({0, 0, 0, 0})).info.evidence == expected, boost::test_tools::per_element());
+
+  // Uncluttered: the item's chunks from region 0 are the evidence, the <pad> regions after them not.
+  TextEnvOptions o = small();
+  o.clutter = false;
+  TextChunkEnv plain(split, o);
+  const std::vector<std::uint8_t> first_four = {1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0};
+  BOOST_TEST(plain.reset({1, 2}, 9).second.evidence == first_four, boost::test_tools::per_element());
 }
