@@ -30,10 +30,10 @@ std::vector<double> preview_energy(const Array& preview, PreviewKind kind, std::
     for (std::size_t y = 0; y < h; ++y) {
       for (std::size_t x = 0; x < w; ++x) e[(y * n / h) * n + (x * n / w)] += std::abs(p[y * w + x]);
     }
-  } else {  // [R, P] previews: one row per region
-    const std::size_t width = per_example / regions;
+  } else {  // [R, P] previews: one row per region; a bag's row is its ids, then its weights
+    const std::size_t width = per_example / regions, first = kind == PreviewKind::bag ? width / 2 : 0;
     for (std::size_t r = 0; r < regions; ++r) {
-      for (std::size_t j = 0; j < width; ++j) e[r] += std::abs(p[r * width + j]);
+      for (std::size_t j = first; j < width; ++j) e[r] += std::abs(p[r * width + j]);
     }
   }
   return e;

@@ -33,13 +33,15 @@ std::size_t JumpReadingPolicy::jump_row(int from, std::size_t to) const {
 }
 
 void JumpReadingPolicy::begin(const PolicyContext& ctx, Rng&, bool) {
-  const std::size_t B = ctx.obs.steps_left.size(), R = opt_.regions, P = opt_.preview_size;
-  if (ctx.obs.preview.size() != B * R * P) {
-    throw std::invalid_argument("jump reading policy: needs [B, " + std::to_string(R) + ", " + std::to_string(P) +
+  const std::size_t B = ctx.obs.steps_left.size(), R = opt_.regions;
+  const std::size_t width = opt_.bag_slots ? 2 * opt_.bag_slots : opt_.preview_size;
+  if (ctx.obs.preview.size() != B * R * width) {
+    throw std::invalid_argument("jump reading policy: needs [B, " + std::to_string(R) + ", " + std::to_string(width) +
                                 "] per-chunk previews");
   }
-  const Var f(xt::reshape_view(ctx.obs.preview, {B * R, P}));
-  local_scores_ = reshape(local_score_(relu(local_(f))), {B, R});
+  const auto rows = xt::reshape_view(ctx.obs.preview, {B * R, width});
+  const Var local = opt_.bag_slots ? local_(bag_rows(rows, opt_.preview_size)) : local_(Var(rows));
+  local_scores_ = reshape(local_score_(relu(local)), {B, R});
   position_.assign(B, -1);
 }
 
@@ -108,7 +110,9 @@ Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy)
 }
 
 double JumpReadingPolicy::flops_per_episode(std::size_t decisions) const {
-  const double R = static_cast<double>(opt_.regions), P = static_cast<double>(opt_.preview_size);
+  // A bag's first layer touches bag_slots weight rows, not preview_size.
+  const double R = static_cast<double>(opt_.regions);
+  const double P = static_cast<double>(opt_.bag_slots ? opt_.bag_slots : opt_.preview_size);
   const double hid = static_cast<double>(opt_.hidden), in = static_cast<double>(opt_.input);
   const double once = 2.0 * R * (P * hid + hid);
   const double per = 2.0 * in * (R + (opt_.stop ? 1.0 : 0.0));

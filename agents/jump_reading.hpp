@@ -30,6 +30,8 @@ struct JumpReadingOptions {
   std::size_t input = 128;        // the reader's summary size
   std::size_t regions = 16;       // chunks per document
   std::size_t preview_size = 32;  // features per chunk preview
+  std::size_t bag_slots = 0;      // > 0: each preview row is a bag of this many (feature, weight) pairs
+                                  // over preview_size features, [R, 2 * bag_slots] (BagRows)
   std::size_t max_jump = 0;       // 0: anywhere ahead (forward order only)
   bool any_order = false;         // any unread chunk, not only those ahead
   std::size_t hidden = 32;

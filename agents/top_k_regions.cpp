@@ -19,9 +19,15 @@ TopKRegionPolicy::TopKRegionPolicy(const TopKRegionOptions& o, Rng& rng)
 
 void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
   const std::size_t B = ctx.obs.preview.shape()[0], R = opt_.regions, k = std::min(opt_.k, R);
-  const Var logits = opt_.features
-                        ? reshape(scorer_(Var(xt::reshape_view(ctx.obs.preview, {B * R, opt_.features}))), {B, R})
-                        : scorer_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size})));
+  Var logits;
+  if (opt_.bag_slots) {
+    logits = reshape(scorer_(bag_rows(xt::reshape_view(ctx.obs.preview, {B * R, 2 * opt_.bag_slots}), opt_.features)),
+                     {B, R});
+  } else if (opt_.features) {
+    logits = reshape(scorer_(Var(xt::reshape_view(ctx.obs.preview, {B * R, opt_.features}))), {B, R});
+  } else {
+    logits = scorer_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size})));
+  }
   // Order each example's regions by (logit + Gumbel noise), or by logit when greedy; take k.
   plan_.assign(B, {});
   std::vector<std::pair<float, int>> keys(R);
@@ -63,7 +69,9 @@ Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng&, bool) {
 }
 
 double TopKRegionPolicy::flops_per_episode(std::size_t) const {
-  if (opt_.features) return 2.0 * static_cast<double>(opt_.regions * (opt_.features * opt_.hidden + opt_.hidden));
+  // A bag's first layer touches bag_slots weight rows, not `features`.
+  const std::size_t inputs = opt_.bag_slots ? opt_.bag_slots : opt_.features;
+  if (opt_.features) return 2.0 * static_cast<double>(opt_.regions * (inputs * opt_.hidden + opt_.hidden));
   return 2.0 * static_cast<double>(opt_.preview_size * opt_.hidden + opt_.hidden * opt_.regions);
 }
 

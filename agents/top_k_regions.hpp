@@ -25,6 +25,8 @@ struct TopKRegionOptions {
   std::size_t k = 1;
   std::size_t hidden = 128;
   std::size_t features = 0;      // > 0: previews are [R, features] rows, each scored by one shared MLP
+  std::size_t bag_slots = 0;     // > 0 (with features): each row is a bag of this many (feature, weight)
+                                 // pairs over `features` features, [R, 2 * bag_slots] (BagRows)
 };
 
 class TopKRegionPolicy : public Policy {

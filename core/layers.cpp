@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <xtensor/xstrided_view.hpp>
+
 #include "core/ops.hpp"
 
 namespace saccade {
@@ -36,6 +38,41 @@ Var Linear::forward(const Var& x) const {
   Var y = matmul(vector ? reshape(x, {1, in_}) : x, weight_);
   if (bias_.defined()) y = y + bias_;
   return vector ? reshape(y, {out_}) : y;
+}
+
+BagRows bag_rows(const Array& rows, std::size_t features) {
+  const std::size_t width = rows.dimension() == 0 ? 0 : rows.shape()[rows.dimension() - 1];
+  if (width == 0 || width % 2 != 0) {
+    throw std::invalid_argument("bag_rows: rows must be [..., 2K] (K feature ids, then K weights), got a last axis of " +
+                                std::to_string(width));
+  }
+  const std::size_t k = width / 2, n = rows.size() / width;
+  BagRows bag;
+  bag.index.resize(n * k);
+  bag.weight = Array::from_shape({n, k});
+  const float* p = rows.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < k; ++j) {
+      const float id = p[i * width + j], w = p[i * width + k + j];
+      if (!(id >= 0.0f && id < static_cast<float>(features) && id == std::floor(id))) {
+        throw std::invalid_argument("bag_rows: row " + std::to_string(i) + ", slot " + std::to_string(j) + ": feature " +
+                                    std::to_string(id) + " is not an integer in [0, " + std::to_string(features) + ")");
+      }
+      bag.index[i * k + j] = static_cast<int>(id);
+      bag.weight(i, j) = w;
+    }
+  }
+  return bag;
+}
+
+Var Linear::forward(const BagRows& x) const {
+  const std::size_t n = x.weight.dimension() == 2 ? x.weight.shape()[0] : 0, k = n ? x.weight.shape()[1] : 0;
+  if (n == 0 || x.index.size() != n * k) throw std::invalid_argument("Linear: a bag needs [N, K] weights and N*K ids");
+  // [N, 1, K] x [N, K, out]: each row's weights times the weight rows of its features.
+  const Var picked = reshape(gather_rows(weight_, x.index), {n, k, out_});
+  Var y = reshape(matmul(Var(Array(xt::reshape_view(x.weight, {n, std::size_t{1}, k}))), picked), {n, out_});
+  if (bias_.defined()) y = y + bias_;
+  return y;
 }
 
 // ---- Embedding ----
@@ -86,6 +123,12 @@ Var MLP::forward(const Var& x) const {
     h = layers_[i](h);
     if (i + 1 < layers_.size()) h = apply_activation(activation_, h);
   }
+  return h;
+}
+
+Var MLP::forward(const BagRows& x) const {
+  Var h = layers_.front()(x);
+  for (std::size_t i = 1; i < layers_.size(); ++i) h = layers_[i](apply_activation(activation_, h));
   return h;
 }
 

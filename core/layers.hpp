@@ -14,6 +14,15 @@
 
 namespace saccade {
 
+// Sparse input rows, each K (feature, weight) pairs over `in` features: a bag of hashed tokens with
+// their weights, as a text chunk's preview holds it. Stored in a float array [N, 2K] as K feature ids
+// then K weights; an empty slot has weight 0 (its id does not matter). bag_rows() splits and checks it.
+struct BagRows {
+  std::vector<int> index;  // [N * K] feature ids in [0, in)
+  Array weight;            // [N, K]
+};
+BagRows bag_rows(const Array& rows, std::size_t features);
+
 // y = x @ W + b. x: [..., in] -> [..., out]. W, b ~ U(-1/sqrt(in), 1/sqrt(in)).
 class Linear : public Module {
  public:
@@ -21,6 +30,10 @@ class Linear : public Module {
   Linear(std::size_t in, std::size_t out, Rng& rng, bool bias = true);
   Var forward(const Var& x) const;
   Var operator()(const Var& x) const { return forward(x); }
+  // The same map on sparse rows [N] -> [N, out]: sum_k w_k W[id_k] + b, 2 K out FLOPs a row instead of
+  // 2 in out, equal to forward() on the dense rows the bag stands for.
+  Var forward(const BagRows& x) const;
+  Var operator()(const BagRows& x) const { return forward(x); }
 
   const Var& weight() const { return weight_; }  // [in, out]
   const Var& bias() const { return bias_; }      // [out]; undefined without bias
@@ -62,6 +75,8 @@ class MLP : public Module {
   MLP(const std::vector<std::size_t>& sizes, Rng& rng, Activation activation = Activation::relu);
   Var forward(const Var& x) const;
   Var operator()(const Var& x) const { return forward(x); }
+  Var forward(const BagRows& x) const;  // the first layer on sparse rows (Linear::forward(BagRows))
+  Var operator()(const BagRows& x) const { return forward(x); }
 
   const std::vector<Linear>& layers() const { return layers_; }
 

@@ -17,9 +17,11 @@
 
 namespace saccade {
 
-// What one example's previews are: one row of features per region ([R, P]: text chunks, turns), or
-// a picture of the whole input ([h, w] thumbnail: images), which a policy maps onto the regions.
-enum class PreviewKind { per_region, image };
+// What one example's previews are: one row of features per region ([R, P]: turns), a sparse row per
+// region ([R, 2K]: K (feature, weight) pairs over preview_features features, core/layers.hpp BagRows:
+// text chunks' hashed tokens), or a picture of the whole input ([h, w] thumbnail: images), which a
+// policy maps onto the regions.
+enum class PreviewKind { per_region, bag, image };
 
 struct EnvSpec {
   std::string name;              // e.g. "image-glimpse"
@@ -29,6 +31,7 @@ struct EnvSpec {
   Shape content_shape;           // one read region, e.g. {scales, g, g} or {p, p}
   Shape preview_shape;           // one example's previews, e.g. {h, w} thumbnail; {} for none
   PreviewKind preview_kind = PreviewKind::per_region;
+  std::size_t preview_features = 0;  // bag previews: feature ids lie in [0, preview_features)
 };
 
 // Arrays are batch-first: B = number of examples stepped together.

@@ -83,6 +83,7 @@ struct TextTask {
       po.input = ro.dim;
       po.regions = env.chunks;
       po.preview_size = env.preview_size;
+      po.bag_slots = env.chunk_tokens;  // a chunk's preview: one (bucket, weight) pair per token slot
       po.max_jump = static_cast<std::size_t>(cfg.get<int>("policy.max_jump"));
       po.any_order = cfg.get<std::string>("policy.order") == "any";
       po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
@@ -92,10 +93,11 @@ struct TextTask {
       s.policy = std::make_unique<JumpReadingPolicy>(po, pr);
     } else {
       TopKRegionOptions po;
-      po.preview_size = env.chunks * env.preview_size;
+      po.preview_size = env.chunks * 2 * env.chunk_tokens;
       po.regions = env.chunks;
       po.k = env.budget;
-      po.features = env.preview_size;  // one scorer shared by every chunk's preview
+      po.features = env.preview_size;  // one scorer shared by every chunk's preview,
+      po.bag_slots = env.chunk_tokens;  // a bag of one (bucket, weight) pair per token slot
       po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
       s.policy = std::make_unique<TopKRegionPolicy>(po, pr);
     }

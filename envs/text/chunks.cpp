@@ -65,18 +65,18 @@ std::size_t preview_bucket(int id, std::size_t preview_size) {
 
 void chunk_preview(const float* chunk, std::size_t tokens, const std::vector<float>& idf, std::size_t preview_size,
                    float* out) {
-  std::fill(out, out + preview_size, 0.0f);
+  std::fill(out, out + 2 * tokens, 0.0f);
+  const float scale = 1.0f / static_cast<float>(tokens);
   for (std::size_t i = 0; i < tokens; ++i) {
     const int id = static_cast<int>(chunk[i]);
-    if (id <= 0) continue;  // <pad>
+    if (id <= 0) continue;  // <pad>: the empty slot (0, 0)
     if (static_cast<std::size_t>(id) >= idf.size()) {
       throw std::out_of_range("text preview: token id " + std::to_string(id) + " outside the vocabulary (" +
                               std::to_string(idf.size()) + ")");
     }
-    out[preview_bucket(id, preview_size)] += idf[id];
+    out[i] = static_cast<float>(preview_bucket(id, preview_size));
+    out[tokens + i] = idf[id] * scale;
   }
-  const float scale = 1.0f / static_cast<float>(tokens);
-  for (std::size_t j = 0; j < preview_size; ++j) out[j] *= scale;
 }
 
 }  // namespace saccade

@@ -5,10 +5,13 @@
 // (so a chunk is a unit of meaning, at the price of words past the limit).
 //
 // A chunk's preview is what a policy may look at before paying to read it: a hashed bag of its
-// tokens weighted by idf (each id adds idf(id) to bucket preview_bucket(id)), divided by `tokens`.
-// All entries are >= 0, so a preview row's sum |.| is the chunk's mean rarity, and the fixed
-// `saliency` policy (largest sum |preview row|) reads the chunks with the rarest words; a learned
-// policy can also tell which words (up to hash collisions) a chunk holds.
+// tokens weighted by idf, as `tokens` (bucket, weight) pairs (core/layers.hpp BagRows): token i's
+// bucket preview_bucket(id) and weight idf(id) / tokens; a padding slot is (0, 0). It stands for the
+// dense row over preview_size buckets where each token adds its weight to its bucket, but a policy's
+// first layer costs 2 * tokens * width FLOPs on it instead of 2 * preview_size * width, so thousands
+// of buckets (few collisions) stay cheap. The weights are >= 0 and sum to the chunk's mean rarity: the
+// fixed `salient` policy reads the chunks with the rarest words; a learned policy can also tell which
+// words (up to hash collisions) a chunk holds.
 #pragma once
 
 #include <cstddef>
@@ -37,7 +40,7 @@ std::vector<std::vector<int>> chunk_text(const std::vector<int>& ids, const std:
 // multiplicative hash, the same on every machine) into buckets 1..preview_size-1.
 std::size_t preview_bucket(int id, std::size_t preview_size);
 
-// Writes the preview of one chunk (`tokens` float ids) into out[0, preview_size).
+// Writes the preview of one chunk (`tokens` float ids) into out[0, 2 * tokens): buckets, then weights.
 void chunk_preview(const float* chunk, std::size_t tokens, const std::vector<float>& idf, std::size_t preview_size,
                    float* out);
 

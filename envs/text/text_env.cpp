@@ -29,8 +29,9 @@ TextChunkEnv::TextChunkEnv(std::shared_ptr<const TextSplit> data, const TextEnvO
   spec_.num_regions = options_.chunks;
   spec_.max_steps = std::min(options_.budget, options_.chunks);
   spec_.content_shape = {options_.chunk_tokens};
-  if (options_.preview_size > 0) spec_.preview_shape = {options_.chunks, options_.preview_size};
-  spec_.preview_kind = PreviewKind::per_region;
+  if (options_.preview_size > 0) spec_.preview_shape = {options_.chunks, 2 * options_.chunk_tokens};
+  spec_.preview_kind = PreviewKind::bag;
+  spec_.preview_features = options_.preview_size;
 }
 
 std::vector<int> TextChunkEnv::passage_start() const {
@@ -57,10 +58,10 @@ std::pair<Observation, Info> TextChunkEnv::reset(const std::vector<std::size_t>&
                 layouts_[i].passage_chunks, 1);
   }
   const std::size_t P = options_.preview_size;
-  if (P > 0) {
-    if (previews_.dimension() != 3 || previews_.shape()[0] != b) previews_ = Array::from_shape({b, R, P});
+  if (P > 0) {  // a bag of T (bucket, weight) pairs per chunk
+    if (previews_.dimension() != 3 || previews_.shape()[0] != b) previews_ = Array::from_shape({b, R, 2 * T});
     for (std::size_t c = 0; c < b * R; ++c) {
-      chunk_preview(documents_.data() + c * T, T, data_->idf, P, previews_.data() + c * P);
+      chunk_preview(documents_.data() + c * T, T, data_->idf, P, previews_.data() + c * 2 * T);
     }
   } else {
     previews_ = Array::from_shape({0});

@@ -142,6 +142,16 @@ BOOST_AUTO_TEST_CASE(saliency_picks_bright_regions) {
   rows(1, 0, 2) = -4.0f;
   FixedRegionPolicy p("saliency", 5, 2);
   BOOST_TEST(plan(p, observation(2, rows)) == (std::vector<V>{{3, 1}, {0, 1}}));
+  // Bag previews [B, R, 2K] (K feature ids, then K weights): the weights count, the ids do not.
+  Array bags = xt::zeros<float>({1, 4, 4});
+  bags(0, 0, 0) = 90.0f;  // a large id with a small weight
+  bags(0, 0, 2) = 0.1f;
+  bags(0, 2, 0) = 1.0f;  // a small id with the largest weights
+  bags(0, 2, 2) = 0.5f;
+  bags(0, 2, 3) = 0.25f;
+  bags(0, 3, 3) = 0.3f;
+  FixedRegionPolicy salient("salient", 4, 3);
+  BOOST_TEST(plan(salient, observation(1, bags), 30, 1, PreviewKind::bag) == (std::vector<V>{{2, 3, 0}}));
 }
 
 // A 5 x 5 grid (R = 25) under a 25 x 25 thumbnail (e.g. RAM's 100 x 100 canvas, preview_factor 4,

@@ -213,3 +213,29 @@ BOOST_AUTO_TEST_CASE(any_order_reads_unread_chunks_behind_as_well_as_ahead) {
   BOOST_TEST(behind > B);  // chunks behind the last one read are chosen, and often (all 6 get read)
   for (std::uint8_t r : ep.obs.read) BOOST_TEST(r == 1);
 }
+
+BOOST_AUTO_TEST_CASE(a_bag_preview_scores_as_the_dense_row_it_stands_for) {
+  // Same seeds, same parameters: one policy reads bags of 3 (feature, weight) pairs over 8 features,
+  // the other the dense rows they stand for; every probability must agree.
+  Rng i1(13), i2(13), data(14);
+  JumpReadingPolicy dense({.input = H, .regions = R, .preview_size = 8, .hidden = 5}, i1);
+  JumpReadingPolicy bagged({.input = H, .regions = R, .preview_size = 8, .bag_slots = 3, .hidden = 5}, i2);
+  const std::size_t B = 4;
+  Array bags = Array::from_shape({B, R, std::size_t{6}}), rows = xt::zeros<float>({B, R, std::size_t{8}});
+  for (std::size_t c = 0; c < B * R; ++c) {
+    for (std::size_t k = 0; k < 3; ++k) {
+      const std::size_t id = data.randint(8);  // repeats within a bag add up
+      const float w = data.uniform_array({1}, 0.0f, 1.0f)(0);
+      bags.data()[c * 6 + k] = static_cast<float>(id);
+      bags.data()[c * 6 + 3 + k] = w;
+      rows.data()[c * 8 + id] += w;
+    }
+  }
+  const Array h = random_array({B, H}, data);
+  Episode e1(B, rows, h), e2(B, bags, h);
+  Rng r1(15), r2(15);
+  const Decision d1 = e1.act(dense, 0, r1, false), d2 = e2.act(bagged, 0, r2, false);
+  BOOST_TEST(d1.action.region == d2.action.region, boost::test_tools::per_element());
+  for (std::size_t b = 0; b < B; ++b) BOOST_TEST(std::abs(d1.log_prob.value()(b) - d2.log_prob.value()(b)) < 1e-5);
+  BOOST_TEST(bagged.flops_per_episode(1) < dense.flops_per_episode(1));  // 3 weight rows, not 8
+}

@@ -220,3 +220,49 @@ BOOST_AUTO_TEST_CASE(gru_cell) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Sparse rows: a bag of (feature, weight) pairs is the dense row it stands for, in value and gradient.
+BOOST_AUTO_TEST_SUITE(bags)
+
+// Two rows over 5 features, K = 3 slots: row 0 has feature 2 twice (weights add) and an empty slot;
+// row 1 has features 4, 0 and 1.
+Array bag_array() { return Array({{2, 3, 2, 0.5f, -1.0f, 0.25f}, {4, 0, 1, 1.5f, 2.0f, -0.5f}}); }
+Array dense_of_bag() { return Array({{0, 0, 0.75f, -1.0f, 0}, {2.0f, -0.5f, 0, 0, 1.5f}}); }
+
+BOOST_AUTO_TEST_CASE(bag_rows_split_ids_and_weights) {
+  const BagRows b = bag_rows(bag_array(), 5);
+  BOOST_TEST((b.index == std::vector<int>{2, 3, 2, 4, 0, 1}));
+  BOOST_TEST((b.weight == Array({{0.5f, -1.0f, 0.25f}, {1.5f, 2.0f, -0.5f}})));
+  BOOST_CHECK_THROW(bag_rows(bag_array(), 4), std::invalid_argument);  // feature 4 of 4
+  BOOST_CHECK_THROW(bag_rows(Array({{0.5f, 1.0f}}), 4), std::invalid_argument);  // not an integer id
+  BOOST_CHECK_THROW(bag_rows(Array({{1, 2, 3}}), 4), std::invalid_argument);  // odd width
+}
+
+BOOST_AUTO_TEST_CASE(linear_and_mlp_on_a_bag_equal_them_on_the_dense_rows) {
+  Rng rng(21);
+  MLP mlp({5, 4, 2}, rng);
+  const BagRows bag = bag_rows(bag_array(), 5);
+  const Var mix(rng.normal_array({2, 2}, 0.0f, 1.0f));  // a loss that weighs every output
+  Var sparse = sum(mlp(bag) * mix);
+  backward(sparse);
+  std::vector<Array> sparse_grads;
+  for (const auto& [name, p] : mlp.named_parameters()) sparse_grads.push_back(p.grad());
+  mlp.zero_grad();
+  Var dense = sum(mlp(Var(dense_of_bag())) * mix);
+  backward(dense);
+  BOOST_TEST(std::abs(sparse.item() - dense.item()) < 1e-5f);
+  std::size_t i = 0;
+  for (const auto& [name, p] : mlp.named_parameters()) {
+    BOOST_TEST(max_abs(p.grad() - sparse_grads[i++]) < 1e-5f, name);
+    BOOST_TEST(max_abs(p.grad()) > 0.0f, name);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(gradients_against_finite_differences) {
+  Rng rng(22);
+  Linear fc(5, 3, rng);
+  const BagRows bag = bag_rows(bag_array(), 5);
+  gradcheck_leaves("linear on a bag", [&] { return fc(bag); }, fc.named_parameters());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

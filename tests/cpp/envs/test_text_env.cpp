@@ -67,12 +67,13 @@ BOOST_AUTO_TEST_CASE(spec_and_reset) {
   BOOST_TEST(s.num_regions == 6u);
   BOOST_TEST(s.max_steps == 3u);
   BOOST_TEST((s.content_shape == Shape{5}));
-  BOOST_TEST((s.preview_shape == Shape{6, 8}));
-  BOOST_TEST((s.preview_kind == PreviewKind::per_region));
+  BOOST_TEST((s.preview_shape == Shape{6, 10}));  // a bag of 5 (bucket, weight) pairs per chunk
+  BOOST_TEST((s.preview_kind == PreviewKind::bag));
+  BOOST_TEST(s.preview_features == 8u);
   BOOST_TEST(env.num_examples() == 4u);
 
   auto [obs, info] = env.reset({2, 0, 3}, 1);
-  BOOST_TEST((obs.preview.shape() == Shape{3, 6, 8}));
+  BOOST_TEST((obs.preview.shape() == Shape{3, 6, 10}));
   BOOST_TEST((obs.content.shape() == Shape{3, 5}));
   BOOST_TEST((env.documents().shape() == Shape{3, 6, 5}));
   BOOST_TEST(row_is_zero(obs.content, 0));
@@ -153,7 +154,7 @@ BOOST_AUTO_TEST_CASE(bad_actions_throw_before_any_change) {
   BOOST_TEST(r.obs.steps_left == (std::vector<int>{1, 1}), boost::test_tools::per_element());
 }
 
-BOOST_AUTO_TEST_CASE(preview_rows_sum_to_chunk_rarity) {
+BOOST_AUTO_TEST_CASE(preview_bags_hold_each_tokens_bucket_and_weigh_to_the_chunk_rarity) {
   const auto split = synthetic();
   TextChunkEnv env(split, small());
   auto [obs, info] = env.reset({0, 1, 2, 3}, 5);
@@ -164,18 +165,27 @@ BOOST_AUTO_TEST_CASE(preview_rows_sum_to_chunk_rarity) {
     float rarity = 0.0f;
     for (std::size_t t = 0; t < 5; ++t) rarity += split->idf[static_cast<int>(chunk[t])];
     rarity /= 5.0f;
+    // Slot t: the bucket of token t (0 for padding), then its weight idf / 5.
+    const float* bag = obs.preview.data() + c * 10;
     float sum = 0.0f;
-    for (std::size_t j = 0; j < 8; ++j) sum += std::abs(obs.preview.data()[c * 8 + j]);
+    for (std::size_t t = 0; t < 5; ++t) {
+      const int id = static_cast<int>(chunk[t]);
+      BOOST_TEST(bag[t] == (id == 0 ? 0.0f : static_cast<float>(preview_bucket(id, 8))));
+      BOOST_TEST(bag[5 + t] == split->idf[id] / 5.0f, boost::test_tools::tolerance(1e-6f));
+      if (id == 0) BOOST_TEST(bag[5 + t] == 0.0f);
+      sum += bag[5 + t];
+    }
     BOOST_TEST(sum == rarity, boost::test_tools::tolerance(1e-5f));
     if (first >= 0.0f && std::abs(rarity - first) > 1e-3f) differ = true;
     first = rarity;
   }
   BOOST_TEST(differ);  // the check is not vacuous
-  // Each token's weight lands in its bucket: a one-token chunk.
-  std::vector<float> one = {9, 0, 0, 0, 0}, p(8);
+  // A one-token chunk: one filled slot, four empty ones.
+  std::vector<float> one = {9, 0, 0, 0, 0}, p(10);
   chunk_preview(one.data(), 5, split->idf, 8, p.data());
-  BOOST_TEST(p[preview_bucket(9, 8)] == 0.9f / 5.0f, boost::test_tools::tolerance(1e-6f));
-  BOOST_TEST(std::count(p.begin(), p.end(), 0.0f) == 7);
+  BOOST_TEST(p[0] == static_cast<float>(preview_bucket(9, 8)));
+  BOOST_TEST(p[5] == 0.9f / 5.0f, boost::test_tools::tolerance(1e-6f));
+  BOOST_TEST(std::count(p.begin(), p.end(), 0.0f) == (p[0] == 0.0f ? 9 : 8));
   // The previews stay for the episode; preview_size 0 turns them off.
   BOOST_TEST(std::equal(obs.preview.begin(), obs.preview.end(), env.step(regions({0, 0, 0, 0})).obs.preview.begin()));
   TextEnvOptions o = small();
