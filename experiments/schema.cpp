@@ -36,7 +36,7 @@ const Schema& schema() {
       key("env.text.clutter", T::Bool, "true", "Text env: place the labelled passage at a random position among distractor chunks from categories outside the label set."),
       key("env.text.passage_chunks", T::Int, "4", "Text env, cluttered: the labelled passage's chunks (the item's first ones).").at_least(1),
       key("env.text.min_count", T::Int, "2", "Text env: a token enters the vocabulary if it occurs this often in the training split (else <unk>).").at_least(1),
-      key("env.text.preview_size", T::Int, "32", "Text env: hashed, rarity-weighted token features in each chunk's preview.").at_least(1),
+      key("env.text.preview_size", T::Int, "4096", "Text env: hash buckets of a chunk's preview, a bag of its tokens' (bucket, rarity) pairs; a policy's first layer costs the same whatever this is (it reads chunk_tokens rows).").at_least(1),
 
       key("reader.type", T::String, no_default, "Reader (attention model) by registered name; unset: the env's default."),
       key("reader.init", T::String, no_default, "A checkpoint (.npz, e.g. RUN/checkpoints/all.npz) whose reader starts every policy's reader; unset: random initialisation."),
