@@ -3,8 +3,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include <xtensor/xstrided_view.hpp>
-
 #include "core/ops.hpp"
 
 namespace saccade {
@@ -68,9 +66,7 @@ BagRows bag_rows(const Array& rows, std::size_t features) {
 Var Linear::forward(const BagRows& x) const {
   const std::size_t n = x.weight.dimension() == 2 ? x.weight.shape()[0] : 0, k = n ? x.weight.shape()[1] : 0;
   if (n == 0 || x.index.size() != n * k) throw std::invalid_argument("Linear: a bag needs [N, K] weights and N*K ids");
-  // [N, 1, K] x [N, K, out]: each row's weights times the weight rows of its features.
-  const Var picked = reshape(gather_rows(weight_, x.index), {n, k, out_});
-  Var y = reshape(matmul(Var(Array(xt::reshape_view(x.weight, {n, std::size_t{1}, k}))), picked), {n, out_});
+  Var y = bag_sum(weight_, x.index, x.weight);  // each row's weights times the weight rows of its features
   if (bias_.defined()) y = y + bias_;
   return y;
 }

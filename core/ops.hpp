@@ -61,6 +61,9 @@ Var slice(const Var& a, int axis, std::size_t begin, std::size_t end);  // [begi
 Var gather_rows(const Var& table, const std::vector<int>& index);
 // The same on a plain array, off the tape (e.g. the rows of a batch still being read).
 Array gather_rows(const Array& table, const std::vector<int>& index);
+// out[i] = sum_j weight[i, j] * table[index[i * K + j]]: table [V, d], weight [N, K] (a constant, off
+// the tape) -> [N, d]. A sparse row times a matrix (an embedding bag) without the [N, K, d] gather.
+Var bag_sum(const Var& table, const std::vector<int>& index, const Array& weight);
 // out = base with out[index[i]] = rows[i]: base [N, ...], rows [n, ...], distinct indices. The inverse
 // of gather_rows, used to update only the examples still active in a batch.
 Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows);

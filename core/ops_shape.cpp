@@ -136,6 +136,42 @@ Var gather_rows(const Var& table, const std::vector<int>& index) {
   });
 }
 
+Var bag_sum(const Var& table, const std::vector<int>& index, const Array& weight) {
+  const std::size_t v = table.dim() == 2 ? table.shape(0) : 0, d = v ? table.shape(1) : 0;
+  const std::size_t n = weight.dimension() == 2 ? weight.shape()[0] : 0, k = n ? weight.shape()[1] : 0;
+  if (v == 0 || n == 0 || index.size() != n * k) {
+    detail::shape_error("bag_sum", "table " + detail::shape_str(table.value()) + ", weight " + detail::shape_str(weight) +
+                                       " and " + std::to_string(index.size()) + " ids do not fit [V, d], [N, K], N*K");
+  }
+  for (int i : index) {
+    if (i < 0 || static_cast<std::size_t>(i) >= v) detail::shape_error("bag_sum", "id " + std::to_string(i) + " out of range");
+  }
+  Array out = xt::zeros<float>({n, d});
+  const float* t = table.data();
+  for (std::size_t r = 0; r < n; ++r) {
+    float* o = out.data() + r * d;
+    for (std::size_t j = 0; j < k; ++j) {
+      const float w = weight(r, j);
+      if (w == 0.0f) continue;  // an empty slot
+      const float* row = t + static_cast<std::size_t>(index[r * k + j]) * d;
+      for (std::size_t c = 0; c < d; ++c) o[c] += w * row[c];
+    }
+  }
+  // d table[id] += w * d out[r], for every (r, j) with that id.
+  return make_op_result(std::move(out), "bag_sum", {table}, [table, index, weight, n, k, d](Node& out) {
+    float* g = table.node()->grad_or_zeros().data();
+    for (std::size_t r = 0; r < n; ++r) {
+      const float* go = out.grad.data() + r * d;
+      for (std::size_t j = 0; j < k; ++j) {
+        const float w = weight(r, j);
+        if (w == 0.0f) continue;
+        float* dst = g + static_cast<std::size_t>(index[r * k + j]) * d;
+        for (std::size_t c = 0; c < d; ++c) dst[c] += w * go[c];
+      }
+    }
+  });
+}
+
 Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows) {
   const std::size_t n = base.shape(0);
   const std::size_t width = base.size() / (n ? n : 1);

@@ -146,6 +146,12 @@ BOOST_AUTO_TEST_CASE(gathers) {
   BOOST_CHECK_THROW(scatter_rows(table, {1, 1}, Var(Array{{7.f, 8.f}, {9.f, 10.f}})), std::invalid_argument);
   gradcheck("scatter_rows", [](auto& v) { return scatter_rows(v[0], {3, 1}, v[1]); }, {randn({4, 3}), randn({2, 3})});
   gradcheck("take_last", [](auto& v) { return take_last(v[0], {2, 0, 1}); }, {randn({3, 4})});
+  // bag_sum: row 0 = 0.5 t[2] + 2 t[0] + 0 t[1] (an empty slot); row 1 = t[2] - t[2] + 0.25 t[0] (repeats add).
+  const Array w{{0.5f, 2.f, 0.f}, {1.f, -1.f, 0.25f}};
+  check_close(bag_sum(table, {2, 0, 1, 2, 2, 0}, w).value(), {4.5, 7, 0.25, 0.5});
+  BOOST_CHECK_THROW(bag_sum(table, {2, 0, 3, 2, 2, 0}, w), std::invalid_argument);  // id 3 of 3
+  BOOST_CHECK_THROW(bag_sum(table, {2, 0, 1}, w), std::invalid_argument);           // N*K ids
+  gradcheck("bag_sum", [w](auto& v) { return bag_sum(v[0], {2, 0, 1, 2, 2, 0}, w); }, {randn({3, 4})});
 }
 
 BOOST_AUTO_TEST_CASE(masking_and_transpose) {
