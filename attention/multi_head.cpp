@@ -59,9 +59,7 @@ MultiHeadAttention::MultiHeadAttention(std::size_t d_model, std::size_t heads, R
 }
 
 Var MultiHeadAttention::forward(const Var& query, const Var& keys, const Var& values, const Array* key_mask) const {
-  if (query.dim() != 3 || keys.dim() != 3 || values.dim() != 3) {
-    throw std::invalid_argument("MultiHeadAttention: query, keys and values must be [B, T, d_model]");
-  }
+  // The projections keep the rank, so attend_projected's check covers keys and values too.
   return attend_projected(query, k_proj_(keys), v_proj_(values), key_mask);
 }
 

@@ -30,13 +30,8 @@ AttentionPooling::AttentionPooling(std::size_t d_model, std::size_t heads, Rng& 
 }
 
 Var AttentionPooling::forward(const Var& x, const Array* mask) const {
-  const std::size_t d = attention_.d_model();
-  require_set(x, d, "AttentionPooling");
-  const std::size_t b = x.shape(0);
-  // One query per example: broadcasting the seed against zeros [B, 1, d] repeats it, and the add's
-  // backward sums the B gradients back into the one seed.
-  Var queries = Var(xt::zeros<float>({b, std::size_t{1}, d})) + query_;
-  return reshape(attention_(queries, x, x, mask), {b, d});
+  require_set(x, attention_.d_model(), "AttentionPooling");
+  return forward_projected(attention_.k_proj()(x), attention_.v_proj()(x), mask);
 }
 
 Var AttentionPooling::forward_projected(const Var& keys, const Var& values, const Array* mask) const {
@@ -44,6 +39,8 @@ Var AttentionPooling::forward_projected(const Var& keys, const Var& values, cons
   require_set(keys, d, "AttentionPooling");
   require_set(values, d, "AttentionPooling");
   const std::size_t b = keys.shape(0);
+  // One query per example: broadcasting the seed against zeros [B, 1, d] repeats it, and the add's
+  // backward sums the B gradients back into the one seed.
   Var queries = Var(xt::zeros<float>({b, std::size_t{1}, d})) + query_;
   return reshape(attention_.attend_projected(queries, keys, values, mask), {b, d});
 }

@@ -64,8 +64,6 @@ BagRows bag_rows(const Array& rows, std::size_t features) {
 }
 
 Var Linear::forward(const BagRows& x) const {
-  const std::size_t n = x.weight.dimension() == 2 ? x.weight.shape()[0] : 0, k = n ? x.weight.shape()[1] : 0;
-  if (n == 0 || x.index.size() != n * k) throw std::invalid_argument("Linear: a bag needs [N, K] weights and N*K ids");
   Var y = bag_sum(weight_, x.index, x.weight);  // each row's weights times the weight rows of its features
   if (bias_.defined()) y = y + bias_;
   return y;

@@ -21,7 +21,7 @@
 #include "experiments/config.hpp"
 #include "experiments/run_options.hpp"
 #include "experiments/runner.hpp"
-#include "experiments/suggest.hpp"
+#include "core/suggest.hpp"
 #include "experiments/tasks.hpp"
 
 namespace saccade {
@@ -163,7 +163,6 @@ void check_image_task(const Config& cfg) {
 }
 
 int run_image_task(const Config& cfg) {
-  check_image_task(cfg);
   const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
   set_blas_threads(cfg.get<int>("train.threads"));
   const std::string source = cfg.get_or<std::string>("env.dataset", "fashion-mnist");

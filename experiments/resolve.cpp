@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "experiments/scalar.hpp"
-#include "experiments/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace saccade {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "experiments/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace saccade {
 

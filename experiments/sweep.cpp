@@ -6,7 +6,7 @@
 
 #include "experiments/resolve.hpp"
 #include "experiments/schema.hpp"
-#include "experiments/suggest.hpp"
+#include "core/suggest.hpp"
 #include "experiments/tasks.hpp"
 
 namespace saccade {

@@ -9,7 +9,8 @@
 
 namespace saccade {
 
-// Runs the whole experiment a resolved config describes; returns the process exit status.
+// Runs the whole experiment a resolved config describes, once check_task_config has passed it;
+// returns the process exit status.
 using TaskRunner = int (*)(const Config& resolved);
 // Checks what the schema cannot (combinations, policy names, dataset files) without loading data or
 // building models: throws ConfigError pointing at the offending key. Runs before any work starts.

@@ -17,7 +17,7 @@
 #include "envs/text/text_split.hpp"
 #include "experiments/config.hpp"
 #include "experiments/run_options.hpp"
-#include "experiments/suggest.hpp"
+#include "core/suggest.hpp"
 #include "experiments/tasks.hpp"
 
 namespace saccade {
@@ -138,7 +138,6 @@ void check_text_task(const Config& cfg) {
 }
 
 int run_text_task(const Config& cfg) {
-  check_text_task(cfg);
   const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
   set_blas_threads(cfg.get<int>("train.threads"));
   TextSplits splits = load_text_splits(source_options(cfg), seed);

@@ -23,26 +23,21 @@ struct Source {
   std::string path;  // fortunes: the directory
 };
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 Source parse_source(const std::string& source) {
-  const auto starts = [&](std::string_view p) { return source.rfind(p, 0) == 0; };
   if (source.empty() || source == "fortunes") return {Format::fortunes, default_fortunes_dir()};
-  if (starts("fortunes:")) return {Format::fortunes, source.substr(9)};
-  if (starts("csv:")) return {Format::csv, source.substr(4)};
-  if (starts("jsonl:")) return {Format::jsonl, source.substr(6)};
-  if (ends_with(source, ".csv")) return {Format::csv, source};
-  if (ends_with(source, ".jsonl")) return {Format::jsonl, source};
+  if (source.starts_with("fortunes:")) return {Format::fortunes, source.substr(9)};
+  if (source.starts_with("csv:")) return {Format::csv, source.substr(4)};
+  if (source.starts_with("jsonl:")) return {Format::jsonl, source.substr(6)};
+  if (source.ends_with(".csv")) return {Format::csv, source};
+  if (source.ends_with(".jsonl")) return {Format::jsonl, source};
   throw std::invalid_argument("unknown text source \"" + source +
                               "\"; expected fortunes, fortunes:DIR, csv:PATH, jsonl:PATH, or a path ending in .csv "
                               "or .jsonl");
 }
 
 Format file_format(const std::string& path) {
-  if (ends_with(path, ".csv")) return Format::csv;
-  if (ends_with(path, ".jsonl")) return Format::jsonl;
+  if (path.ends_with(".csv")) return Format::csv;
+  if (path.ends_with(".jsonl")) return Format::jsonl;
   throw std::invalid_argument("text distractors \"" + path + "\": expected a path ending in .csv or .jsonl");
 }
 
@@ -201,10 +196,9 @@ TextCorpus assemble(std::string name, std::vector<std::string> classes, const Po
 }
 
 TextCorpus load_fortunes(const std::string& dir, const std::vector<std::string>& categories, std::uint64_t seed) {
+  // load_text_corpus has checked the categories (check_text_source).
   const std::vector<std::string> available = fortune_categories(dir);
   std::vector<std::string> classes = label_set(categories);
-  check_fortune_categories(classes, available, dir);
-  require_two_classes(classes.size(), "text source fortunes");
   std::sort(classes.begin(), classes.end());
 
   std::vector<Candidate> labelled, distractors;

@@ -6,28 +6,13 @@
 #include <string_view>
 
 #include "core/files.hpp"
+#include "core/suggest.hpp"
 #include "envs/text/utf8.hpp"
 
 namespace saccade {
 namespace {
 
 const char* const kPackageHint = "; it ships with the Debian package fortunes (apt-get install fortunes)";
-
-// Levenshtein distance, for "did you mean" on category names (envs cannot use experiments/suggest).
-std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
@@ -66,7 +51,7 @@ std::vector<std::string> fortune_categories(const std::string& dir) {
   if (!d) throw std::runtime_error("text source fortunes: cannot read directory " + dir);
   while (const dirent* e = ::readdir(d)) {
     const std::string name = e->d_name;
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".dat") == 0) {
+    if (name.size() > 4 && name.ends_with(".dat")) {
       const std::string category = name.substr(0, name.size() - 4);
       if (path_exists(in_dir(dir, category)) && !is_directory(in_dir(dir, category))) names.push_back(category);
     }
@@ -90,16 +75,8 @@ void check_fortune_categories(const std::vector<std::string>& requested, const s
       throw std::invalid_argument("text source fortunes: category `" + c + "` is named twice");
     }
     if (std::binary_search(available.begin(), available.end(), c)) continue;
-    std::size_t best = std::max<std::size_t>(1, c.size() / 3) + 1;
-    std::vector<std::string> close;
-    for (const auto& a : available) {
-      const std::size_t d = distance(c, a);
-      if (d < best) best = d, close.clear();
-      if (d == best) close.push_back(a);
-    }
-    std::string msg = "text source fortunes: unknown category `" + c + "`";
-    if (!close.empty()) msg += " (did you mean `" + join(close) + "`?)";
-    msg += "; " + dir + " has " + std::to_string(available.size()) + ": " + join(available);
+    std::string msg = "text source fortunes: unknown category `" + c + "`" + did_you_mean(closest(c, available)) +
+                      "; " + dir + " has " + std::to_string(available.size()) + ": " + join(available);
     if (dir == default_fortunes_dir() && available.size() < 43) msg += " (the Debian package fortunes has 43)";
     throw std::invalid_argument(msg);
   }

@@ -3,9 +3,11 @@
 //
 //   spec       name "text-chunks", num_regions = chunks, max_steps = min(budget, chunks),
 //              content_shape {chunk_tokens} (token ids as floats, 0 = <pad>), preview_shape
-//              {chunks, preview_size}, per-region previews (chunks.hpp); preview_size 0: none.
+//              {chunks, 2 * chunk_tokens}: a bag per chunk over preview_size hash buckets
+//              (PreviewKind::bag, chunks.hpp); preview_size 0: none.
 //   reset      builds example b's document from document_rng(seed, examples[b]) (the same
-//              (example, seed) gives the same document in any batch). It reads nothing.
+//              (example, seed) gives the same document in any batch). It reads nothing. Its Info
+//              flags the passage's chunks as the evidence.
 //   step       action.region[b] in [0, chunks) reads that chunk; -1 is STOP.
 //
 // Episode rules (per example), as ImagePatchEnv's (both keep them in envs/episodes.hpp):
@@ -38,7 +40,7 @@ struct TextEnvOptions {
   bool clutter = true;                 // the passage among distractor chunks (needs distractors)
   std::size_t max_passage_chunks = 4;  // cluttered: the item's chunks that are kept
   std::size_t budget = 4;              // chunks an example may read: spec().max_steps = min(budget, chunks)
-  std::size_t preview_size = 32;       // hashed idf buckets per chunk preview; 0 = no preview
+  std::size_t preview_size = 4096;     // hash buckets of a chunk's preview bag; 0 = no preview
 };
 
 class TextChunkEnv : public Env {
@@ -65,7 +67,7 @@ class TextChunkEnv : public Env {
   DocumentSpec doc_;
   EnvSpec spec_;
   Array documents_;  // [B, chunks, chunk_tokens]
-  Array previews_;   // [B, chunks, preview_size], or size 0
+  Array previews_;   // [B, chunks, 2 * chunk_tokens], or size 0
   std::vector<DocumentLayout> layouts_;
   Info info_;
   Episodes episodes_;  // done, chunks read, budget left

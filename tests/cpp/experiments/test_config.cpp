@@ -12,7 +12,7 @@
 #include "experiments/config_docs.hpp"
 #include "experiments/resolve.hpp"
 #include "experiments/schema.hpp"
-#include "experiments/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace fs = std::filesystem;
 using saccade::Config;

@@ -1,4 +1,4 @@
-#include "experiments/suggest.hpp"
+#include "core/suggest.hpp"
 
 #include <algorithm>
 

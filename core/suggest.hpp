@@ -1,5 +1,5 @@
-// "did you mean ...?" for misspelled names: config keys, enum values, and later registry names
-// (reader.type, policy.type).
+// "did you mean ...?" for misspelled names: config keys, enum values, policy names, fortune
+// categories. In core so that every folder may use it.
 #pragma once
 
 #include <cstddef>
