@@ -13,8 +13,10 @@
 
 #include "envs/image/dataset.hpp"
 #include "envs/image/idx.hpp"
+#include "test_helpers.hpp"
 
 using namespace saccade;
+using saccade::testing::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -60,17 +62,6 @@ struct TempDir {
   }
   ~TempDir() { fs::remove_all(dir); }
 };
-
-// Runs f and returns the std::exception message it throws ("" if none).
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 

@@ -7,8 +7,11 @@
 #include <algorithm>
 
 #include "envs/image/image_env.hpp"
+#include "test_helpers.hpp"
 
 using namespace saccade;
+using saccade::testing::regions;
+using saccade::testing::row_is_zero;
 
 namespace {
 
@@ -30,17 +33,6 @@ Action glimpse_at(std::size_t b, float row, float col, std::vector<std::uint8_t>
   for (std::size_t i = 0; i < b; ++i) a.location(i, 0) = row, a.location(i, 1) = col;
   a.stop = std::move(stop);
   return a;
-}
-
-Action regions(std::vector<int> r) {
-  Action a;
-  a.region = std::move(r);
-  return a;
-}
-
-bool row_is_zero(const Array& x, std::size_t i) {
-  const std::size_t per = x.size() / x.shape()[0];
-  return std::all_of(x.data() + i * per, x.data() + (i + 1) * per, [](float v) { return v == 0.0f; });
 }
 
 bool same(const Array& a, const Array& b) { return a.shape() == b.shape() && std::equal(a.begin(), a.end(), b.begin()); }

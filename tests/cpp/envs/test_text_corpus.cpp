@@ -11,8 +11,10 @@
 #include "envs/text/corpus.hpp"
 #include "envs/text/fortunes.hpp"
 #include "envs/text/text_split.hpp"
+#include "test_helpers.hpp"
 
 using namespace saccade;
+using saccade::testing::error_of;
 
 namespace {
 
@@ -39,15 +41,6 @@ std::size_t common(const std::set<std::string>& a, const std::set<std::string>& 
   std::size_t n = 0;
   for (const auto& x : a) n += b.count(x);
   return n;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The text env through the Env interface: spec, budget, STOP, done examples, bad actions, locations,
-// previews whose row sums are the chunks' rarity, and the evidence flags (the passage's chunks).
+// preview bags whose weights sum to the chunks' rarity, and the evidence flags (the passage's chunks).
 #define BOOST_TEST_MODULE text_env
 #include <boost/test/unit_test.hpp>
 
@@ -8,8 +8,11 @@
 #include <functional>
 
 #include "envs/text/text_env.hpp"
+#include "test_helpers.hpp"
 
 using namespace saccade;
+using saccade::testing::regions;
+using saccade::testing::row_is_zero;
 
 namespace {
 
@@ -34,17 +37,6 @@ std::shared_ptr<const TextSplit> synthetic() {
     s->distractor_sentences.push_back({0});
   }
   return s;
-}
-
-Action regions(std::vector<int> r) {
-  Action a;
-  a.region = std::move(r);
-  return a;
-}
-
-bool row_is_zero(const Array& x, std::size_t i) {
-  const std::size_t per = x.size() / x.shape()[0];
-  return std::all_of(x.data() + i * per, x.data() + (i + 1) * per, [](float v) { return v == 0.0f; });
 }
 
 TextEnvOptions small() {

@@ -11,8 +11,10 @@
 #include "envs/text/corpus.hpp"
 #include "envs/text/labelled_file.hpp"
 #include "envs/text/text_split.hpp"
+#include "test_helpers.hpp"
 
 using namespace saccade;
+using saccade::testing::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -35,15 +37,6 @@ struct TempDir {
     return path;
   }
 };
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Loading `source` fails with a message holding every piece of `want`.
 void expect_error(const std::string& source, const std::vector<std::string>& want, bool also_check = false) {

@@ -1,0 +1,38 @@
+// Small helpers shared by the C++ tests: an exception's message, and discrete env actions and rows.
+#pragma once
+
+#include <algorithm>
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "envs/env.hpp"
+
+namespace saccade::testing {
+
+// Runs f and returns the std::exception message it throws ("" if none).
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A discrete action: region r[b] for example b (-1: STOP).
+inline Action regions(std::vector<int> r) {
+  Action a;
+  a.region = std::move(r);
+  return a;
+}
+
+// Whether row i of a batch-first array is all zeros.
+inline bool row_is_zero(const Array& x, std::size_t i) {
+  const std::size_t per = x.size() / x.shape()[0];
+  return std::all_of(x.data() + i * per, x.data() + (i + 1) * per, [](float v) { return v == 0.0f; });
+}
+
+}  // namespace saccade::testing
