@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 #include <xtensor/xbuilder.hpp>
 
@@ -15,6 +16,11 @@ TopKRegionPolicy::TopKRegionPolicy(const TopKRegionOptions& o, Rng& rng)
       scorer_(o.features ? std::vector<std::size_t>{o.features, o.hidden, 1} : std::vector<std::size_t>{o.preview_size, o.hidden, o.regions},
               rng) {
   register_module("scorer", scorer_);
+  if (o.stop) {
+    if (o.input == 0) throw std::invalid_argument("top-k policy with stop: needs the reader's summary size (input)");
+    stop_ = Linear(o.input, 1, rng);
+    register_module("stop", stop_);
+  }
 }
 
 void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
@@ -44,35 +50,55 @@ void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
   // log p of the ordered draw: the j-th pick is a categorical over the regions not yet drawn.
   Array drawn = xt::zeros<float>({B, R});
   std::vector<int> pick(B);
-  plan_log_prob_ = Var(xt::zeros<float>({B}));
+  pick_log_prob_.clear();
   for (std::size_t j = 0; j < k; ++j) {
     for (std::size_t b = 0; b < B; ++b) pick[b] = plan_[b][j];
     Var masked = masked_fill(logits, drawn, -1e9f);
-    plan_log_prob_ = plan_log_prob_ + categorical_log_prob(masked, pick);
+    pick_log_prob_.push_back(categorical_log_prob(masked, pick));
     if (j == 0) plan_entropy_ = categorical_entropy(masked);  // entropy of the first pick
     for (std::size_t b = 0; b < B; ++b) drawn(b, pick[b]) = 1.0f;
   }
 }
 
-Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng&, bool) {
+Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
   Decision d;
-  const std::size_t B = plan_.size();
+  const std::size_t B = plan_.size(), t = ctx.step;
   d.action.region.assign(B, -1);
   for (std::size_t b = 0; b < B; ++b) {
-    if (ctx.step < plan_[b].size()) d.action.region[b] = plan_[b][ctx.step];
+    if (t < plan_[b].size()) d.action.region[b] = plan_[b][t];
   }
-  if (ctx.step == 0) {  // the whole set was one decision
-    d.log_prob = plan_log_prob_;
-    d.entropy = plan_entropy_;
+  if (!opt_.stop) {
+    if (t == 0) {  // the whole set was one decision
+      d.log_prob = pick_log_prob_[0];
+      for (std::size_t j = 1; j < pick_log_prob_.size(); ++j) d.log_prob = d.log_prob + pick_log_prob_[j];
+      d.entropy = plan_entropy_;
+    }
+    return d;
   }
+  if (t >= pick_log_prob_.size()) return d;  // the plan is spent: a forced STOP
+  d.log_prob = pick_log_prob_[t];
+  d.entropy = t == 0 ? plan_entropy_ : Var(xt::zeros<float>({B}));
+  if (t < opt_.min_steps) return d;
+  const Var logit = reshape(stop_(ctx.summary.detach()), {B});
+  Array stopped = Array::from_shape({B});
+  for (std::size_t b = 0; b < B; ++b) {
+    const float p = 1.0f / (1.0f + std::exp(-logit.value()(b)));
+    const bool s = greedy && opt_.greedy_stop ? p > 0.5f : rng.bernoulli(p);
+    stopped(b) = s ? 1.0f : 0.0f;
+    if (s) d.action.region[b] = -1;
+  }
+  // A stop's pick was never read: only reading on carries the pick's log-probability.
+  d.log_prob = bernoulli_log_prob(logit, stopped) + d.log_prob * Var(Array(1.0f - stopped));
+  d.entropy = d.entropy + bernoulli_entropy(logit);
   return d;
 }
 
-double TopKRegionPolicy::flops_per_episode(std::size_t) const {
+double TopKRegionPolicy::flops_per_episode(std::size_t decisions) const {
   // A bag's first layer touches bag_slots weight rows, not `features`.
   const std::size_t inputs = opt_.bag_slots ? opt_.bag_slots : opt_.features;
-  if (opt_.features) return 2.0 * static_cast<double>(opt_.regions * (inputs * opt_.hidden + opt_.hidden));
-  return 2.0 * static_cast<double>(opt_.preview_size * opt_.hidden + opt_.hidden * opt_.regions);
+  const double stops = opt_.stop ? 2.0 * static_cast<double>(decisions * opt_.input) : 0.0;
+  if (opt_.features) return stops + 2.0 * static_cast<double>(opt_.regions * (inputs * opt_.hidden + opt_.hidden));
+  return stops + 2.0 * static_cast<double>(opt_.preview_size * opt_.hidden + opt_.hidden * opt_.regions);
 }
 
 }  // namespace saccade

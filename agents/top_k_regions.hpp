@@ -10,6 +10,17 @@
 // Sampling uses the Gumbel-top-k trick (top k of logits + Gumbel noise is an exact Plackett-Luce
 // draw); greedy takes the k highest logits. The whole plan is made in `begin`, so the regions are
 // chosen before any is read, and returned one per step.
+//
+// With `stop`, k is a cap and the plan is a reading order: before each region from step `min_steps`
+// on, a STOP head on the reader's summary h (detached) decides whether to read on,
+//
+//   p(stop) = sigmoid(h w_s + b_s)
+//   log p(step t) = log p(stop)                               if it stops
+//                 = log(1 - p(stop)) + log p(the t-th pick)   if it reads the plan's t-th region
+//
+// so only the picks actually read carry gradient (the unread tail of the order earned nothing).
+// Greedy (evaluation) reads in logit order; STOP stays one sample of its probability unless
+// `greedy_stop`, as for the other STOP policies.
 #pragma once
 
 #include <vector>
@@ -27,6 +38,10 @@ struct TopKRegionOptions {
   std::size_t features = 0;      // > 0: previews are [R, features] rows, each scored by one shared MLP
   std::size_t bag_slots = 0;     // > 0 (with features): each row is a bag of this many (feature, weight)
                                  // pairs over `features` features, [R, 2 * bag_slots] (BagRows)
+  bool stop = false;             // read the plan in order and STOP when the summary says so
+  std::size_t input = 0;         // with stop: the reader's summary size
+  std::size_t min_steps = 1;     // with stop: regions read before STOP is allowed
+  bool greedy_stop = false;      // with stop: evaluation stops at p > 1/2 instead of sampling
 };
 
 class TopKRegionPolicy : public Policy {
@@ -34,6 +49,7 @@ class TopKRegionPolicy : public Policy {
   TopKRegionPolicy(const TopKRegionOptions& options, Rng& rng);
   std::string name() const override { return "adaptive"; }
   bool learned() const override { return true; }
+  bool needs_summary() const override { return opt_.stop; }
   void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   double flops_per_episode(std::size_t) const override;
@@ -41,8 +57,10 @@ class TopKRegionPolicy : public Policy {
  private:
   TopKRegionOptions opt_;
   MLP scorer_;
+  Linear stop_;
   std::vector<std::vector<int>> plan_;  // [B][k]
-  Var plan_log_prob_, plan_entropy_;
+  std::vector<Var> pick_log_prob_;      // [k] of [B]: log p of the j-th pick given the earlier ones
+  Var plan_entropy_;
 };
 
 }  // namespace saccade

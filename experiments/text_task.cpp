@@ -3,7 +3,8 @@
 // runner (experiments/runner.hpp), in the spirit of LSTM-Jump and skimming readers.
 //
 //   adaptive   policy.type jump: read, jump ahead or stop, aimed by the chunks' previews and what has
-//              been read (agents/jump_reading.hpp); topk: k chunks chosen at once from the previews
+//              been read (agents/jump_reading.hpp); topk: k chunks chosen at once from the previews,
+//              or with policy.stop ranked from the previews and read in that order until STOP
 //   fixed      first, last, random, spaced, salient (the chunks with the rarest words), all
 #include <memory>
 
@@ -99,6 +100,10 @@ struct TextTask {
       po.features = env.preview_size;  // one scorer shared by every chunk's preview,
       po.bag_slots = env.chunk_tokens;  // a bag of one (bucket, weight) pair per token slot
       po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
+      po.stop = cfg.get<bool>("policy.stop");  // then the budget is a cap and the k chunks an order
+      po.input = ro.dim;
+      po.min_steps = static_cast<std::size_t>(cfg.get<int>("policy.min_steps"));
+      po.greedy_stop = cfg.get<bool>("policy.greedy_stop");
       s.policy = std::make_unique<TopKRegionPolicy>(po, pr);
     }
     return s;
@@ -117,8 +122,6 @@ void check_text_task(const Config& cfg) {
     cfg.fail("env.text.preview_size", "the learned policies read the chunk previews: must be > 0");
   if (cfg.get<std::string>("policy.order") == "any" && cfg.get<int>("policy.max_jump") != 0)
     cfg.fail("policy.max_jump", "limits jumps ahead, and policy.order=any reads any unread chunk: set one of them");
-  if (type == "topk" && cfg.get<bool>("policy.stop"))
-    cfg.fail("policy.stop", "the one-shot topk policy reads exactly policy.budget chunks: STOP needs policy.type=jump");
   // The source first (its errors point at env.dataset), then the categories asked of it.
   TextSourceOptions source = source_options(cfg);
   const std::vector<std::string> categories = std::move(source.categories);

@@ -317,3 +317,57 @@ BOOST_AUTO_TEST_CASE(top_k_with_per_region_features_scores_each_row_with_one_mlp
     BOOST_TEST(d1.action.region[b] == order[1]);
   }
 }
+
+BOOST_AUTO_TEST_CASE(top_k_with_stop_reads_the_order_until_stop) {
+  // Hand logits (1, 2, 0.5): the greedy order is 1, 0, 2. p(stop) = sigmoid(-1.1) ~ 0.25 from step
+  // min_steps = 1 on (zero stop weights). A step that reads on has log(1 - p) + log p(its pick); one
+  // that stops has log p only; before min_steps there is no STOP and the pick's log p alone.
+  Rng init(1), rng(10);
+  const std::size_t n = 4000;
+  TopKRegionPolicy p({.preview_size = 3, .regions = 3, .k = 3, .hidden = 3, .stop = true, .input = H}, init);
+  for (const auto& [name, v] : p.named_parameters()) {
+    Var w = v;
+    if (name.starts_with("scorer")) w.value() = name.ends_with("weight") ? Array(xt::eye<float>(3)) : Array(xt::zeros<float>({3}));
+  }
+  BOOST_TEST(p.needs_summary());
+  Var(param(p, "stop.weight")).value().fill(0.0f);
+  Var(param(p, "stop.bias")).value().fill(-1.1f);
+  const double ps = 1.0 / (1.0 + std::exp(1.1));
+  Array preview = Array::from_shape({n, 3});
+  for (std::size_t b = 0; b < n; ++b) preview(b, 0) = 1.0f, preview(b, 1) = 2.0f, preview(b, 2) = 0.5f;
+  const Var h = summaries(n, h0);
+
+  const Decision g0 = act(p, h, 0, rng, true, preview), g1 = act(p, h, 1, rng, true, preview);
+  const double first = 2.0 - lse({1.0, 2.0, 0.5}), second = 1.0 - lse({1.0, 0.5});
+  BOOST_TEST(std::abs(g0.log_prob.value()(0) - first) < 1e-5);  // step 0: no STOP yet
+  double stops = 0;
+  for (std::size_t b = 0; b < n; ++b) {
+    BOOST_TEST(g0.action.region[b] == 1);
+    const bool stopped = g1.action.region[b] == -1;
+    if (!stopped) BOOST_TEST(g1.action.region[b] == 0);
+    const double want = stopped ? std::log(ps) : std::log(1.0 - ps) + second;
+    BOOST_TEST(std::abs(g1.log_prob.value()(b) - want) < 1e-5);
+    stops += stopped;
+  }
+  // Greedy evaluation samples STOP (standard error ~ 0.007), and the entropy adds the Bernoulli's.
+  BOOST_TEST(std::abs(stops / n - ps) < 0.03, stops / n << " vs " << ps);
+  const double bern = -ps * std::log(ps) - (1 - ps) * std::log(1 - ps);
+  BOOST_TEST(std::abs(g1.entropy.value()(0) - bern) < 1e-5);
+
+  // greedy_stop thresholds at 1/2: p ~ 0.25 never stops, and with the bias at +1.1 always does.
+  TopKRegionPolicy t({.preview_size = 3, .regions = 3, .k = 3, .hidden = 3, .stop = true, .input = H, .greedy_stop = true}, init);
+  Var(param(t, "stop.weight")).value().fill(0.0f);
+  for (float bias : {-1.1f, 1.1f}) {
+    Var(param(t, "stop.bias")).value().fill(bias);
+    act(t, h, 0, rng, true, preview);
+    const Decision d = act(t, h, 1, rng, true, preview);
+    for (std::size_t b = 0; b < n; b += 97) BOOST_TEST((d.action.region[b] == -1) == (bias > 0));
+  }
+  // Only the policy's STOP head and scorer learn from it: the summary is detached.
+  Var s(summaries(4, h0).value(), /*requires_grad=*/true);
+  const Array few = rng.uniform_array({4, 3}, 0.0f, 1.0f);
+  act(p, s, 0, rng, false, few);
+  backward(sum(act(p, s, 1, rng, false, few).log_prob));
+  BOOST_TEST(!s.has_grad());
+  BOOST_TEST(param(p, "stop.bias").has_grad());
+}
