@@ -8,21 +8,21 @@
 
 namespace saccade {
 
-std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels) {
-  const std::size_t B = labels.size(), C = logits.shape(1);
-  std::vector<float> c(B);
-  for (std::size_t b = 0; b < B; ++b) {
-    const float* row = logits.data() + b * C;
+std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels, std::size_t slots) {
+  const std::size_t B = labels.size() / slots, C = logits.shape(1);
+  std::vector<float> c(B, 1.0f);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const float* row = logits.data() + i * C;
     std::size_t best = 0;
     for (std::size_t j = 1; j < C; ++j) best = row[j] > row[best] ? j : best;
-    c[b] = static_cast<int>(best) == labels[b] ? 1.0f : 0.0f;
+    if (static_cast<int>(best) != labels[i]) c[i / slots] = 0.0f;
   }
   return c;
 }
 
 int read_evidence(const Episode& ep, std::size_t step, std::size_t b) {
   if (ep.evidence.empty() || !ep.read_now[step][b]) return -1;
-  const std::size_t R = ep.evidence.size() / ep.labels.size();
+  const std::size_t R = ep.evidence.size() / ep.regions_read.size();
   return ep.evidence[b * R + static_cast<std::size_t>(ep.regions[step][b])];
 }
 
@@ -33,6 +33,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   auto [obs, info] = env.reset(examples, seed);
   Episode ep;
   ep.labels = info.labels;
+  ep.slots = spec.num_slots;
   ep.evidence = info.evidence;
   ep.regions_read.assign(B, 0);
   Memory memory = reader.init(B);

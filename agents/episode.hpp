@@ -14,8 +14,9 @@
 namespace saccade {
 
 struct Episode {
-  Var logits;                          // [B, C]
-  std::vector<int> labels;             // [B]
+  Var logits;                          // [B * slots, C]
+  std::vector<int> labels;             // [B * slots]
+  std::size_t slots = 1;               // answers per example (EnvSpec::num_slots)
   std::vector<int> regions_read;       // [B]
   // One entry per decision step of a learned policy:
   std::vector<Var> log_probs;          // [B], zero where the example had already finished
@@ -43,7 +44,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
 // example read nothing at that step.
 int read_evidence(const Episode& ep, std::size_t step, std::size_t b);
 
-// Fraction of correct argmax predictions, and the per-example 0/1 vector.
-std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels);
+// Per example, 1 if the argmax of each of its `slots` rows of logits is its label, else 0.
+std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels, std::size_t slots = 1);
 
 }  // namespace saccade

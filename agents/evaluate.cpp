@@ -16,7 +16,7 @@ EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t 
     std::vector<std::size_t> examples(end - begin);
     for (std::size_t i = begin; i < end; ++i) examples[i - begin] = i;
     const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
-    for (float c : correct_per_example(ep.logits, ep.labels)) correct += c;
+    for (float c : correct_per_example(ep.logits, ep.labels, ep.slots)) correct += c;
     for (int n : ep.regions_read) regions += n;
     knows_evidence = knows_evidence && !ep.evidence.empty();
     for (std::size_t t = 0; t < ep.read_now.size(); ++t)

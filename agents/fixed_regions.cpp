@@ -42,7 +42,7 @@ std::vector<double> preview_energy(const Array& preview, PreviewKind kind, std::
 }  // namespace
 
 const std::vector<std::string>& FixedRegionPolicy::names() {
-  static const std::vector<std::string> n = {"first", "last", "random", "spaced", "grid", "all", "center", "saliency", "salient"};
+  static const std::vector<std::string> n = {"first", "last", "last_user", "random", "spaced", "grid", "all", "center", "saliency", "salient"};
   return n;
 }
 
@@ -52,31 +52,45 @@ FixedRegionPolicy::FixedRegionPolicy(const std::string& name, std::size_t region
 }
 
 void FixedRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool) {
-  const std::size_t B = ctx.obs.steps_left.size(), R = regions_, k = budget_;
+  const std::size_t B = ctx.obs.steps_left.size(), R = regions_;
+  const bool flagged = ctx.obs.read.size() == B * R;
   plan_.assign(B, {});
   for (std::size_t b = 0; b < B; ++b) {
+    std::vector<int> has;  // the regions example b has, in order
+    for (std::size_t r = 0; r < R; ++r)
+      if (!flagged || !ctx.obs.read[b * R + r]) has.push_back(static_cast<int>(r));
+    const std::size_t n = has.size(), k = std::min(budget_, n);
     std::vector<int>& p = plan_[b];
     if (name_ == "first" || name_ == "all") {
-      for (std::size_t r = 0; r < k; ++r) p.push_back(static_cast<int>(r));
+      p.assign(has.begin(), has.begin() + static_cast<long>(k));
     } else if (name_ == "last") {
-      for (std::size_t r = R - k; r < R; ++r) p.push_back(static_cast<int>(r));
+      p.assign(has.end() - static_cast<long>(k), has.end());
+    } else if (name_ == "last_user") {
+      const std::size_t P = ctx.obs.preview.size() / std::max<std::size_t>(1, B * R);
+      if (P == 0) throw std::invalid_argument("last_user: needs [R, P] previews whose feature 0 flags a user turn");
+      for (auto it = has.rbegin(); it != has.rend() && p.size() < k; ++it)
+        if (ctx.obs.preview.data()[(b * R + static_cast<std::size_t>(*it)) * P] > 0.5f) p.insert(p.begin(), *it);
     } else if (name_ == "random") {
-      for (std::size_t r : rng.permutation(R)) {
+      for (std::size_t j : rng.permutation(n)) {
         if (p.size() == k) break;
-        p.push_back(static_cast<int>(r));
+        p.push_back(has[j]);
       }
     } else if (name_ == "spaced" || name_ == "grid") {
-      for (std::size_t j = 0; j < k; ++j) p.push_back(static_cast<int>((2 * j + 1) * R / (2 * k)));
-    } else if (name_ == "center") {
-      const double n = std::sqrt(static_cast<double>(R)), c = (n - 1.0) / 2.0;
-      std::vector<double> closeness(R);
-      for (std::size_t r = 0; r < R; ++r) {
-        const double y = std::floor(r / n), x = static_cast<double>(r) - y * n;
-        closeness[r] = -((y - c) * (y - c) + (x - c) * (x - c));
+      for (std::size_t j = 0; j < k; ++j) p.push_back(has[(2 * j + 1) * n / (2 * k)]);
+    } else {
+      std::vector<double> score(R);
+      if (name_ == "center") {
+        const double side = std::sqrt(static_cast<double>(R)), c = (side - 1.0) / 2.0;
+        for (std::size_t r = 0; r < R; ++r) {
+          const double y = std::floor(r / side), x = static_cast<double>(r) - y * side;
+          score[r] = -((y - c) * (y - c) + (x - c) * (x - c));  // closeness to the centre
+        }
+      } else {  // saliency, salient
+        score = preview_energy(ctx.obs.preview, ctx.spec.preview_kind, b, R);
       }
-      p = top_k_by(closeness, k);
-    } else {  // saliency, salient
-      p = top_k_by(preview_energy(ctx.obs.preview, ctx.spec.preview_kind, b, R), k);
+      std::vector<double> has_score;
+      for (int r : has) has_score.push_back(score[static_cast<std::size_t>(r)]);
+      for (int j : top_k_by(has_score, k)) p.push_back(has[static_cast<std::size_t>(j)]);
     }
   }
 }

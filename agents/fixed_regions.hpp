@@ -2,10 +2,14 @@
 // start of the episode from rules that do not learn. Same interface as the learned policies, no
 // log-probabilities, never trained.
 //
-//   first    regions 0, 1, ..., k-1            (text: the beginning; dialogue: the first turns)
-//   last     regions R-k, ..., R-1             (the recency window)
+// Plans are made over the regions an example has (those not flagged in obs.read at the start: a
+// dialogue shorter than the env's R turns has the rest flagged), n of them, at most k:
+//   first    the first k                       (text: the beginning; dialogue: the first turns)
+//   last     the last k                        (the recency window)
+//   last_user the last k user turns            (dialogue: previews [R, P] whose feature 0 is 1 for
+//            a user turn)
 //   random   k distinct regions, uniformly
-//   spaced   k regions evenly spaced over 0..R-1 (images: "grid", a fixed scan of the patch grid)
+//   spaced   k regions evenly spaced over the n (images: "grid", a fixed scan of the patch grid)
 //   all      every region (the full view)
 //   center   the k regions nearest the centre of a square n x n grid (images)
 //   saliency the k regions with the most preview energy: sum of |preview| over the region's block of

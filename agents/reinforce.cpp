@@ -48,11 +48,13 @@ Module ReinforceTrainer::trainable() const {
 }
 
 // What each example's answer earns the policy (before the region cost): ReinforceOptions::reward.
+// With several slots, the probability reward is the mean over the slots of the right value's.
 std::vector<float> ReinforceTrainer::answer_reward(const Episode& ep) const {
-  if (opt_.reward != "probability") return correct_per_example(ep.logits, ep.labels);
+  if (opt_.reward != "probability") return correct_per_example(ep.logits, ep.labels, ep.slots);
   const Array p = softmax(ep.logits.detach()).value();
-  std::vector<float> r(ep.labels.size());
-  for (std::size_t b = 0; b < r.size(); ++b) r[b] = p(b, static_cast<std::size_t>(ep.labels[b]));
+  std::vector<float> r(ep.labels.size() / ep.slots, 0.0f);
+  for (std::size_t i = 0; i < ep.labels.size(); ++i)
+    r[i / ep.slots] += p(i, static_cast<std::size_t>(ep.labels[i])) / static_cast<float>(ep.slots);
   return r;
 }
 
@@ -60,7 +62,7 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   const std::size_t B = examples.size();
   optimizer_->zero_grad();
   Episode ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false);
-  const std::vector<float> correct = correct_per_example(ep.logits, ep.labels);
+  const std::vector<float> correct = correct_per_example(ep.logits, ep.labels, ep.slots);
   const std::vector<float> earned = answer_reward(ep);
 
   TrainStats s;

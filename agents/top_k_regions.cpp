@@ -34,29 +34,43 @@ void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
   } else {
     logits = scorer_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size})));
   }
+  // Regions flagged read at the start are ones an example does not have (a short dialogue's empty
+  // turns): never drawn, and an example with fewer than k regions plans fewer.
+  Array drawn = xt::zeros<float>({B, R});
+  if (ctx.obs.read.size() == B * R)
+    for (std::size_t i = 0; i < B * R; ++i) drawn.data()[i] = ctx.obs.read[i] ? 1.0f : 0.0f;
   // Order each example's regions by (logit + Gumbel noise), or by logit when greedy; take k.
   plan_.assign(B, {});
-  std::vector<std::pair<float, int>> keys(R);
+  std::vector<std::pair<float, int>> keys;
   for (std::size_t b = 0; b < B; ++b) {
+    keys.clear();
     for (std::size_t r = 0; r < R; ++r) {
       float key = logits.value()(b, r);
       if (!greedy) key -= static_cast<float>(std::log(-std::log(std::max(rng.uniform(), 1e-12))));
-      keys[r] = {key, static_cast<int>(r)};
+      if (drawn(b, r) == 0.0f) keys.emplace_back(key, static_cast<int>(r));
     }
-    std::partial_sort(keys.begin(), keys.begin() + static_cast<long>(k), keys.end(),
+    const std::size_t kb = std::min(k, keys.size());
+    std::partial_sort(keys.begin(), keys.begin() + static_cast<long>(kb), keys.end(),
                       [](auto& a, auto& b) { return a.first > b.first; });
-    for (std::size_t j = 0; j < k; ++j) plan_[b].push_back(keys[j].second);
+    for (std::size_t j = 0; j < kb; ++j) plan_[b].push_back(keys[j].second);
   }
-  // log p of the ordered draw: the j-th pick is a categorical over the regions not yet drawn.
-  Array drawn = xt::zeros<float>({B, R});
+  // log p of the ordered draw: the j-th pick is a categorical over the regions not yet drawn (zero
+  // for an example whose plan is shorter than j + 1).
   std::vector<int> pick(B);
   pick_log_prob_.clear();
+  has_pick_.clear();
   for (std::size_t j = 0; j < k; ++j) {
-    for (std::size_t b = 0; b < B; ++b) pick[b] = plan_[b][j];
+    Array has = Array::from_shape({B});
+    for (std::size_t b = 0; b < B; ++b) {
+      has(b) = j < plan_[b].size() ? 1.0f : 0.0f;
+      pick[b] = j < plan_[b].size() ? plan_[b][j] : 0;
+    }
     Var masked = masked_fill(logits, drawn, -1e9f);
-    pick_log_prob_.push_back(categorical_log_prob(masked, pick));
-    if (j == 0) plan_entropy_ = categorical_entropy(masked);  // entropy of the first pick
-    for (std::size_t b = 0; b < B; ++b) drawn(b, pick[b]) = 1.0f;
+    pick_log_prob_.push_back(categorical_log_prob(masked, pick) * Var(has));
+    if (j == 0) plan_entropy_ = categorical_entropy(masked) * Var(has);  // entropy of the first pick
+    for (std::size_t b = 0; b < B; ++b)
+      if (has(b) != 0.0f) drawn(b, pick[b]) = 1.0f;
+    has_pick_.push_back(std::move(has));
   }
 }
 
@@ -87,9 +101,13 @@ Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) 
     stopped(b) = s ? 1.0f : 0.0f;
     if (s) d.action.region[b] = -1;
   }
-  // A stop's pick was never read: only reading on carries the pick's log-probability.
-  d.log_prob = bernoulli_log_prob(logit, stopped) + d.log_prob * Var(Array(1.0f - stopped));
-  d.entropy = d.entropy + bernoulli_entropy(logit);
+  // A stop's pick was never read: only reading on carries the pick's log-probability. An example
+  // whose plan is spent stops without a choice (log-probability 0).
+  const Var has(has_pick_[t]);
+  for (std::size_t b = 0; b < B; ++b)
+    if (has_pick_[t](b) == 0.0f) stopped(b) = 1.0f;
+  d.log_prob = (bernoulli_log_prob(logit, stopped) + d.log_prob * Var(Array(1.0f - stopped))) * has;
+  d.entropy = d.entropy + bernoulli_entropy(logit) * has;
   return d;
 }
 

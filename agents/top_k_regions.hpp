@@ -9,7 +9,9 @@
 //
 // Sampling uses the Gumbel-top-k trick (top k of logits + Gumbel noise is an exact Plackett-Luce
 // draw); greedy takes the k highest logits. The whole plan is made in `begin`, so the regions are
-// chosen before any is read, and returned one per step.
+// chosen before any is read, and returned one per step. Regions flagged in obs.read at the start are
+// ones the example does not have (a short dialogue's empty turn slots): they are never drawn, and an
+// example with fewer than k regions draws them all.
 //
 // With `stop`, k is a cap and the plan is a reading order: before each region from step `min_steps`
 // on, a STOP head on the reader's summary h (detached) decides whether to read on,
@@ -60,6 +62,7 @@ class TopKRegionPolicy : public Policy {
   Linear stop_;
   std::vector<std::vector<int>> plan_;  // [B][k]
   std::vector<Var> pick_log_prob_;      // [k] of [B]: log p of the j-th pick given the earlier ones
+  std::vector<Array> has_pick_;         // [k] of [B]: 1 where the example's plan has a j-th pick
   Var plan_entropy_;
 };
 

@@ -32,6 +32,10 @@ struct EnvSpec {
   Shape preview_shape;           // one example's previews, e.g. {h, w} thumbnail; {} for none
   PreviewKind preview_kind = PreviewKind::per_region;
   std::size_t preview_features = 0;  // bag previews: feature ids lie in [0, preview_features)
+  // Answers per example (a dialogue's API call has 4 slots): Info::labels holds num_slots entries per
+  // example, and a reader's logits num_slots rows per example, [B * num_slots, num_classes] (a slot
+  // with fewer values than num_classes pads its row). An example is correct when every slot is.
+  std::size_t num_slots = 1;
 };
 
 // Arrays are batch-first: B = number of examples stepped together.
@@ -53,7 +57,7 @@ struct Action {
 };
 
 struct Info {
-  std::vector<int> labels;             // [B] the target of each example
+  std::vector<int> labels;             // [B * num_slots] the target of each example (slot by slot)
   std::vector<std::size_t> examples;   // [B] which examples of the split are in the batch
   // [B * num_regions] 1 where a region holds the example's own evidence (a cluttered text's passage
   // chunks); empty when the env cannot tell (images).

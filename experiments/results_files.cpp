@@ -25,7 +25,7 @@ void write_traces(const std::string& path, Env& env, const Reader& reader, Polic
   std::vector<std::size_t> examples(count);
   for (std::size_t i = 0; i < count; ++i) examples[i] = i;
   const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
-  const std::vector<float> correct = correct_per_example(ep.logits, ep.labels);
+  const std::vector<float> correct = correct_per_example(ep.logits, ep.labels, ep.slots);
   std::ostringstream s;
   s << "example,label,correct,step,row,col,region,evidence\n";
   for (std::size_t b = 0; b < count; ++b) {
@@ -33,7 +33,9 @@ void write_traces(const std::string& path, Env& env, const Reader& reader, Polic
       if (!ep.read_now[t][b]) continue;
       const Array& loc = ep.locations[t];
       const bool has_loc = loc.dimension() == 2 && loc.shape()[0] == count;
-      s << b << ',' << ep.labels[b] << ',' << correct[b] << ',' << t << ',' << (has_loc ? loc(b, 0) : 0.0f) << ','
+      s << b << ',';
+      for (std::size_t k = 0; k < ep.slots; ++k) s << (k ? " " : "") << ep.labels[b * ep.slots + k];  // one per slot
+      s << ',' << correct[b] << ',' << t << ',' << (has_loc ? loc(b, 0) : 0.0f) << ','
         << (has_loc ? loc(b, 1) : 0.0f) << ',' << ep.regions[t][b] << ',';
       if (const int e = read_evidence(ep, t, b); e >= 0) s << e;
       s << '\n';

@@ -40,7 +40,8 @@ void write_results_csv(const std::string& path, const RunOptions& options, const
 
 // Where a policy read on the first `count` test examples (greedy, as scored): one row per region read,
 // `example,label,correct,step,row,col,region,evidence` (row, col in [-1,1]; region -1 for glimpses;
-// evidence 1 where the region read holds the example's evidence, 0 where not, empty when unknown).
+// evidence 1 where the region read holds the example's evidence, 0 where not, empty when unknown; label is
+// the slots' labels separated by spaces when the env has several).
 void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
                   std::uint64_t seed, Rng& rng);
 

@@ -241,3 +241,12 @@ BOOST_AUTO_TEST_CASE(evaluate_counts_reads_on_the_evidence) {
   BOOST_TEST(p.evidence.empty());
   BOOST_TEST(read_evidence(p, 0, 0) == -1);
 }
+
+BOOST_AUTO_TEST_CASE(an_example_with_several_slots_is_correct_only_when_every_slot_is) {
+  // Two examples of two slots each: rows (b0 s0, b0 s1, b1 s0, b1 s1), three values per slot.
+  const Var logits(Array{{2.0f, 0.0f, 0.0f}, {0.0f, 0.0f, 3.0f}, {0.0f, 1.0f, 0.0f}, {1.0f, 0.0f, 0.0f}});
+  const std::vector<float> c = correct_per_example(logits, {0, 2, 1, 2}, 2);
+  BOOST_TEST(c == (std::vector<float>{1.0f, 0.0f}), boost::test_tools::per_element());  // b1's slot 1 is wrong
+  BOOST_TEST(correct_per_example(logits, {0, 2, 1, 0}, 2) == (std::vector<float>{1.0f, 1.0f}), boost::test_tools::per_element());
+  BOOST_TEST(correct_per_example(logits, {0, 2, 1, 0}).size() == 4u);  // one slot: one example per row
+}

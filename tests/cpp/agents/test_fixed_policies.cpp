@@ -1,5 +1,6 @@
 // The fixed policies do what agents/fixed_regions.hpp and agents/fixed_glimpses.hpp say: the plans of
-// first/last/spaced/all/center/random/saliency over a 5 x 5 grid, the glimpse scan, centre, random and
+// first/last/spaced/all/center/random/saliency over a 5 x 5 grid, plans over the regions an example has
+// (last_user among them), the glimpse scan, centre, random and
 // saliency locations, STOP once the budget is spent, and unknown names rejected with the choices.
 #define BOOST_TEST_MODULE fixed_policies
 #include <boost/test/unit_test.hpp>
@@ -234,4 +235,31 @@ BOOST_AUTO_TEST_CASE(unknown_names_list_the_choices) {
   const std::string g = message([] { FixedGlimpsePolicy("spiral", 3); });
   BOOST_TEST(g.find("\"spiral\"") != std::string::npos, g);
   for (const auto& n : FixedGlimpsePolicy::names()) BOOST_TEST(g.find(n) != std::string::npos, g << " lacks " << n);
+}
+
+BOOST_AUTO_TEST_CASE(plans_skip_the_regions_an_example_does_not_have) {
+  // A dialogue env with R = 8 turn slots: example 0 has turns 3..7 (the first three flagged as read
+  // at the start), example 1 all eight. Previews [R, 2]: feature 0 flags a user turn (even regions).
+  const std::size_t R = 8;
+  Array preview = xt::zeros<float>({std::size_t{2}, R, std::size_t{2}});
+  for (std::size_t b = 0; b < 2; ++b)
+    for (std::size_t r = 0; r < R; r += 2) preview(b, r, 0) = 1.0f;
+  Observation obs = observation(2, preview);
+  obs.read.assign(2 * R, 0);
+  for (std::size_t r = 0; r < 3; ++r) obs.read[r] = 1;
+  auto run = [&](const std::string& name, std::size_t k) {
+    FixedRegionPolicy p(name, R, k);
+    return plan(p, obs);
+  };
+  BOOST_TEST(run("first", 2)[0] == (V{3, 4}), boost::test_tools::per_element());
+  BOOST_TEST(run("first", 2)[1] == (V{0, 1}), boost::test_tools::per_element());
+  BOOST_TEST(run("last", 2)[0] == (V{6, 7}), boost::test_tools::per_element());
+  BOOST_TEST(run("all", 2)[0] == (V{3, 4, 5, 6, 7}), boost::test_tools::per_element());
+  BOOST_TEST(run("last_user", 2)[0] == (V{4, 6}), boost::test_tools::per_element());
+  BOOST_TEST(run("last_user", 3)[1] == (V{2, 4, 6}), boost::test_tools::per_element());
+  BOOST_TEST(run("last_user", 9)[0] == (V{4, 6}), boost::test_tools::per_element());  // only two user turns
+  BOOST_TEST(run("spaced", 2)[0] == (V{4, 6}), boost::test_tools::per_element());  // (2j+1) n / 2k of 3..7
+  const auto random = run("random", 4);
+  for (int r : random[0]) BOOST_TEST(r >= 3);
+  BOOST_TEST(run("random", 9)[0].size() == 5u);
 }

@@ -371,3 +371,36 @@ BOOST_AUTO_TEST_CASE(top_k_with_stop_reads_the_order_until_stop) {
   BOOST_TEST(!s.has_grad());
   BOOST_TEST(param(p, "stop.bias").has_grad());
 }
+
+BOOST_AUTO_TEST_CASE(top_k_never_draws_regions_the_example_does_not_have) {
+  // Hand logits (1, 2, 0.5), k = 3; example 0 lacks region 1 (flagged read at the start), example 1
+  // has only region 2. Plans: (0, 2) and (2), with the Plackett-Luce log p over what each has.
+  HandLogits t;
+  TopKRegionPolicy& p = t.p;
+  Rng rng(11);
+  const Array preview = {{1.0f, 2.0f, 0.5f}, {1.0f, 2.0f, 0.5f}};
+  EnvSpec spec;
+  Observation obs;
+  obs.preview = preview;
+  obs.steps_left.assign(2, 3);
+  obs.read = {0, 1, 0, 1, 1, 0};
+  for (bool greedy : {true, false}) {
+    std::vector<std::vector<int>> plans(2);
+    double lp0 = 0, lp1 = 0;
+    for (std::size_t step = 0; step < 3; ++step) {
+      const PolicyContext ctx{spec, obs, Var(), step};
+      if (step == 0) p.begin(ctx, rng, greedy);
+      const Decision d = p.act(ctx, rng, greedy);
+      if (step == 0) lp0 = d.log_prob.value()(0), lp1 = d.log_prob.value()(1);
+      for (std::size_t b = 0; b < 2; ++b)
+        if (d.action.region[b] >= 0) plans[b].push_back(d.action.region[b]);
+    }
+    BOOST_TEST(plans[1] == (std::vector<int>{2}), boost::test_tools::per_element());
+    BOOST_TEST(plans[0].size() == 2u);
+    BOOST_TEST((std::find(plans[0].begin(), plans[0].end(), 1) == plans[0].end()));
+    BOOST_TEST(std::abs(lp1) < 1e-6);  // a single region: drawn with probability 1
+    const double first = plans[0][0] == 0 ? 1.0 : 0.5;
+    BOOST_TEST(std::abs(lp0 - (first - lse({1.0, 0.5}))) < 1e-5);  // then the last one, probability 1
+    if (greedy) BOOST_TEST(plans[0] == (std::vector<int>{0, 2}), boost::test_tools::per_element());
+  }
+}
