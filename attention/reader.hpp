@@ -34,6 +34,10 @@ struct Memory {
   Array mask;  // [B, T], 1 where items holds a read region
 };
 
+// A set memory one step on: item, key and value rows i ([n, w] each, any widths) become step T's entry
+// of example rows[i]; examples not in rows get a zero entry, masked. (set_reader.cpp)
+Memory append_item(const Memory& memory, const Var& item, const Var& key, const Var& value, const std::vector<int>& rows);
+
 // Whether rows is exactly 0, 1, ..., batch-1: every example read, in order, so a reader can skip the
 // gather and scatter of the compacted path.
 inline bool all_rows_in_order(const std::vector<int>& rows, std::size_t batch) {

@@ -45,21 +45,20 @@ Var SetReader::encode(const RegionBatch& r) const {
   return encode_content(r) + position_(r.region);
 }
 
-Memory SetReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
-  const std::size_t B = m.batch, T = m.mask.shape()[1], D = set_.dim;
+Memory append_item(const Memory& m, const Var& item, const Var& key, const Var& value, const std::vector<int>& rows) {
+  const std::size_t B = m.batch, T = m.mask.shape()[1];
   Memory next = m;
-  // This step's slot: the new embedding (and its key and value) for the examples that read, zeros
-  // (masked) for the rest.
+  // This step's slot: the new rows for the examples that read, zeros (masked) for the rest.
   const bool every_row = all_rows_in_order(rows, B);
   const auto append = [&](const Var& set, const Var& rows_value) {
-    Var slot = every_row ? rows_value : scatter_rows(Var(xt::zeros<float>({B, D})), rows, rows_value);
-    slot = reshape(slot, {B, 1, D});
+    const std::size_t w = rows_value.shape(1);
+    Var slot = every_row ? rows_value : scatter_rows(Var(xt::zeros<float>({B, w})), rows, rows_value);
+    slot = reshape(slot, {B, 1, w});
     return T == 0 ? slot : concat({set, slot}, 1);
   };
-  const MultiHeadAttention& a = pool_.attention();
-  next.items = append(m.items, e);
-  next.keys = append(m.keys, a.k_proj()(e));
-  next.values = append(m.values, a.v_proj()(e));
+  next.items = append(m.items, item);
+  next.keys = append(m.keys, key);
+  next.values = append(m.values, value);
   next.mask = Array::from_shape({B, T + 1});
   for (std::size_t b = 0; b < B; ++b) {
     for (std::size_t t = 0; t < T; ++t) next.mask(b, t) = m.mask(b, t);
@@ -67,6 +66,11 @@ Memory SetReader::update(const Memory& m, const Var& e, const std::vector<int>& 
   }
   for (int b : rows) next.mask(b, T) = 1.0f;
   return next;
+}
+
+Memory SetReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
+  const MultiHeadAttention& a = pool_.attention();
+  return append_item(m, e, a.k_proj()(e), a.v_proj()(e), rows);
 }
 
 Var SetReader::summary(const Memory& m) const {

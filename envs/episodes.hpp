@@ -52,6 +52,10 @@ class Episodes {
   Observation blank_observation(const Array& preview, const Shape& content_shape) const;
   StepResult blank_result(const Array& preview, const Shape& content_shape, const Info& info) const;
 
+  // Example i does not have `region` (a dialogue shorter than the env's turn slots): it is flagged
+  // read from the start, so policies pass it over and a read of it is rejected. Call after reset.
+  void exclude(std::size_t i, std::size_t region) { read_[i * regions_ + region] = 1; }
+
   void stop(std::size_t i, StepResult& r);
   void spend(std::size_t i, StepResult& r);
 

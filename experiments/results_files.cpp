@@ -58,7 +58,8 @@ void write_results_csv(const std::string& path, const RunOptions& o, const std::
   for (const auto& r : results) {
     s << csv_line({o.run_name, std::to_string(o.seed), o.env_name, r.name, std::to_string(r.budget), num(r.test.accuracy),
                    num(r.test.mean_regions), num(r.test.flops_per_example), num(r.test.us_per_example),
-                   num(r.train_seconds), r.test.evidence_read < 0 ? "" : num(r.test.evidence_read)});
+                   num(r.train_seconds), r.test.evidence_read < 0 ? "" : num(r.test.evidence_read),
+                   r.oov_accuracy < 0 ? "" : num(r.oov_accuracy)});
   }
   write_file_atomic(path, s.str(), "write_results_csv");
 }

@@ -31,10 +31,12 @@ class MetricsLog {
 };
 
 // evidence_read: the fraction of the test reads on the example's evidence; empty when the env cannot
-// tell (images). Files written before it existed lack the column: readers look columns up by name.
+// tell (images). oov_accuracy: the accuracy on a second test split of values no training example has
+// (dialogue); empty when the task has none. Files written before a column existed lack it: readers
+// look columns up by name.
 inline const char* kResultsHeader =
     "run,seed,env,policy,budget,accuracy,mean_regions,flops_per_example,us_per_example,train_seconds,"
-    "evidence_read";
+    "evidence_read,oov_accuracy";
 
 void write_results_csv(const std::string& path, const RunOptions& options, const std::vector<PolicyResult>& results);
 

@@ -198,6 +198,12 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   Rng test_rng = Rng::stream(o.seed, "test");
   result.test = evaluate_draws(*s.test_env, *s.reader, *s.policy, n_test, o, kTestSeed, test_rng);
   print_test_line(result, n_test, o);
+  if (s.oov_test_env) {
+    Rng oov_rng = Rng::stream(o.seed, "test-oov");
+    const std::size_t n_oov = limit(s.oov_test_env->num_examples(), o.eval_examples);
+    result.oov_accuracy = evaluate_draws(*s.oov_test_env, *s.reader, *s.policy, n_oov, o, kTestSeed, oov_rng).accuracy;
+    std::fprintf(stderr, "[%s] out-of-vocabulary test: accuracy %.4f (%zu examples)\n", s.name.c_str(), result.oov_accuracy, n_oov);
+  }
   Rng trace_rng = Rng::stream(o.seed, "trace");
   write_traces(o.out_dir + "/traces/" + s.name + ".csv", *s.test_env, *s.reader, *s.policy,
                std::min<std::size_t>(n_test, kTraceExamples), kTestSeed, trace_rng);

@@ -21,6 +21,7 @@ struct PolicySetup {
   std::unique_ptr<Env> train_env;    // training split
   std::unique_ptr<Env> val_env;      // validation split
   std::unique_ptr<Env> test_env;     // test split
+  std::unique_ptr<Env> oov_test_env; // optional: a test split of values no training example has
   std::unique_ptr<Reader> reader;    // freshly initialised
   std::unique_ptr<Policy> policy;
   std::size_t budget = 0;            // the run's budget (policy.budget), reported in results.csv even
@@ -43,6 +44,7 @@ struct PolicyResult {
   std::string name;
   std::size_t budget = 0;
   EvalResult test;
+  double oov_accuracy = -1.0;        // on PolicySetup::oov_test_env; < 0: none
   double val_accuracy = 0.0;
   double train_seconds = 0.0;
   std::size_t epochs = 0;

@@ -15,7 +15,7 @@ const Schema& schema() {
 
       key("env.type", T::Enum, "image", "Task: glimpses of an image, chunks of a text, or turns of a dialogue.")
           .one_of({"image", "text", "dialogue"}),
-      key("env.dataset", T::String, no_default, "Dataset to read. Image: fashion-mnist (default), digits, idx-dir:DIR, idx:IMAGES,LABELS. Text: fortunes (default), csv:PATH or jsonl:PATH with text and label fields."),
+      key("env.dataset", T::String, no_default, "Dataset to read. Image: fashion-mnist (default), digits, idx-dir:DIR, idx:IMAGES,LABELS. Text: fortunes (default), csv:PATH or jsonl:PATH with text and label fields. Dialogue: generated (default) or babi:PREFIX (the bAbI dialog files PREFIX-trn.txt, -dev.txt, -tst.txt and, if there, -tst-OOV.txt)."),
       key("env.canvas", T::Int, no_default, "Image env: side in pixels of the square canvas the image is placed on; unset: the image's own size.")
           .at_least(1),
       key("env.clutter.pieces", T::Int, "0", "Image env: distractor pieces cut from other images and scattered on the canvas.")
@@ -37,6 +37,17 @@ const Schema& schema() {
       key("env.text.passage_chunks", T::Int, "4", "Text env, cluttered: the labelled passage's chunks (the item's first ones).").at_least(1),
       key("env.text.min_count", T::Int, "2", "Text env: a token enters the vocabulary if it occurs this often in the training split (else <unk>).").at_least(1),
       key("env.text.preview_size", T::Int, "4096", "Text env: hash buckets of a chunk's preview, a bag of its tokens' (bucket, rarity) pairs; a policy's first layer costs the same whatever this is (it reads chunk_tokens rows).").at_least(1),
+
+      key("env.dialogue.turns", T::Int, "30", "Dialogue env: turns per dialogue the env has room for (the regions); a shorter dialogue ends at the last one.").at_least(1),
+      key("env.dialogue.turn_tokens", T::Int, "24", "Dialogue env: tokens of a turn the reader reads (the rest is cut).").at_least(1),
+      key("env.dialogue.buckets", T::Int, "64", "Dialogue env: hashed token features in a turn's preview, beside its speaker, position, length and which slots it mentions.").at_least(0),
+      key("env.dialogue.min_count", T::Int, "1", "Dialogue env: a token enters the vocabulary if it occurs this often in the training dialogues (else <unk>).").at_least(1),
+      key("env.dialogue.min_turns", T::Int, "8", "Generated dialogues: fewest turns (user and bot together).").at_least(2),
+      key("env.dialogue.max_turns", T::Int, "30", "Generated dialogues: most turns (at most env.dialogue.turns).").at_least(2),
+      key("env.dialogue.change_rate", T::Float, "0.3", "Generated dialogues: the fraction in which the user later changes a slot value (\"actually, make it for six\").").at_least(0).at_most(1),
+      key("env.dialogue.chit_chat", T::Float, "0.3", "Generated dialogues: the chance a filler user turn is small talk, some of which mentions slot values without asking for them.").at_least(0).at_most(1),
+      key("env.dialogue.train_size", T::Int, "5000", "Generated dialogues: training dialogues.").at_least(1),
+      key("env.dialogue.eval_size", T::Int, "1000", "Generated dialogues: dialogues in each of validation, test and the out-of-vocabulary test.").at_least(1),
 
       key("reader.type", T::String, no_default, "Reader (attention model) by registered name; unset: the env's default."),
       key("reader.init", T::String, no_default, "A checkpoint (.npz, e.g. RUN/checkpoints/all.npz) whose reader starts every policy's reader; unset: random initialisation."),

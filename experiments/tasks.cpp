@@ -21,6 +21,7 @@ const std::vector<Task>& tasks() {
   static const std::vector<Task> table = {
       {"image", run_image_task, check_image_task},
       {"text", run_text_task, check_text_task},
+      {"dialogue", run_dialogue_task, check_dialogue_task},
   };
   return table;
 }

@@ -20,6 +20,8 @@ int run_image_task(const Config& resolved);     // experiments/image_task.cpp
 void check_image_task(const Config& resolved);  // experiments/image_task.cpp
 int run_text_task(const Config& resolved);      // experiments/text_task.cpp
 void check_text_task(const Config& resolved);   // experiments/text_task.cpp
+int run_dialogue_task(const Config& resolved);      // experiments/dialogue_task.cpp
+void check_dialogue_task(const Config& resolved);   // experiments/dialogue_task.cpp
 
 // The runner for an env type, or nullptr while none exists yet.
 TaskRunner find_task_runner(std::string_view env_type);

@@ -9,14 +9,13 @@
 #include <memory>
 
 #include "agents/fixed_regions.hpp"
-#include "agents/jump_reading.hpp"
-#include "agents/top_k_regions.hpp"
 #include "attention/chunk_reader.hpp"
 #include "core/gemm.hpp"
 #include "envs/text/corpus.hpp"
 #include "envs/text/text_env.hpp"
 #include "envs/text/text_split.hpp"
 #include "experiments/config.hpp"
+#include "experiments/region_policies.hpp"
 #include "experiments/run_options.hpp"
 #include "core/suggest.hpp"
 #include "experiments/tasks.hpp"
@@ -79,32 +78,10 @@ struct TextTask {
     Rng pr = Rng::stream(seed, "policy-init");
     if (name != "adaptive") {
       s.policy = std::make_unique<FixedRegionPolicy>(name, env.chunks, eo.budget);
-    } else if (cfg.get_or<std::string>("policy.type", "jump") == "jump") {
-      JumpReadingOptions po;
-      po.input = ro.dim;
-      po.regions = env.chunks;
-      po.preview_size = env.preview_size;
-      po.bag_slots = env.chunk_tokens;  // a chunk's preview: one (bucket, weight) pair per token slot
-      po.max_jump = static_cast<std::size_t>(cfg.get<int>("policy.max_jump"));
-      po.any_order = cfg.get<std::string>("policy.order") == "any";
-      po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
-      po.stop = cfg.get<bool>("policy.stop");
-      po.min_steps = static_cast<std::size_t>(cfg.get<int>("policy.min_steps"));
-      po.greedy_stop = cfg.get<bool>("policy.greedy_stop");
-      s.policy = std::make_unique<JumpReadingPolicy>(po, pr);
     } else {
-      TopKRegionOptions po;
-      po.preview_size = env.chunks * 2 * env.chunk_tokens;
-      po.regions = env.chunks;
-      po.k = env.budget;
-      po.features = env.preview_size;  // one scorer shared by every chunk's preview,
-      po.bag_slots = env.chunk_tokens;  // a bag of one (bucket, weight) pair per token slot
-      po.hidden = static_cast<std::size_t>(cfg.get<int>("policy.hidden"));
-      po.stop = cfg.get<bool>("policy.stop");  // then the budget is a cap and the k chunks an order
-      po.input = ro.dim;
-      po.min_steps = static_cast<std::size_t>(cfg.get<int>("policy.min_steps"));
-      po.greedy_stop = cfg.get<bool>("policy.greedy_stop");
-      s.policy = std::make_unique<TopKRegionPolicy>(po, pr);
+      // A chunk's preview: a bag of one (bucket, weight) pair per token slot.
+      s.policy = learned_region_policy(cfg, {.regions = env.chunks, .features = env.preview_size, .bag_slots = env.chunk_tokens,
+                                             .summary = ro.dim, .budget = env.budget, .default_type = "jump"}, pr);
     }
     return s;
   }

@@ -1,15 +1,35 @@
-// Small helpers shared by the C++ tests: an exception's message, and discrete env actions and rows.
+// Small helpers shared by the C++ tests: a temp dir, an exception's message, and discrete env actions and rows.
 #pragma once
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 #include "envs/env.hpp"
 
 namespace saccade::testing {
+
+// A fresh directory under the system's temp dir for one test process, removed at the end.
+struct TempDir {
+  std::filesystem::path dir;
+  explicit TempDir(const std::string& prefix)
+      : dir(std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir);
+  }
+  ~TempDir() { std::filesystem::remove_all(dir); }
+  // Writes `content` to dir/name and returns its path.
+  std::string write(const std::string& name, const std::string& content) const {
+    const std::string path = (dir / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+};
 
 // Runs f and returns the std::exception message it throws ("" if none).
 template <class F>

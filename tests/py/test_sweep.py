@@ -64,7 +64,7 @@ def test_sweep_runs_gathers_results_and_resumes(tmp_path):
             assert (d / f).exists(), d / f
     table = rows(out / "results.csv")
     assert len(table) == 4 * 3  # 4 runs x (adaptive, center, grid)
-    assert list(table[0])[-2:] == ["evidence_read", "policy.budget"]  # the swept key, as a column
+    assert list(table[0])[-3:] == ["evidence_read", "oov_accuracy", "policy.budget"]  # the swept key, as a column
     assert {(row["policy.budget"], row["seed"]) for row in table} == {("2", "0"), ("2", "1"), ("3", "0"), ("3", "1")}
     assert all(row["budget"] == row["policy.budget"] for row in table)
 
@@ -73,15 +73,16 @@ def test_sweep_runs_gathers_results_and_resumes(tmp_path):
     again = saccade("run", first / "config.yaml", "--print-config")
     assert again.returncode == 0 and "budget: 2" in again.stdout
 
-    # A run finished by a saccade from before evidence_read: its rows are gathered with the cell empty.
+    # A run finished by a saccade from before evidence_read and oov_accuracy: its rows are gathered with
+    # those cells empty.
     old = pathlib.Path(m["runs"][0]["dir"]) / "results.csv"
-    old.write_text("".join(line.rsplit(",", 1)[0] + "\n" for line in old.read_text().splitlines()))
+    old.write_text("".join(line.rsplit(",", 2)[0] + "\n" for line in old.read_text().splitlines()))
     before = {run["name"]: (pathlib.Path(run["dir"]) / "status.json").stat().st_mtime_ns for run in m["runs"]}
     r = saccade("sweep", cfg, "--out", out, "-j", "2")
     assert r.returncode == 0, r.stderr
     assert "4 already finished (skipped)" in r.stderr
     table = rows(out / "results.csv")
-    assert len(table) == 4 * 3 and all(row["evidence_read"] == "" for row in table)
+    assert len(table) == 4 * 3 and all(row["evidence_read"] == row["oov_accuracy"] == "" for row in table)
     assert saccade("report", out).returncode == 0
     after = {run["name"]: (pathlib.Path(run["dir"]) / "status.json").stat().st_mtime_ns for run in manifest(out)["runs"]}
     assert before == after  # nothing was redone

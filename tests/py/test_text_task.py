@@ -29,10 +29,11 @@ def test_fortunes_every_policy(tmp_path):
     assert regions["all"] == 16 and regions["first"] == 4 and regions["adaptive"] == 4  # top-k reads k
     assert all(row["budget"] == "4" for row in table)
     assert (out / "status.json").exists()
-    # The text env knows where the passage is: evidence_read, the last column, is each policy's share of
+    # The text env knows where the passage is: evidence_read is each policy's share of
     # reads on it, and the traces (the same 64 test documents) flag each read. `all` reads every chunk, so
     # its share is the passage's (at most 4 of 16 chunks); `random` samples apart from the scoring.
-    assert list(table[0])[-1] == "evidence_read"
+    assert list(table[0])[-2:] == ["evidence_read", "oov_accuracy"]
+    assert all(row["oov_accuracy"] == "" for row in table)  # text has no out-of-vocabulary split
     evidence = {row["policy"]: float(row["evidence_read"]) for row in table}
     assert all(0 <= v <= 1 for v in evidence.values())
     assert 0 < evidence["all"] <= 0.25

@@ -15,6 +15,7 @@
 
 using namespace saccade;
 using saccade::testing::error_of;
+using saccade::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -26,17 +27,6 @@ TextSourceOptions src(const std::string& source, const std::vector<std::string>&
   o.categories = categories;
   return o;
 }
-
-struct TempDir {
-  fs::path dir = fs::temp_directory_path() / ("saccade-text-" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(dir); }
-  ~TempDir() { fs::remove_all(dir); }
-  std::string write(const std::string& name, const std::string& content) const {
-    const std::string path = (dir / name).string();
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-};
 
 // Loading `source` fails with a message holding every piece of `want`.
 void expect_error(const std::string& source, const std::vector<std::string>& want, bool also_check = false) {
@@ -60,7 +50,7 @@ std::string csv_rows(const std::vector<std::string>& labels, int n) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(csv_fields_follow_rfc_4180) {
-  TempDir t;
+  TempDir t("saccade-text");
   const std::string path = t.write("quotes.csv",
                                    "\xEF\xBB\xBF" "Label,ignored,TEXT\r\n"
                                    "pos,x,\"Hello, \"\"world\"\"\nsecond line\"\r\n"
@@ -79,7 +69,7 @@ BOOST_AUTO_TEST_CASE(csv_fields_follow_rfc_4180) {
 }
 
 BOOST_AUTO_TEST_CASE(jsonl_reads_text_and_label_and_skips_the_rest) {
-  TempDir t;
+  TempDir t("saccade-text");
   const std::string path = t.write("ok.jsonl",
                                    "{\"id\": [1, {\"a\": null}], \"text\": \"caf\\u00e9 \\\"q\\\"\\n\\ud83d\\ude00\", \"label\": 3}\n"
                                    "\n"
@@ -93,7 +83,7 @@ BOOST_AUTO_TEST_CASE(jsonl_reads_text_and_label_and_skips_the_rest) {
 }
 
 BOOST_AUTO_TEST_CASE(a_csv_source_splits_80_10_10_per_label) {
-  TempDir t;
+  TempDir t("saccade-text");
   const std::string path = t.write("ok.csv", csv_rows({"10", "2"}, 50));
   const TextCorpus c = load_text_corpus(src("csv:" + path), 0);
   BOOST_TEST(c.classes == (std::vector<std::string>{"2", "10"}), boost::test_tools::per_element());  // numeric order
@@ -133,7 +123,7 @@ BOOST_AUTO_TEST_CASE(a_csv_source_splits_80_10_10_per_label) {
 }
 
 BOOST_AUTO_TEST_CASE(duplicates_and_distractors) {
-  TempDir t;
+  TempDir t("saccade-text");
   // "same" is twice under a (kept once); "clash" under a and b (dropped); "dup d" is also a distractor.
   const std::string path = t.write("dups.csv",
                                    "text,label\nsame,a\nsame  ,a\nclash,b\nclash,a\none,a\ntwo,b\nthree,b\ndup d,a\n");
@@ -155,7 +145,7 @@ BOOST_AUTO_TEST_CASE(duplicates_and_distractors) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_csv_files_name_the_file_and_line) {
-  TempDir t;
+  TempDir t("saccade-text");
   const std::string missing = t.write("missing.csv", "id,text\n1,hello\n");
   expect_error(missing, {missing + ":1:", "id,text", "no `label` column"}, true);
   const std::string empty = t.write("empty.csv", "");
@@ -178,7 +168,7 @@ BOOST_AUTO_TEST_CASE(malformed_csv_files_name_the_file_and_line) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_jsonl_files_name_the_file_and_line) {
-  TempDir t;
+  TempDir t("saccade-text");
   const std::string nolabel = t.write("nolabel.jsonl", "{\"text\": \"a\", \"label\": \"x\"}\n{\"text\": \"b\"}\n");
   expect_error(nolabel, {nolabel + ":2:", "no \"label\" field"});
   const std::string first = t.write("first.jsonl", "{\"txt\": \"a\", \"label\": \"x\"}\n");
