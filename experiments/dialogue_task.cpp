@@ -135,6 +135,7 @@ struct DialogueTask {
 
 void check_dialogue_task(const Config& cfg) {
   check_policy_names(cfg, dialogue_fixed_policies(), "dialogue");
+  check_reader_type(cfg, "turn", "dialogue");
   const std::string type = cfg.get_or<std::string>("policy.type", "topk");
   if (type != "jump" && type != "topk")
     cfg.fail("policy.type", "dialogue learns `topk` (turns chosen from previews) or `jump` (one turn at a time, or STOP), not \"" +

@@ -141,6 +141,7 @@ void check_image_task(const Config& cfg) {
   std::vector<std::string> fixed = glimpse ? FixedGlimpsePolicy::names() : FixedRegionPolicy::names();
   fixed.push_back("fc");
   check_policy_names(cfg, fixed, "env.region=" + cfg.get<std::string>("env.region"));
+  check_reader_type(cfg, glimpse ? "ram" : "patch", "env.region=" + cfg.get<std::string>("env.region"));
   if (const auto type = cfg.get_or<std::string>("policy.type", glimpse ? "gaussian" : "topk"); glimpse) {
     if (type != "gaussian" && type != "spatial")
       cfg.fail("policy.type", "glimpse envs learn `gaussian` or `spatial` locations, not \"" + type + "\"" +

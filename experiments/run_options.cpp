@@ -55,4 +55,9 @@ void check_policy_names(const Config& cfg, const std::vector<std::string>& choic
     cfg.fail("eval.adaptive", "nothing to run: eval.adaptive is false and eval.policies is empty");
 }
 
+void check_reader_type(const Config& cfg, const std::string& reader, const std::string& env_label) {
+  const auto type = cfg.get_or<std::string>("reader.type", reader);
+  if (type != reader) cfg.fail("reader.type", env_label + " reads with the `" + reader + "` reader, not \"" + type + "\"");
+}
+
 }  // namespace saccade

@@ -20,4 +20,7 @@ std::vector<std::string> policy_names_from_config(const Config& resolved);
 // item, "no fixed policy NAME for `env_label` (choices: ...)"), and there is something to run.
 void check_policy_names(const Config& resolved, const std::vector<std::string>& choices, const std::string& env_label);
 
+// reader.type, if set, is `reader`, the one reader `env_label` has (else a ConfigError naming it).
+void check_reader_type(const Config& resolved, const std::string& reader, const std::string& env_label);
+
 }  // namespace saccade

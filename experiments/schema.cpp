@@ -49,7 +49,7 @@ const Schema& schema() {
       key("env.dialogue.train_size", T::Int, "5000", "Generated dialogues: training dialogues.").at_least(1),
       key("env.dialogue.eval_size", T::Int, "1000", "Generated dialogues: dialogues in each of validation, test and the out-of-vocabulary test.").at_least(1),
 
-      key("reader.type", T::String, no_default, "Reader (attention model) by registered name; unset: the env's default."),
+      key("reader.type", T::String, no_default, "Reader (attention model); each env has one: image glimpses ram, image patches patch, text chunk, dialogue turn. Unset: the env's."),
       key("reader.init", T::String, no_default, "A checkpoint (.npz, e.g. RUN/checkpoints/all.npz) whose reader starts every policy's reader; unset: random initialisation."),
       key("reader.hidden", T::Int, "128", "Width of the reader's embeddings and hidden state.").at_least(1),
       key("reader.core", T::Enum, "rnn", "RAM reader: recurrent core, RAM's ReLU RNN or a GRU cell.").one_of({"rnn", "gru"}),

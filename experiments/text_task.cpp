@@ -91,6 +91,7 @@ struct TextTask {
 
 void check_text_task(const Config& cfg) {
   check_policy_names(cfg, text_fixed_policies(), "text");
+  check_reader_type(cfg, "chunk", "text");
   const std::string type = cfg.get_or<std::string>("policy.type", "jump");
   if (type != "jump" && type != "topk")
     cfg.fail("policy.type", "text learns `jump` (read, jump or stop) or `topk` (chunks chosen from previews), not \"" +
