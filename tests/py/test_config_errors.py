@@ -29,6 +29,8 @@ CASES = [
      "cfg.yaml:1:40: env.grid: the grid (7 per side) must divide env.canvas (60)"),
     ("dialogue_longer_than_the_env", "env: {type: dialogue, dialogue: {turns: 20, max_turns: 24}}\n", "run",
      "cfg.yaml:1:56: env.dialogue.max_turns: is more than env.dialogue.turns (20), the turns the env has room for"),
+    ("reader_the_env_does_not_have", "env: {type: text}\nreader: {type: ram}\n", "run",
+     "cfg.yaml:2:16: reader.type: text reads with the `chunk` reader, not \"ram\""),
     ("dialogue_max_jump", "env: {type: dialogue}\npolicy: {type: jump, max_jump: 2}\n", "run",
      "cfg.yaml:2:32: policy.max_jump: dialogue policies read any unread turn: max_jump does not apply"),
     ("text_any_order_with_max_jump", "env: {type: text}\npolicy: {type: jump, order: any, max_jump: 2}\n", "run",
