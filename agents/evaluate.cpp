@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/interrupt.hpp"
+
 namespace saccade {
 
 EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t count, std::size_t batch_size,
@@ -16,6 +18,7 @@ EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t 
     std::vector<std::size_t> examples(end - begin);
     for (std::size_t i = begin; i < end; ++i) examples[i - begin] = i;
     const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
+    check_interrupt();  // a host's Ctrl-C (core/interrupt.hpp)
     for (float c : correct_per_example(ep.logits, ep.labels, ep.slots)) correct += c;
     for (int n : ep.regions_read) regions += n;
     knows_evidence = knows_evidence && !ep.evidence.empty();

@@ -158,7 +158,9 @@ void check_dialogue_task(const Config& cfg) {
   }
 }
 
-int run_dialogue_task(const Config& cfg) {
+TaskPlan plan_dialogue_task(const Config& resolved) {
+  auto owned = std::make_shared<const Config>(resolved);  // the task reads it for as long as the plan lives
+  const Config& cfg = *owned;
   set_blas_threads(cfg.get<int>("train.threads"));
   DialogueData data = load_dialogues(cfg);
   const auto L = static_cast<std::size_t>(cfg.get<int>("env.dialogue.turn_tokens"));
@@ -168,19 +170,17 @@ int run_dialogue_task(const Config& cfg) {
   auto encode = [&](const char* split, const std::vector<Dialogue>& d) {
     return std::make_shared<const DialogueSplit>(encode_dialogues(source + "/" + split, d, vocab, data.kb, L, H));
   };
-  DialogueTask task{.cfg = cfg};
-  task.train = encode("train", data.train);
-  task.val = encode("validation", data.val);
-  task.test = encode("test", data.test);
-  if (!data.oov.empty()) task.oov = encode("test-oov", data.oov);
-  task.env.turns = static_cast<std::size_t>(cfg.get<int>("env.dialogue.turns"));
-  task.env.budget = static_cast<std::size_t>(cfg.get<int>("policy.budget"));
+  auto task = std::make_shared<DialogueTask>(DialogueTask{.cfg = cfg});
+  task->train = encode("train", data.train);
+  task->val = encode("validation", data.val);
+  task->test = encode("test", data.test);
+  if (!data.oov.empty()) task->oov = encode("test-oov", data.oov);
+  task->env.turns = static_cast<std::size_t>(cfg.get<int>("env.dialogue.turns"));
+  task->env.budget = static_cast<std::size_t>(cfg.get<int>("policy.budget"));
 
   RunOptions o = run_options_from_config(cfg);
-  o.env_name = "dialogue-" + std::to_string(task.env.turns);
-  std::vector<std::function<PolicySetup()>> setups;
-  for (const auto& n : policy_names_from_config(cfg)) setups.push_back([&task, n] { return task.setup(n); });
-  return run_policies(std::move(setups), o);
+  o.env_name = "dialogue-" + std::to_string(task->env.turns);
+  return plan_of(std::move(o), cfg, std::move(owned), task);
 }
 
 }  // namespace saccade

@@ -163,28 +163,28 @@ void check_image_task(const Config& cfg) {
   }
 }
 
-int run_image_task(const Config& cfg) {
+TaskPlan plan_image_task(const Config& resolved) {
+  auto owned = std::make_shared<const Config>(resolved);  // the task reads it for as long as the plan lives
+  const Config& cfg = *owned;
   const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
   set_blas_threads(cfg.get<int>("train.threads"));
   const std::string source = cfg.get_or<std::string>("env.dataset", "fashion-mnist");
   ImageSplits splits = load_image_splits(source, seed);
-  ImageTask task{.cfg = cfg};
-  task.train = std::make_shared<const ImageDataset>(std::move(splits.train));
-  task.val = std::make_shared<const ImageDataset>(std::move(splits.validation));
-  task.test = std::make_shared<const ImageDataset>(std::move(splits.test));
-  task.canvas = CanvasSpec::from_config(static_cast<std::size_t>(cfg.get_or<int>("env.canvas", 0)),
+  auto task = std::make_shared<ImageTask>(ImageTask{.cfg = cfg});
+  task->train = std::make_shared<const ImageDataset>(std::move(splits.train));
+  task->val = std::make_shared<const ImageDataset>(std::move(splits.validation));
+  task->test = std::make_shared<const ImageDataset>(std::move(splits.test));
+  task->canvas = CanvasSpec::from_config(static_cast<std::size_t>(cfg.get_or<int>("env.canvas", 0)),
                                         static_cast<std::size_t>(cfg.get<int>("env.clutter.pieces")),
                                         static_cast<std::size_t>(cfg.get<int>("env.clutter.size")));
-  task.side = canvas_side(task.canvas, *task.train);
-  task.budget = static_cast<std::size_t>(cfg.get<int>("policy.budget"));
-  task.glimpse = cfg.get<std::string>("env.region") == "glimpse";
+  task->side = canvas_side(task->canvas, *task->train);
+  task->budget = static_cast<std::size_t>(cfg.get<int>("policy.budget"));
+  task->glimpse = cfg.get<std::string>("env.region") == "glimpse";
 
   RunOptions o = run_options_from_config(cfg);
-  o.env_name = "image-" + cfg.get<std::string>("env.region") + "-" + std::to_string(task.side);
+  o.env_name = "image-" + cfg.get<std::string>("env.region") + "-" + std::to_string(task->side);
 
-  std::vector<std::function<PolicySetup()>> setups;
-  for (const auto& n : policy_names_from_config(cfg)) setups.push_back([&task, n] { return task.setup(n); });
-  return run_policies(std::move(setups), o);
+  return plan_of(std::move(o), cfg, std::move(owned), task);
 }
 
 }  // namespace saccade

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/interrupt.hpp"
 #include "core/atomic_file.hpp"
 #include "core/checkpoint.hpp"
 #include "experiments/progress.hpp"
@@ -123,6 +124,7 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
       std::vector<std::size_t> examples(order.begin() + static_cast<long>(b),
                                         order.begin() + static_cast<long>(b + o.batch_size));
       const TrainStats t = trainer.train_batch(examples, canvas_seed, policy_rng);
+      check_interrupt();  // a host's Ctrl-C (core/interrupt.hpp): before anything of this epoch is written
       sum.loss += t.loss;
       sum.accuracy += t.accuracy;
       sum.reward += t.reward;

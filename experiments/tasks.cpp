@@ -12,16 +12,16 @@ namespace {
 
 struct Task {
   std::string_view env_type;
-  TaskRunner run;
+  TaskPlanner plan;
   TaskCheck check;
 };
 
 // One row per task.
 const std::vector<Task>& tasks() {
   static const std::vector<Task> table = {
-      {"image", run_image_task, check_image_task},
-      {"text", run_text_task, check_text_task},
-      {"dialogue", run_dialogue_task, check_dialogue_task},
+      {"image", plan_image_task, check_image_task},
+      {"text", plan_text_task, check_text_task},
+      {"dialogue", plan_dialogue_task, check_dialogue_task},
   };
   return table;
 }
@@ -34,9 +34,18 @@ const Task* find_task(std::string_view env_type) {
 
 }  // namespace
 
-TaskRunner find_task_runner(std::string_view env_type) {
-  const Task* t = find_task(env_type);
-  return t ? t->run : nullptr;
+TaskPlan plan_task(const Config& resolved) {
+  const std::string type = resolved.get<std::string>("env.type");
+  const Task* t = find_task(type);
+  if (!t) resolved.fail("env.type", "no task runs env.type=" + type);
+  return t->plan(resolved);
+}
+
+int run_task(const Config& resolved) {
+  TaskPlan plan = plan_task(resolved);
+  std::vector<std::function<PolicySetup()>> setups;
+  for (const auto& name : plan.policies) setups.push_back([&plan, name] { return plan.setup(name); });
+  return run_policies(std::move(setups), plan.options);
 }
 
 void check_task_config(const Config& resolved) {

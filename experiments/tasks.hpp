@@ -1,31 +1,58 @@
 // Which code runs an experiment, by `env.type`. The table is in tasks.cpp and is explicit (no
 // self-registering statics): objects in a static library that nothing references are dropped by
 // the linker, and their registrations with them.
+//
+// A task turns a resolved config into a plan: the runner's options, the policies to score, and a
+// function that builds one policy's envs, reader and policy (owning the task's data, loaded once).
+// `run_task` hands the plan to the runner; the Python module builds envs from the same plan.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "experiments/config.hpp"
+#include "experiments/run_options.hpp"
+#include "experiments/runner.hpp"
 
 namespace saccade {
 
-// Runs the whole experiment a resolved config describes, once check_task_config has passed it;
-// returns the process exit status.
-using TaskRunner = int (*)(const Config& resolved);
+struct TaskPlan {
+  RunOptions options;
+  std::vector<std::string> policies;                          // `adaptive` first unless eval.adaptive=false
+  std::function<PolicySetup(const std::string& policy)> setup;  // any name the task knows, not only those
+};
+
+// Loads the data and builds the plan a resolved config describes, once check_task_config has passed it.
+using TaskPlanner = TaskPlan (*)(const Config& resolved);
 // Checks what the schema cannot (combinations, policy names, dataset files) without loading data or
 // building models: throws ConfigError pointing at the offending key. Runs before any work starts.
 using TaskCheck = void (*)(const Config& resolved);
 
-int run_image_task(const Config& resolved);     // experiments/image_task.cpp
-void check_image_task(const Config& resolved);  // experiments/image_task.cpp
-int run_text_task(const Config& resolved);      // experiments/text_task.cpp
-void check_text_task(const Config& resolved);   // experiments/text_task.cpp
-int run_dialogue_task(const Config& resolved);      // experiments/dialogue_task.cpp
-void check_dialogue_task(const Config& resolved);   // experiments/dialogue_task.cpp
+TaskPlan plan_image_task(const Config& resolved);     // experiments/image_task.cpp
+void check_image_task(const Config& resolved);        // experiments/image_task.cpp
+TaskPlan plan_text_task(const Config& resolved);      // experiments/text_task.cpp
+void check_text_task(const Config& resolved);         // experiments/text_task.cpp
+TaskPlan plan_dialogue_task(const Config& resolved);  // experiments/dialogue_task.cpp
+void check_dialogue_task(const Config& resolved);     // experiments/dialogue_task.cpp
 
-// The runner for an env type, or nullptr while none exists yet.
-TaskRunner find_task_runner(std::string_view env_type);
-// The task's checks for a resolved config; an env type with no task yet is an error too.
+// The task's checks for a resolved config; an env type with no task is an error too.
 void check_task_config(const Config& resolved);
+// The plan of a checked config (ConfigError for an env type with no task).
+TaskPlan plan_task(const Config& resolved);
+// Trains and scores every policy of the plan (run_policies); returns the process exit status.
+int run_task(const Config& resolved);
+
+// What every task's planner ends with: the plan whose setup keeps `config` and `task` alive.
+template <class Task>
+TaskPlan plan_of(RunOptions options, const Config& config, std::shared_ptr<const Config> owned, std::shared_ptr<Task> task) {
+  TaskPlan p;
+  p.options = std::move(options);
+  p.policies = policy_names_from_config(config);
+  p.setup = [owned = std::move(owned), task = std::move(task)](const std::string& name) { return task->setup(name); };
+  return p;
+}
 
 }  // namespace saccade

@@ -118,21 +118,21 @@ void check_text_task(const Config& cfg) {
   }
 }
 
-int run_text_task(const Config& cfg) {
+TaskPlan plan_text_task(const Config& resolved) {
+  auto owned = std::make_shared<const Config>(resolved);  // the task reads it for as long as the plan lives
+  const Config& cfg = *owned;
   const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
   set_blas_threads(cfg.get<int>("train.threads"));
   TextSplits splits = load_text_splits(source_options(cfg), seed);
-  TextTask task{.cfg = cfg};
-  task.train = std::make_shared<const TextSplit>(std::move(splits.train));
-  task.val = std::make_shared<const TextSplit>(std::move(splits.validation));
-  task.test = std::make_shared<const TextSplit>(std::move(splits.test));
-  task.env = env_options(cfg);
+  auto task = std::make_shared<TextTask>(TextTask{.cfg = cfg});
+  task->train = std::make_shared<const TextSplit>(std::move(splits.train));
+  task->val = std::make_shared<const TextSplit>(std::move(splits.validation));
+  task->test = std::make_shared<const TextSplit>(std::move(splits.test));
+  task->env = env_options(cfg);
 
   RunOptions o = run_options_from_config(cfg);
-  o.env_name = std::string("text-") + (task.env.clutter ? "cluttered-" : "") + std::to_string(task.env.chunks);
-  std::vector<std::function<PolicySetup()>> setups;
-  for (const auto& n : policy_names_from_config(cfg)) setups.push_back([&task, n] { return task.setup(n); });
-  return run_policies(std::move(setups), o);
+  o.env_name = std::string("text-") + (task->env.clutter ? "cluttered-" : "") + std::to_string(task->env.chunks);
+  return plan_of(std::move(o), cfg, std::move(owned), task);
 }
 
 }  // namespace saccade

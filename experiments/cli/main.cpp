@@ -46,7 +46,7 @@ int run(const RunArgs& args) {
     return 0;
   }
   saccade::check_task_config(resolved);
-  return saccade::find_task_runner(resolved.get<std::string>("env.type"))(resolved);
+  return saccade::run_task(resolved);
 }
 
 struct SweepArgs {

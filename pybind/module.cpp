@@ -1,0 +1,206 @@
+// The `saccade._saccade` extension: the command line's run, its config checks, and the envs of any
+// task, for the pure-Python package around it (pybind/saccade/). Everything returns plain Python
+// and numpy values; the package adds pandas, plots and docstrings for people.
+//
+// Errors: a bad config raises saccade.ConfigError (a ValueError) with the command line's message,
+// "FILE:LINE:COLUMN: key: what"; any other C++ error raises ValueError, IndexError or RuntimeError
+// with its message. Training releases the GIL and checks for Ctrl-C after every batch: the run
+// stops there with KeyboardInterrupt, and every file it wrote is whole (results.csv and
+// status.json are only written for finished policies and runs).
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+
+#include "core/interrupt.hpp"
+#include "experiments/config.hpp"
+#include "experiments/resolve.hpp"
+#include "experiments/sweep.hpp"
+#include "experiments/tasks.hpp"
+
+namespace py = pybind11;
+using namespace saccade;
+
+namespace {
+
+// A config from a YAML file or text (JSON is YAML too: the package sends dicts that way), with
+// key=value overrides and an output directory.
+Config load_config(const std::string& source, bool is_text, const std::vector<std::string>& overrides,
+                   const std::optional<std::string>& out) {
+  Config c = is_text ? Config::parse(source, "<config>") : Config::load(source);
+  for (const auto& o : overrides) c.apply_override(o);
+  if (out) c.set("out", ConfigNode::scalar(*out, Origin::label("saccade.run(out=...)")));
+  return c;
+}
+
+Config checked(const Config& config) {
+  reject_sweep_section(config);
+  Config resolved = resolve(config);
+  check_task_config(resolved);
+  return resolved;
+}
+
+// Ctrl-C while the GIL is released: Python's handler only sets a flag; PyErr_CheckSignals runs it
+// (raising KeyboardInterrupt in this thread) and says so.
+bool python_interrupted() {
+  py::gil_scoped_acquire gil;
+  return PyErr_CheckSignals() != 0;
+}
+
+py::array_t<float> to_numpy(const Array& a) {
+  std::vector<py::ssize_t> shape(a.shape().begin(), a.shape().end());
+  py::array_t<float> out(shape);
+  std::copy(a.begin(), a.end(), out.mutable_data());
+  return out;
+}
+
+template <class T, class U>
+py::array_t<T> to_numpy(const std::vector<U>& v, std::vector<py::ssize_t> shape) {
+  py::array_t<T> out(shape);
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+// One policy's training, validation or test env of a task, stepped by hand (Gymnasium-style,
+// batched). The plan keeps the task's data alive.
+class PyEnv {
+ public:
+  PyEnv(const std::string& source, bool is_text, const std::vector<std::string>& overrides, const std::string& split,
+        const std::string& policy)
+      : resolved_(checked(load_config(source, is_text, overrides, std::nullopt))),
+        plan_(plan_task(resolved_)),
+        setup_(plan_.setup(policy)) {
+    env_ = split == "train" ? setup_.train_env.get() : split == "validation" ? setup_.val_env.get()
+         : split == "test"  ? setup_.test_env.get() : split == "test_oov" ? setup_.oov_test_env.get() : nullptr;
+    if (!env_) throw std::invalid_argument("split must be train, validation, test or (dialogue) test_oov, got \"" + split + "\"");
+  }
+
+  py::dict spec() const {
+    const EnvSpec& s = env_->spec();
+    py::dict d;
+    d["name"] = s.name;
+    d["num_classes"] = s.num_classes;
+    d["num_slots"] = s.num_slots;
+    d["num_regions"] = s.num_regions;
+    d["max_steps"] = s.max_steps;
+    d["content_shape"] = py::tuple(py::cast(s.content_shape));
+    d["preview_shape"] = py::tuple(py::cast(s.preview_shape));
+    d["preview_kind"] = s.preview_kind == PreviewKind::bag ? "bag" : s.preview_kind == PreviewKind::image ? "image" : "per_region";
+    d["num_examples"] = env_->num_examples();
+    return d;
+  }
+
+  py::tuple reset(const std::vector<std::size_t>& examples, std::uint64_t seed) {
+    auto [obs, info] = env_->reset(examples, seed);
+    batch_ = examples.size();
+    return py::make_tuple(observation(obs), information(info));
+  }
+
+  py::tuple step(const std::vector<int>& regions, const std::optional<py::array_t<float>>& locations,
+                 const std::vector<std::uint8_t>& stop) {
+    Action a;
+    a.region = regions;
+    if (locations) {
+      a.location = Array::from_shape({batch_, std::size_t{2}});
+      if (static_cast<std::size_t>(locations->size()) != 2 * batch_) throw std::invalid_argument("step: locations must be [num_envs, 2]");
+      std::copy(locations->data(), locations->data() + 2 * batch_, a.location.begin());
+    }
+    a.stop = stop;
+    StepResult r = env_->step(a);
+    return py::make_tuple(observation(r.obs), to_numpy<float>(r.reward, {static_cast<py::ssize_t>(batch_)}),
+                          to_numpy<bool>(r.terminated, {static_cast<py::ssize_t>(batch_)}),
+                          to_numpy<bool>(r.truncated, {static_cast<py::ssize_t>(batch_)}), information(r.info));
+  }
+
+ private:
+  py::dict observation(const Observation& o) const {
+    const auto B = static_cast<py::ssize_t>(batch_), R = static_cast<py::ssize_t>(env_->spec().num_regions);
+    py::dict d;
+    d["preview"] = to_numpy(o.preview);
+    d["content"] = to_numpy(o.content);
+    d["location"] = to_numpy(o.location);
+    d["region"] = to_numpy<std::int32_t>(o.region, {B});
+    d["read"] = to_numpy<bool>(o.read, {B, R});
+    d["active"] = to_numpy<bool>(o.active, {B});
+    d["steps_left"] = to_numpy<std::int32_t>(o.steps_left, {B});
+    return d;
+  }
+
+  py::dict information(const Info& info) const {
+    const auto B = static_cast<py::ssize_t>(batch_), S = static_cast<py::ssize_t>(env_->spec().num_slots);
+    py::dict d;
+    d["labels"] = S == 1 ? to_numpy<std::int32_t>(info.labels, {B}) : to_numpy<std::int32_t>(info.labels, {B, S});
+    d["examples"] = to_numpy<std::int64_t>(info.examples, {B});
+    if (!info.evidence.empty())
+      d["evidence"] = to_numpy<bool>(info.evidence, {B, static_cast<py::ssize_t>(env_->spec().num_regions)});
+    return d;
+  }
+
+  Config resolved_;
+  TaskPlan plan_;
+  PolicySetup setup_;
+  Env* env_ = nullptr;
+  std::size_t batch_ = 0;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_saccade, m) {
+  m.doc() = "saccade's C++ core; use the `saccade` package around it.";
+  // ConfigError -> saccade.ConfigError (a ValueError); std::invalid_argument -> ValueError,
+  // std::out_of_range -> IndexError, other std::exception -> RuntimeError (pybind11's own mapping),
+  // each with the C++ message.
+  static py::exception<ConfigError> config_error(m, "ConfigError", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const Interrupted&) {
+      // PyErr_CheckSignals left KeyboardInterrupt set; if not (a check from elsewhere), raise one.
+      if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
+    } catch (const ConfigError& e) {
+      config_error(e.what());
+    }
+  });
+
+  m.def(
+      "resolve",
+      [](const std::string& source, bool is_text, const std::vector<std::string>& overrides) {
+        return checked(load_config(source, is_text, overrides, std::nullopt)).to_yaml();
+      },
+      py::arg("source"), py::arg("is_text"), py::arg("overrides"));
+
+  m.def(
+      "run",
+      [](const std::string& source, bool is_text, const std::vector<std::string>& overrides,
+         const std::optional<std::string>& out) {
+        const Config resolved = checked(load_config(source, is_text, overrides, out));
+        set_interrupt_check(python_interrupted);
+        int status = 0;
+        try {
+          py::gil_scoped_release nogil;
+          status = run_task(resolved);
+        } catch (...) {
+          set_interrupt_check(nullptr);
+          throw;
+        }
+        set_interrupt_check(nullptr);
+        if (status != 0) throw std::runtime_error("run ended with status " + std::to_string(status));
+        return resolved.get<std::string>("out");
+      },
+      py::arg("source"), py::arg("is_text"), py::arg("overrides"), py::arg("out"));
+
+  m.def(
+      "check_sweep",
+      [](const std::string& source, bool is_text, const std::vector<std::string>& overrides, const std::string& out) {
+        return expand_sweep(load_config(source, is_text, overrides, std::nullopt), out).runs.size();
+      },
+      py::arg("source"), py::arg("is_text"), py::arg("overrides"), py::arg("out"));
+
+  py::class_<PyEnv>(m, "Env")
+      .def(py::init<const std::string&, bool, const std::vector<std::string>&, const std::string&, const std::string&>(),
+           py::arg("source"), py::arg("is_text"), py::arg("overrides"), py::arg("split"), py::arg("policy"))
+      .def("spec", &PyEnv::spec)
+      .def("reset", &PyEnv::reset, py::arg("examples"), py::arg("seed"))
+      .def("step", &PyEnv::step, py::arg("regions"), py::arg("locations"), py::arg("stop"));
+}

@@ -1,0 +1,123 @@
+"""The `saccade` Python module (build/python): envs stepped by hand (shapes, dtypes, seeding), runs
+and sweeps returning pandas frames, C++ errors as Python exceptions with the same message, and
+Ctrl-C during training (KeyboardInterrupt, nothing half-written)."""
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from harness import BUILD, ROOT, SACCADE
+
+PYTHON_DIR = BUILD / "python"
+pytestmark = pytest.mark.skipif(not (PYTHON_DIR / "saccade").is_dir(), reason=f"{PYTHON_DIR} not built")
+sys.path.insert(0, str(PYTHON_DIR))
+
+TEXT = ROOT / "experiments/configs/text_skim.yaml"
+DIALOGUE = ROOT / "experiments/configs/dialogue_turns.yaml"
+TINY_DIGITS = {"env": {"type": "image", "dataset": "digits", "region": "patch", "grid": 4, "canvas": 8},
+               "reader": {"hidden": 16, "heads": 2}, "policy": {"budget": 3, "hidden": 8},
+               "train": {"epochs": 1, "examples": 256}, "eval": {"examples": 64, "policies": ["random"]}}
+
+
+@pytest.fixture(scope="module")
+def saccade():
+    import saccade as module
+    return module
+
+
+def test_text_env_shapes_dtypes_and_seeding(saccade):
+    env = saccade.make_env(TEXT, num_envs=3, reader__init=None)
+    spec = env.spec
+    assert (spec["name"], spec["num_regions"], spec["max_steps"], spec["preview_kind"]) == ("text-chunks", 16, 4, "bag")
+    obs, info = env.reset(seed=7)
+    assert obs["preview"].dtype == np.float32 and obs["preview"].shape == (3, 16, 24)
+    assert obs["content"].shape == (3, 12) and not obs["content"].any()
+    assert obs["read"].dtype == np.bool_ and obs["read"].shape == (3, 16) and not obs["read"].any()
+    assert obs["steps_left"].dtype == np.int32 and list(obs["steps_left"]) == [4, 4, 4]
+    assert info["labels"].dtype == np.int32 and info["labels"].shape == (3,)
+    assert info["evidence"].shape == (3, 16) and info["evidence"].any(axis=1).all()
+    obs, reward, terminated, truncated, info = env.step([0, 5, -1])
+    assert list(obs["region"]) == [0, 5, -1] and list(obs["active"]) == [True, True, False]
+    assert obs["content"][0].any() and not obs["content"][2].any()   # chunk 0's token ids; STOP reads nothing
+    assert reward.dtype == np.float32 and list(terminated) == [False, False, True] and not truncated.any()
+    assert obs["read"][1, 5] and obs["steps_left"][0] == 3
+    # The same seed: the same examples and the same documents; another seed: others.
+    a, _ = env.reset(seed=7)
+    b, _ = saccade.make_env(TEXT, num_envs=3, reader__init=None).reset(seed=7)
+    c, _ = env.reset(seed=8)
+    assert np.array_equal(a["preview"], b["preview"]) and not np.array_equal(a["preview"], c["preview"])
+
+
+def test_dialogue_env_has_four_labels_and_missing_turns(saccade):
+    env = saccade.make_env(DIALOGUE, split="test_oov", num_envs=2, env__dialogue__train_size=50,
+                           env__dialogue__eval_size=20)
+    obs, info = env.reset(seed=0)
+    assert info["labels"].shape == (2, 4)
+    first = obs["read"].argmin(axis=1)               # the first turn each dialogue has
+    assert obs["read"][:, :1].all() or (first == 0).any()
+    obs, *_ = env.step(first)
+    assert obs["active"].all() and obs["content"].shape == (2, 1 + 2 * 24)
+
+
+def test_glimpse_env_takes_locations(saccade):
+    env = saccade.make_env(ROOT / "experiments/configs/image_ram.yaml", env__dataset="digits", env__canvas=16,
+                           env__clutter__pieces=0, env__retina__size=4, env__retina__scales=2, num_envs=2)
+    obs, _ = env.reset(seed=1)
+    obs, _, terminated, _, _ = env.step({"location": [[0, 0], [0.5, -0.5]], "stop": [False, True]})
+    assert obs["content"].shape == (2, 2, 4, 4) and list(terminated) == [False, True]
+    assert np.allclose(obs["location"][0], [0, 0])
+
+
+def test_errors_arrive_with_the_same_message(saccade, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("env: {type: text}\nreader: {type: ram}\n")
+    with pytest.raises(saccade.ConfigError, match=r"bad.yaml:2:16: reader.type: text reads with the `chunk` reader"):
+        saccade.run(bad)
+    with pytest.raises(ValueError, match="train.epochs"):
+        saccade.resolve(TINY_DIGITS, train__epochs=0)
+    env = saccade.make_env(TEXT, num_envs=2, reader__init=None)
+    env.reset(seed=0)
+    with pytest.raises(IndexError, match=r"region 16 for example 1; expected -1 \(STOP\) or 0..15"):
+        env.step([0, 16])
+
+
+def test_run_a_dict_and_read_its_results(saccade, tmp_path):
+    res = saccade.run(TINY_DIGITS, out=tmp_path / "run", seed=1)
+    table = res.to_pandas()
+    assert list(table["policy"]) == ["adaptive", "random"] and (table["seed"] == 1).all()
+    assert {"accuracy", "mean_regions", "us_per_example", "evidence_read", "oov_accuracy"} <= set(table.columns)
+    assert res.finished() and len(res.metrics()) == 2
+    trace = res.traces("adaptive")
+    assert len(trace) == 64 * 3 and set(trace["region"]) <= set(range(16))
+
+
+def test_ctrl_c_during_training_stops_cleanly(tmp_path):
+    # A long run in a child Python; SIGINT once training has started.
+    script = (f"import sys; sys.path.insert(0, {str(PYTHON_DIR)!r}); import saccade\n"
+              f"cfg = {TINY_DIGITS!r}\ncfg['train'] = {{'epochs': 500, 'examples': 512}}\n"
+              f"saccade.run(cfg, out={str(tmp_path / 'run')!r})\n")
+    child = subprocess.Popen(["/usr/bin/python3", "-c", script], stderr=subprocess.PIPE, text=True)
+    for line in child.stderr:
+        if "epoch 1/500" in line:
+            break
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=120)
+    assert child.returncode != 0 and "KeyboardInterrupt" in err
+    run = tmp_path / "run"
+    assert not (run / "status.json").exists() and not (run / "results.csv").exists()
+    lines = (run / "metrics.jsonl").read_text().splitlines()
+    assert lines and all(line.startswith("{") and line.endswith("}") for line in lines)  # whole lines only
+
+
+def test_sweep_returns_every_run(saccade, tmp_path):
+    cfg = dict(TINY_DIGITS, sweep={"seeds": [0, 1]})
+    res = saccade.sweep(cfg, out=tmp_path / "sweep", jobs=2)
+    table = res.to_pandas()
+    assert len(table) == 2 * 2 and sorted(set(table["seed"])) == [0, 1]
+    assert res.finished()
+    with pytest.raises(saccade.ConfigError, match="policy.budget"):
+        saccade.sweep(cfg, out=tmp_path / "bad", policy__budget=0)
