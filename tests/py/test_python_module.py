@@ -121,3 +121,27 @@ def test_sweep_returns_every_run(saccade, tmp_path):
     assert res.finished()
     with pytest.raises(saccade.ConfigError, match="policy.budget"):
         saccade.sweep(cfg, out=tmp_path / "bad", policy__budget=0)
+
+
+def test_plots_draw_results_and_traces(saccade, tmp_path):
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from saccade import plots
+
+    res = saccade.run(TINY_DIGITS, out=tmp_path / "run", eval__policies=["random", "all"])
+    ax = plots.accuracy_vs_compute(res.to_pandas())
+    assert [t.get_text().split(" ")[0] for t in ax.get_legend().get_texts()] == ["adaptive", "random", "all"]
+    trace = res.traces("adaptive")
+    ax = plots.regions_read(trace, 16, examples=[0, 1])
+    grid = ax.images[0].get_array()
+    for i in (0, 1):  # each row marks exactly the regions that example read, with their step
+        rows = trace[trace["example"] == i]
+        assert sorted(np.flatnonzero(~np.isnan(np.ma.filled(grid[i], np.nan)))) == sorted(rows["region"])
+    ax.figure.savefig(tmp_path / "regions.png")
+    assert (tmp_path / "regions.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    glimpses = saccade.run(ROOT / "experiments/configs/image_ram.yaml", out=tmp_path / "ram", env__dataset="digits",
+                           env__canvas=16, env__clutter__pieces=0, env__retina__size=4, env__retina__scales=2,
+                           train__epochs=1, train__examples=128, eval__examples=16, eval__policies=[]).traces()
+    ax = plots.glimpse_path(glimpses, 0, image=np.zeros((16, 16)))
+    x, y = ax.lines[0].get_data()
+    first = glimpses[glimpses["example"] == 0].sort_values("step")
+    assert np.allclose(x, first["col"]) and np.allclose(y, first["row"])
