@@ -11,7 +11,9 @@ PACKAGES=(
   # configs, command line, JSON, logs, tests
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev libboost-test-dev zlib1g-dev
   # Python module and the Python side of tests
-  pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest
+  pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-scipy
+  # the notebooks, executed headlessly by `make test`
+  jupyter-nbconvert python3-nbconvert python3-ipykernel
   # `saccade report` draws report.png with it (and reports without it)
   python3-matplotlib
   # data that ships with the machine

@@ -145,3 +145,18 @@ def test_plots_draw_results_and_traces(saccade, tmp_path):
     x, y = ax.lines[0].get_data()
     first = glimpses[glimpses["example"] == 0].sort_values("step")
     assert np.allclose(x, first["col"]) and np.allclose(y, first["row"])
+
+
+def test_every_public_function_has_a_docstring(saccade):
+    import inspect
+
+    from saccade import envs, plots, results
+
+    public = [saccade.run, saccade.sweep, saccade.make_env, saccade.resolve, saccade.Results, saccade.Env]
+    public += [f for m in (envs, plots, results) for n, f in vars(m).items()
+               if inspect.isfunction(f) and not n.startswith("_") and f.__module__ == m.__name__]
+    public += [f for cls in (saccade.Results, saccade.Env) for n, f in vars(cls).items()
+               if inspect.isfunction(f) and not n.startswith("_")]
+    missing = [getattr(f, "__qualname__", f) for f in public if not (f.__doc__ or "").strip()]
+    assert not missing, f"no docstring: {missing}"
+    assert "preview" in envs.__doc__ and "float32" in envs.__doc__  # the observation's dtypes and shapes
