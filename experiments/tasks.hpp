@@ -42,7 +42,8 @@ void check_dialogue_task(const Config& resolved);     // experiments/dialogue_ta
 void check_task_config(const Config& resolved);
 // The plan of a checked config (ConfigError for an env type with no task).
 TaskPlan plan_task(const Config& resolved);
-// Trains and scores every policy of the plan (run_policies); returns the process exit status.
+// Writes OUT/resolved.yaml (the config with every key), then trains and scores every policy of the
+// plan (run_policies); returns the process exit status.
 int run_task(const Config& resolved);
 
 // What every task's planner ends with: the plan whose setup keeps `config` and `task` alive.

@@ -13,7 +13,9 @@
 
 #include <optional>
 
+#include "core/checkpoint.hpp"
 #include "core/interrupt.hpp"
+#include "core/ops.hpp"
 #include "experiments/config.hpp"
 #include "experiments/resolve.hpp"
 #include "experiments/sweep.hpp"
@@ -144,6 +146,113 @@ class PyEnv {
   std::size_t batch_ = 0;
 };
 
+// numpy (any dtype) -> Array of `shape`, checking the element count.
+Array array_of(const py::handle& value, const Shape& shape, const char* key) {
+  const auto a = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(value);
+  if (!a || static_cast<std::size_t>(a.size()) != shape_size(shape))
+    throw std::invalid_argument(std::string("observation[\"") + key + "\"]: expected " + std::to_string(shape_size(shape)) + " numbers");
+  Array out = Array::from_shape(shape);
+  std::copy(a.data(), a.data() + a.size(), out.begin());
+  return out;
+}
+
+template <class T>
+std::vector<T> vector_of(const py::handle& value) {
+  const auto a = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(value);
+  if (!a) throw std::invalid_argument("observation: expected an array");
+  return std::vector<T>(a.data(), a.data() + a.size());
+}
+
+// An observation dict (as PyEnv returns it, possibly edited) back into the C++ struct.
+Observation observation_from(const py::dict& d, const EnvSpec& spec) {
+  Observation o;
+  const auto steps = vector_of<int>(d["steps_left"]);
+  const std::size_t B = steps.size();
+  Shape preview{B}, content{B};
+  preview.insert(preview.end(), spec.preview_shape.begin(), spec.preview_shape.end());
+  content.insert(content.end(), spec.content_shape.begin(), spec.content_shape.end());
+  o.steps_left = steps;
+  o.preview = shape_size(spec.preview_shape) ? array_of(d["preview"], preview, "preview") : Array::from_shape({0});
+  o.content = array_of(d["content"], content, "content");
+  o.location = array_of(d["location"], {B, 2}, "location");
+  o.region = vector_of<int>(d["region"]);
+  o.read = vector_of<std::uint8_t>(d["read"]);
+  o.active = vector_of<std::uint8_t>(d["active"]);
+  return o;
+}
+
+// A trained policy and its reader from a run's directory (OUT/resolved.yaml and
+// OUT/checkpoints/<policy>.npz), stepped by the caller: act on an observation, read what the env
+// returned, predict. One batch of episodes at a time, as run_episode does it.
+class PyAgent {
+ public:
+  PyAgent(const std::string& run_dir, const std::string& policy, std::uint64_t seed)
+      : resolved_(checked(Config::load(run_dir + "/resolved.yaml"))), plan_(plan_task(resolved_)), setup_(plan_.setup(policy)),
+        rng_(Rng::stream(seed, "python-agent")) {
+    const std::string checkpoint = run_dir + "/checkpoints/" + policy + ".npz";
+    load_parameters(checkpoint, *setup_.reader, "reader.");
+    if (setup_.policy->learned()) load_parameters(checkpoint, *setup_.policy, "policy.");
+  }
+
+  const EnvSpec& spec() const { return setup_.test_env->spec(); }
+  bool learned() const { return setup_.policy->learned(); }
+
+  void reset(std::size_t batch) {
+    memory_ = setup_.reader->init(batch);
+    step_ = 0;
+  }
+
+  py::object act(const py::dict& obs, bool greedy) {
+    NoGrad no_grad;
+    const Observation o = observation_from(obs, spec());
+    if (o.steps_left.size() != memory_.batch) throw std::invalid_argument("act: reset(num_envs) first, for this batch");
+    const Var summary = setup_.policy->needs_summary() ? setup_.reader->summary(memory_) : Var();
+    const PolicyContext ctx{spec(), o, summary, step_};
+    if (step_ == 0) setup_.policy->begin(ctx, rng_, greedy);
+    const Decision d = setup_.policy->act(ctx, rng_, greedy);
+    ++step_;
+    if (spec().num_regions > 0) return to_numpy<std::int32_t>(d.action.region, {static_cast<py::ssize_t>(o.steps_left.size())});
+    py::dict a;
+    a["location"] = to_numpy(d.action.location);
+    a["stop"] = to_numpy<bool>(d.action.stop.empty() ? std::vector<std::uint8_t>(o.steps_left.size(), 0) : d.action.stop,
+                               {static_cast<py::ssize_t>(o.steps_left.size())});
+    return std::move(a);
+  }
+
+  void read(const py::dict& obs) {
+    NoGrad no_grad;
+    const Observation o = observation_from(obs, spec());
+    std::vector<int> rows;
+    for (std::size_t b = 0; b < o.active.size(); ++b)
+      if (o.active[b]) rows.push_back(static_cast<int>(b));
+    if (rows.empty()) return;
+    RegionBatch regions;
+    regions.content = gather_rows(o.content, rows);
+    if (spec().num_regions == 0) regions.location = gather_rows(o.location, rows);
+    else for (int b : rows) regions.region.push_back(o.region[static_cast<std::size_t>(b)]);
+    memory_ = setup_.reader->update(memory_, setup_.reader->encode(regions), rows);
+  }
+
+  py::array_t<float> predict() const {
+    NoGrad no_grad;
+    const Array p = softmax(setup_.reader->predict(memory_)).value();
+    const std::size_t S = spec().num_slots, C = p.shape()[1];
+    py::array_t<float> out = S == 1 ? py::array_t<float>({static_cast<py::ssize_t>(memory_.batch), static_cast<py::ssize_t>(C)})
+                                    : py::array_t<float>({static_cast<py::ssize_t>(memory_.batch), static_cast<py::ssize_t>(S),
+                                                          static_cast<py::ssize_t>(C)});
+    std::copy(p.begin(), p.end(), out.mutable_data());
+    return out;
+  }
+
+ private:
+  Config resolved_;
+  TaskPlan plan_;
+  PolicySetup setup_;
+  Rng rng_;
+  Memory memory_;
+  std::size_t step_ = 0;
+};
+
 }  // namespace
 
 PYBIND11_MODULE(_saccade, m) {
@@ -196,6 +305,14 @@ PYBIND11_MODULE(_saccade, m) {
         return expand_sweep(load_config(source, is_text, overrides, std::nullopt), out).runs.size();
       },
       py::arg("source"), py::arg("is_text"), py::arg("overrides"), py::arg("out"));
+
+  py::class_<PyAgent>(m, "Agent")
+      .def(py::init<const std::string&, const std::string&, std::uint64_t>(), py::arg("run_dir"), py::arg("policy"), py::arg("seed"))
+      .def("learned", &PyAgent::learned)
+      .def("reset", &PyAgent::reset, py::arg("batch"))
+      .def("act", &PyAgent::act, py::arg("obs"), py::arg("greedy"))
+      .def("read", &PyAgent::read, py::arg("obs"))
+      .def("predict", &PyAgent::predict);
 
   py::class_<PyEnv>(m, "Env")
       .def(py::init<const std::string&, bool, const std::vector<std::string>&, const std::string&, const std::string&>(),

@@ -35,6 +35,9 @@ def test_generated_every_policy(tmp_path):
     # the recency window cannot see the opening request.
     accuracy = {row["policy"]: float(row["accuracy"]) for row in table}
     assert accuracy["all"] > 0.3 and accuracy["all"] > accuracy["last"]  # chance: 1/10 x 1/10 x 1/3 x 1/4
+    # resolved.yaml spells out every key and resolves to itself.
+    again = saccade("run", out / "resolved.yaml", "--print-config")
+    assert again.returncode == 0 and again.stdout == (out / "resolved.yaml").read_text()
     # Traces: one label per slot.
     trace = rows(out / "traces/adaptive.csv")
     assert len(trace) == 64 * 4 and all(len(row["label"].split()) == 4 for row in trace)

@@ -160,3 +160,34 @@ def test_every_public_function_has_a_docstring(saccade):
     missing = [getattr(f, "__qualname__", f) for f in public if not (f.__doc__ or "").strip()]
     assert not missing, f"no docstring: {missing}"
     assert "preview" in envs.__doc__ and "float32" in envs.__doc__  # the observation's dtypes and shapes
+
+
+def test_a_trained_policy_and_reader_replay_the_runs_test_score(saccade, tmp_path):
+    # Dialogue envs have no randomness of their own, so greedy episodes over the same 64 test
+    # dialogues must give exactly the accuracy the run reported.
+    res = saccade.run(DIALOGUE, out=tmp_path / "run", train__epochs=2, env__dialogue__train_size=300,
+                      env__dialogue__eval_size=64, reader__hidden=16, reader__heads=2, eval__policies=["last"])
+    table = res.to_pandas().set_index("policy")
+    for policy in ("adaptive", "last"):
+        trained = saccade.load(res, policy)
+        env = trained.make_env("test", num_envs=64)
+        probs, info = trained.episode(env, options={"examples": list(range(64))})
+        assert probs.shape == (64, 4, env.spec["num_classes"])
+        assert np.allclose(probs.sum(axis=2), 1, atol=1e-5)
+        correct = (probs.argmax(axis=2) == info["labels"]).all(axis=1)
+        assert correct.mean() == pytest.approx(table.loc[policy, "accuracy"], abs=1e-9), policy
+        assert all(len(r) == 4 for r in info["regions"])
+    # Step by step, the same as episode(): the policy acts, the env reads, the reader remembers.
+    trained = saccade.load(res, "adaptive")
+    env = trained.make_env("test", num_envs=2)
+    obs, info = env.reset(options={"examples": [0, 1]})
+    trained.reset(obs)
+    action = trained.policy.act(obs)
+    assert action.dtype == np.int32 and action.shape == (2,) and not obs["read"][[0, 1], action].any()
+    obs, *_ = env.step(action)
+    trained.reader.read(obs)
+    assert trained.reader.predict().shape == (2, 4, env.spec["num_classes"])
+    with pytest.raises(FileNotFoundError, match="nowhere/resolved.yaml: not there"):
+        saccade.load(tmp_path / "nowhere")
+    with pytest.raises(FileNotFoundError, match="checkpoints/random.npz: not there"):
+        saccade.load(res, "random")
