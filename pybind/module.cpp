@@ -16,6 +16,8 @@
 #include "core/checkpoint.hpp"
 #include "core/interrupt.hpp"
 #include "core/ops.hpp"
+#include "envs/dialogue/dialogue_env.hpp"
+#include "envs/text/text_env.hpp"
 #include "experiments/config.hpp"
 #include "experiments/resolve.hpp"
 #include "experiments/sweep.hpp"
@@ -96,6 +98,7 @@ class PyEnv {
   py::tuple reset(const std::vector<std::size_t>& examples, std::uint64_t seed) {
     auto [obs, info] = env_->reset(examples, seed);
     batch_ = examples.size();
+    examples_ = examples;
     return py::make_tuple(observation(obs), information(info));
   }
 
@@ -113,6 +116,31 @@ class PyEnv {
     return py::make_tuple(observation(r.obs), to_numpy<float>(r.reward, {static_cast<py::ssize_t>(batch_)}),
                           to_numpy<bool>(r.terminated, {static_cast<py::ssize_t>(batch_)}),
                           to_numpy<bool>(r.truncated, {static_cast<py::ssize_t>(batch_)}), information(r.info));
+  }
+
+  // The words of each region of example b of the batch (text chunks, dialogue turns; "" for a turn
+  // slot the dialogue does not have). Text chunks show the vocabulary's tokens (<unk> for rare words).
+  std::vector<std::string> region_texts(std::size_t b) const {
+    if (b >= batch_) throw std::out_of_range("region_texts: example " + std::to_string(b) + " of a batch of " + std::to_string(batch_));
+    const std::size_t R = env_->spec().num_regions;
+    std::vector<std::string> out(R);
+    if (const auto* text = dynamic_cast<const TextChunkEnv*>(env_)) {
+      const Vocabulary* vocab = text->split().vocab.get();
+      const std::size_t T = text->options().chunk_tokens;
+      for (std::size_t r = 0; r < R; ++r) {
+        for (std::size_t i = 0; i < T; ++i) {
+          const int id = static_cast<int>(text->documents()(b, r, i));
+          if (id == 0) continue;
+          out[r] += (out[r].empty() ? "" : " ") + (vocab ? vocab->token(id) : std::to_string(id));
+        }
+      }
+    } else if (const auto* dialogue = dynamic_cast<const DialogueEnv*>(env_)) {
+      const EncodedDialogue& d = dialogue->split().dialogues[examples_[b]];
+      for (std::size_t t = 0; t < d.turns; ++t) out[dialogue->first_region(b) + t] = d.text[t];
+    } else {
+      throw std::invalid_argument("region_texts: only text and dialogue envs have words");
+    }
+    return out;
   }
 
  private:
@@ -144,6 +172,7 @@ class PyEnv {
   PolicySetup setup_;
   Env* env_ = nullptr;
   std::size_t batch_ = 0;
+  std::vector<std::size_t> examples_;
 };
 
 // numpy (any dtype) -> Array of `shape`, checking the element count.
@@ -319,5 +348,6 @@ PYBIND11_MODULE(_saccade, m) {
            py::arg("source"), py::arg("is_text"), py::arg("overrides"), py::arg("split"), py::arg("policy"))
       .def("spec", &PyEnv::spec)
       .def("reset", &PyEnv::reset, py::arg("examples"), py::arg("seed"))
-      .def("step", &PyEnv::step, py::arg("regions"), py::arg("locations"), py::arg("stop"));
+      .def("step", &PyEnv::step, py::arg("regions"), py::arg("locations"), py::arg("stop"))
+      .def("region_texts", &PyEnv::region_texts, py::arg("example"));
 }

@@ -61,6 +61,9 @@ DialogueSplit encode_dialogues(std::string name, const std::vector<Dialogue>& di
       pre[0] = turn.speaker == Speaker::user ? 1.0f : 0.0f;
       pre[1] = e.turns > 1 ? static_cast<float>(t) / static_cast<float>(e.turns - 1) : 1.0f;
       pre[2] = std::min(1.0f, static_cast<float>(turn.tokens.size()) / static_cast<float>(L));
+      std::string words;
+      for (const auto& w : turn.tokens) words += (words.empty() ? "" : " ") + w;
+      e.text.push_back(std::move(words));
       const std::vector<int> ids = s.vocab->encode(turn.tokens);
       for (std::size_t i = 0; i < turn.tokens.size(); ++i) {
         const auto [slot, index] = kb.find(turn.tokens[i]);

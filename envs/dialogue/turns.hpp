@@ -28,6 +28,7 @@ struct EncodedDialogue {
   std::vector<float> preview;            // [turns, kPreviewFixed + buckets]
   std::array<int, kDialogueSlots> target{};  // each slot's value index in the knowledge base
   std::vector<std::uint8_t> evidence;    // [turns] 1 on the last turn that mentions a slot's target value
+  std::vector<std::string> text;         // [turns] each turn's tokens joined by spaces (to show it)
   std::size_t turns = 0;
 };
 

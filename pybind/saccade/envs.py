@@ -93,6 +93,15 @@ class Env:
         return obs, reward, terminated, truncated, info
 
 
+    def region_texts(self, example=0):
+        """The words of each region (text chunks, dialogue turns) of `example` (0..num_envs-1) of
+        the current batch: a list of num_regions strings ("" for a turn slot the dialogue lacks).
+        Text chunks show the vocabulary's tokens, <unk> for words too rare to be in it."""
+        if self._done is None:
+            raise RuntimeError("region_texts before reset")
+        return self._core.region_texts(example)
+
+
 def make_env(config, split="train", policy="adaptive", num_envs=1, overrides=(), **kwargs):
     """The env of `config`'s task for `policy`'s setting (its budget; `all` reads every region).
 

@@ -79,3 +79,27 @@ def regions_read(trace, num_regions, examples=None, ax=None):
     ax.set_yticks(range(len(examples)), [str(e) for e in examples])
     plt.colorbar(image, ax=ax, label="step read")
     return ax
+
+
+def highlight_regions(texts, read, evidence=None, ax=None, width=90):
+    """The regions of one example as lines of text, the ones read highlighted with their step.
+
+    Args:
+        texts: the regions' words (Env.region_texts(example)), one string per region.
+        read: the regions read, in order (Trained.episode's info["regions"][example], or a traces
+            DataFrame's `region` column for one example).
+        evidence: optional bool per region (info["evidence"][example]): those regions are marked ◆.
+        ax: the Axes to draw on; width: characters shown per region.
+    """
+    read = [int(r) for r in read]
+    ax = ax or plt.subplots(figsize=(10, 0.3 * len(texts) + 0.5))[1]
+    ax.axis("off")
+    n = len(texts)
+    for r, text in enumerate(texts):
+        step = read.index(r) + 1 if r in read else None
+        mark = "◆" if evidence is not None and evidence[r] else " "
+        label = f"{r:2d} {mark} {'[' + str(step) + ']' if step else '   '} {text[:width]}"
+        box = dict(facecolor="gold", alpha=0.6, edgecolor="none") if step else None
+        ax.text(0, 1 - (r + 0.5) / n, label, family="monospace", fontsize=9, va="center", bbox=box,
+                color="black" if text else "lightgray", transform=ax.transAxes)
+    return ax

@@ -191,3 +191,51 @@ def test_a_trained_policy_and_reader_replay_the_runs_test_score(saccade, tmp_pat
         saccade.load(tmp_path / "nowhere")
     with pytest.raises(FileNotFoundError, match="checkpoints/random.npz: not there"):
         saccade.load(res, "random")
+
+
+def test_region_texts_and_their_highlight(saccade, tmp_path):
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from saccade import plots
+
+    env = saccade.make_env(DIALOGUE, num_envs=2, env__dialogue__train_size=50, env__dialogue__eval_size=10)
+    obs, info = env.reset(seed=3)
+    texts = env.region_texts(1)
+    has = ~obs["read"][1]
+    assert len(texts) == 24 and all(bool(t) == h for t, h in zip(texts, has))  # the turns it has, right-aligned
+    text_env = saccade.make_env(TEXT, num_envs=1, reader__init=None)
+    _, text_info = text_env.reset(seed=1)
+    chunks = text_env.region_texts(0)
+    assert len(chunks) == 16 and all(chunks)
+    ax = plots.highlight_regions(chunks, read=[5, 2], evidence=text_info["evidence"][0])
+    lines = [t.get_text() for t in ax.texts]
+    assert "[1]" in lines[5] and "[2]" in lines[2]
+    assert sum(t.get_bbox_patch() is not None for t in ax.texts) == 2  # only the regions read are highlighted
+    assert all(("◆" in line) == bool(e) for line, e in zip(lines, text_info["evidence"][0]))
+    patches = saccade.make_env(ROOT / "experiments/configs/image_patches.yaml", env__dataset="digits", env__canvas=8,
+                               env__grid=4, env__clutter__pieces=0)
+    patches.reset(seed=0)
+    with pytest.raises(ValueError, match="only text and dialogue envs have words"):
+        patches.region_texts(0)
+
+
+def test_training_releases_the_gil(saccade, tmp_path):
+    # A Python thread keeps running while saccade.run trains: with the GIL held it would stall.
+    import threading
+    import time
+
+    ticks, stop = [0], threading.Event()
+
+    def count():
+        while not stop.is_set():
+            ticks[0] += 1
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=count)
+    thread.start()
+    start = time.monotonic()
+    saccade.run(TINY_DIGITS, out=tmp_path / "run", train__epochs=300)
+    elapsed = time.monotonic() - start
+    stop.set()
+    thread.join()
+    # About one tick per millisecond when the thread can run; none while C++ held the GIL.
+    assert elapsed > 0.2 and ticks[0] > 0.3 * elapsed / 0.001, (ticks[0], elapsed)
