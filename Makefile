@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps configure build test demo install clean
+.PHONY: all deps configure build test demo bench install clean
 
 all: build
 
@@ -28,6 +28,11 @@ DEMO_OUT ?= runs/demo
 demo: build
 	$(BUILD)/saccade sweep experiments/configs/demo.yaml --out $(DEMO_OUT) -j $(JOBS)
 	$(BUILD)/saccade report $(DEMO_OUT)
+
+# Benchmarks side by side with the PyTorch references (bench/run.sh; figures in bench/RESULTS.md).
+bench: build
+	bash scripts/install-deps.sh --bench
+	BUILD=$(BUILD) bash bench/run.sh
 
 # The `saccade` command line to /usr/local/bin and the Python package where /usr/bin/python3 finds
 # it (/usr/local/lib/python3.X/dist-packages): `import saccade` then works without PYTHONPATH.

@@ -10,6 +10,8 @@ PACKAGES=(
   libxtensor-dev libxtensor-blas-dev libxsimd-dev xtl-dev libopenblas-dev liblapack-dev
   # configs, command line, JSON, logs, tests
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev libboost-test-dev zlib1g-dev
+  # benchmarks (`make bench`; its PyTorch references need python3-torch: install-deps.sh --bench)
+  libbenchmark-dev
   # Python module and the Python side of tests
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-scipy
   # the notebooks, executed headlessly by `make test`
@@ -19,6 +21,9 @@ PACKAGES=(
   # data that ships with the machine
   dataset-fashion-mnist fortunes python3-sklearn
 )
+
+# `--bench`: also the PyTorch references' torch (bench/reference/), large and only for `make bench`.
+if [ "${1:-}" = "--bench" ]; then PACKAGES+=(python3-torch); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `make bench`: one side-by-side run on this machine, at 1 and 2 threads. saccade's benchmarks
+# (build/saccade_bench, Google Benchmark, medians of 5 repetitions) and the PyTorch references of
+# the same models (bench/reference/, medians of 20 steps), then the table bench/compare.py prints.
+# Raw figures: BUILD/bench/. Copy the table into bench/RESULTS.md with the machine it ran on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+OUT=$BUILD/bench
+mkdir -p "$OUT"
+rm -f "$OUT"/torch.jsonl
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  echo "bench: PyTorch is missing: bash scripts/install-deps.sh --bench (Debian's python3-torch)" >&2
+  exit 1
+fi
+for t in 1 2; do
+  echo "bench: saccade, $t thread(s)" >&2
+  OPENBLAS_NUM_THREADS=$t SACCADE_THREADS=$t "$BUILD"/saccade_bench --benchmark_repetitions=5 \
+    --benchmark_report_aggregates_only=true --benchmark_out="$OUT/saccade-t$t.json" --benchmark_out_format=json >/dev/null
+  echo "bench: PyTorch, $t thread(s)" >&2
+  for b in 128 32; do
+    /usr/bin/python3 bench/reference/ram_torch.py --throughput --batch "$b" --threads "$t" --repeats 20 >>"$OUT/torch.jsonl"
+  done
+done
+/usr/bin/python3 bench/reference/ram_torch.py --latency --threads 1 --repeats 200 >>"$OUT/torch.jsonl"
+/usr/bin/python3 bench/compare.py "$OUT"
