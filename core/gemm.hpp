@@ -1,4 +1,5 @@
-// C = alpha * op(A) * op(B) + beta * C on contiguous row-major float buffers, through cblas_sgemm.
+// C = alpha * op(A) * op(B) + beta * C on contiguous row-major float buffers, through cblas_sgemm
+// (cblas_sgemv when C is a single row or column).
 // The only door to BLAS, so the thread count and the layout convention live in one place.
 #pragma once
 
