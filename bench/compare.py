@@ -14,12 +14,18 @@ def saccade_medians(path):
     return out, data["context"]
 
 
+def fmt(value, spec=",.0f", suffix=""):
+    """A figure, or — where the PyTorch side was not measured."""
+    return "—" if value != value else f"{value:{spec}}{suffix}"
+
+
 def main(directory):
     d = pathlib.Path(directory)
     ours, context = {}, None
     for t in (1, 2):
         ours[t], context = saccade_medians(d / f"saccade-t{t}.json")
-    torch = [json.loads(line) for line in (d / "torch.jsonl").read_text().splitlines() if line.strip()]
+    lines = (d / "torch.jsonl").read_text().splitlines() if (d / "torch.jsonl").exists() else []
+    torch = [json.loads(line) for line in lines if line.strip()]  # none: saccade's side only
 
     def theirs(batch, threads):
         for r in torch:
@@ -36,11 +42,14 @@ def main(directory):
         for t in (1, 2):
             s = ours[t][f"BM_RamTrainStep/{batch}/real_time"]["samples_per_s"]
             p = theirs(batch, t)
-            best.setdefault(batch, [0.0, 0.0])
-            best[batch] = [max(best[batch][0], s), max(best[batch][1], p)]
-            print(f"| {batch} | {t} | {s:,.0f} | {p:,.0f} | {s / p:.2f}x |")
-    for batch, (s, p) in best.items():
-        print(f"| {batch} | best of each | {s:,.0f} | {p:,.0f} | **{s / p:.2f}x** |")
+            best.setdefault(batch, ([], []))
+            best[batch][0].append(s)
+            if p == p:
+                best[batch][1].append(p)
+            print(f"| {batch} | {t} | {s:,.0f} | {fmt(p)} | {fmt(s / p, '.2f', 'x')} |")
+    for batch, (ss, ps) in best.items():
+        s, p = max(ss), max(ps) if ps else float("nan")
+        print(f"| {batch} | best of each | {s:,.0f} | {fmt(p)} | **{fmt(s / p, '.2f', 'x')}** |")
 
     lat = next((r for r in torch if r.get("model") == "ram" and "latency_ms" in r), None)
     ours_us = ours[1]["BM_RamLatency/real_time"]["real_time"]
