@@ -19,6 +19,11 @@ if [ ! -f "$reference" ]; then
   echo "bench: $reference is not written yet: saccade's side only" >&2
   reference=""
 fi
+# Both sides use the same OpenBLAS kernels (PyTorch's matmuls go through the same libopenblas): the
+# ones saccade picks for this CPU (core/blas_kernels.hpp), unless OPENBLAS_CORETYPE is already set.
+OPENBLAS_CORETYPE=$("$BUILD"/saccade_bench --blas-kernels)
+export OPENBLAS_CORETYPE
+echo "bench: OpenBLAS kernels $OPENBLAS_CORETYPE for both sides" >&2
 for t in 1 2; do
   echo "bench: saccade, $t thread(s)" >&2
   OPENBLAS_NUM_THREADS=$t SACCADE_THREADS=$t "$BUILD"/saccade_bench --benchmark_repetitions=5 \

@@ -10,6 +10,7 @@
 
 #include "core/interrupt.hpp"
 #include "core/atomic_file.hpp"
+#include "core/blas_kernels.hpp"
 #include "core/checkpoint.hpp"
 #include "experiments/progress.hpp"
 #include "experiments/results_files.hpp"
@@ -238,7 +239,7 @@ int run_policies(std::vector<std::function<PolicySetup()>> setups, const RunOpti
   std::fflush(stdout);
   // The last thing a run writes: the sweep's "this run finished" marker.
   const nlohmann::json status = {
-      {"status", "done"}, {"policies", results.size()}, {"seconds", seconds_since(run_start)}};
+      {"status", "done"}, {"policies", results.size()}, {"seconds", seconds_since(run_start)}, {"blas_kernels", blas_kernels()}};
   write_file_atomic(status_path, status.dump() + "\n", "run_policies");
   return 0;
 }

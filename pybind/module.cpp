@@ -13,6 +13,7 @@
 
 #include <optional>
 
+#include "core/blas_kernels.hpp"
 #include "core/checkpoint.hpp"
 #include "core/interrupt.hpp"
 #include "core/ops.hpp"
@@ -300,6 +301,10 @@ PYBIND11_MODULE(_saccade, m) {
       config_error(e.what());
     }
   });
+
+  m.def("blas_kernels", &blas_kernels, "OpenBLAS's name for the kernels in use (e.g. SkylakeX, Prescott)");
+  m.def("better_blas_kernels", &better_blas_kernels,
+        "The kernels OpenBLAS should use on this CPU when its own choice is weaker, else ''");
 
   m.def(
       "resolve",

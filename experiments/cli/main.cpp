@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/blas_kernels.hpp"
 #include "experiments/config.hpp"
 #include "experiments/config_docs.hpp"
 #include "experiments/report.hpp"
@@ -77,6 +78,7 @@ int sweep(const SweepArgs& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  saccade::use_best_blas_kernels(argv);  // OpenBLAS may have fallen back to generic kernels: see the header
   CLI::App app{"saccade: learn where to spend attention under a compute budget"};
   app.set_version_flag("--version", std::string("saccade ") + saccade::kVersion);
   app.require_subcommand(1);

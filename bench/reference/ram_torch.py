@@ -1,0 +1,244 @@
+#!/usr/bin/python3
+"""RAM (Mnih et al. 2014) in PyTorch: the same model, losses and training step as saccade's, for
+`make bench` to time side by side and for a check that both reach comparable accuracy.
+
+It mirrors, file by file (read them for the why):
+  envs/image/retina.{hpp,cpp}       the multi-scale retina: k scales of g x g, widths g * 2^s, centre
+                                    (l + 1) / 2 * W, top-left round(centre - w / 2), zeros off the canvas
+  attention/ram_reader.{hpp,cpp}    h_g = relu(rho W_g + b), h_l = relu(l W_l + b),
+                                    e = relu(h_g W_hg + h_l W_hl + b), h = relu(h W_hh + b + e W_eh)
+  agents/gaussian_location.cpp      mean = tanh(h.detach() W + b), l ~ N(mean, std^2), clipped to [-1, 1]
+  agents/reinforce.cpp              loss = CE + sum_t mean_b (b_t - R)^2 - mean_b sum_t log pi(l_t) (R - b_t),
+                                    b_t = h_t.detach() W_b + c, R = 1 if correct; clip the global grad
+                                    norm to 5; Adam (lr 1e-3, betas 0.9/0.999, eps 1e-8)
+  agents/episode.cpp                h_0 = 0; the first location comes from the policy on h_0
+  core/layers.cpp                   Linear: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+                                    which is nn.Linear's own default
+The setting is bench/ram_bench.cpp's: Fashion-MNIST 28x28 as is (pixels = byte / 255), 6 glimpses of a
+12x12 retina at 3 scales, hidden 256 (glimpse network 128), std 0.1, batch 128.
+
+The retina is vectorised (a gather from a zero-padded batch, then average pooling): no Python loop
+over the batch, so PyTorch is timed at its best, not through a per-example loop.
+
+Modes (one JSON line on stdout each; progress on stderr):
+  --throughput --batch B --threads T    training steps per second, median over --repeats steps
+  --latency                             greedy batch-1 inference (6 glimpses + prediction), median ms
+  --train --epochs E                    train, keep the epoch with the best validation accuracy, and
+                                        report its greedy single-sample test accuracy
+"""
+import argparse
+import gzip
+import json
+import math
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+DATA = "/usr/share/datasets/fashion-mnist"
+
+
+def load_idx(name):
+    """An IDX file of Debian's dataset-fashion-mnist as a numpy array (uint8)."""
+    with gzip.open(f"{DATA}/{name}.gz", "rb") as f:
+        raw = f.read()
+    dims = raw[3]
+    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load_fashion_mnist(seed):
+    """(train, validation, test) as (images [N, 28, 28] float in [0, 1], labels [N] int64). As in
+    saccade, a tenth of the training set is held out for validation and the test set is t10k."""
+    x, y = load_idx("train-images-idx3-ubyte"), load_idx("train-labels-idx1-ubyte")
+    perm = np.random.default_rng(seed).permutation(len(x))
+    nv = len(x) // 10
+    val, train = np.sort(perm[:nv]), np.sort(perm[nv:])
+    as_torch = lambda imgs, labels: (torch.from_numpy(imgs.astype(np.float32) / 255.0),
+                                     torch.from_numpy(labels.astype(np.int64)))
+    xt, yt = load_idx("t10k-images-idx3-ubyte"), load_idx("t10k-labels-idx1-ubyte")
+    return as_torch(x[train], y[train]), as_torch(x[val], y[val]), as_torch(xt, yt)
+
+
+class Retina:
+    """k scales of g x g around l = (row, col) in [-1, 1]^2 (envs/image/retina.hpp's convention)."""
+
+    def __init__(self, g=12, k=3):
+        self.g, self.k, self.pad = g, k, g * 2 ** (k - 1)
+
+    def __call__(self, images, l):
+        B, W = images.shape[0], images.shape[-1]
+        padded = F.pad(images, (self.pad, self.pad, self.pad, self.pad))
+        centre = (l.detach() + 1.0) * 0.5 * W
+        batch = torch.arange(B)[:, None, None]
+        scales = []
+        for s in range(self.k):
+            w = self.g * 2 ** s
+            top_left = torch.floor(centre - 0.5 * w + 0.5).long() + self.pad  # [B, 2]
+            offsets = torch.arange(w)
+            rows = (top_left[:, 0, None] + offsets)[:, :, None]               # [B, w, 1]
+            cols = (top_left[:, 1, None] + offsets)[:, None, :]               # [B, 1, w]
+            window = padded[batch, rows, cols]                                # [B, w, w]
+            scales.append(F.avg_pool2d(window[:, None], 2 ** s).reshape(B, -1) if s else window.reshape(B, -1))
+        return torch.cat(scales, dim=1)                                       # [B, k * g * g]
+
+
+class RamReader(nn.Module):
+    """attention/ram_reader.cpp with core "rnn"."""
+
+    def __init__(self, glimpse_size=432, glimpse_hidden=128, hidden=256, classes=10):
+        super().__init__()
+        self.glimpse = nn.Linear(glimpse_size, glimpse_hidden)
+        self.where = nn.Linear(2, glimpse_hidden)
+        self.glimpse_to_e = nn.Linear(glimpse_hidden, hidden)
+        self.where_to_e = nn.Linear(glimpse_hidden, hidden, bias=False)
+        self.core_hh = nn.Linear(hidden, hidden)
+        self.core_eh = nn.Linear(hidden, hidden, bias=False)
+        self.out = nn.Linear(hidden, classes)
+        self.hidden = hidden
+
+    def encode(self, rho, l):
+        return F.relu(self.glimpse_to_e(F.relu(self.glimpse(rho))) + self.where_to_e(F.relu(self.where(l))))
+
+    def update(self, h, e):
+        return F.relu(self.core_hh(h) + self.core_eh(e))
+
+
+class GaussianLocation(nn.Module):
+    """agents/gaussian_location.cpp: a fixed-std Gaussian whose mean reads the detached state."""
+
+    def __init__(self, hidden=256, std=0.1):
+        super().__init__()
+        self.mean, self.std = nn.Linear(hidden, 2), std
+
+    def forward(self, h, greedy):
+        mean = torch.tanh(self.mean(h.detach()))
+        sample = mean.detach() if greedy else mean.detach() + self.std * torch.randn_like(mean)
+        log_prob = (-0.5 * ((sample - mean) / self.std) ** 2 - math.log(self.std) - 0.5 * math.log(2 * math.pi)).sum(1)
+        return sample.clamp(-1.0, 1.0), log_prob
+
+
+class Ram(nn.Module):
+    def __init__(self, glimpses=6, g=12, k=3, hidden=256, glimpse_hidden=128, std=0.1, classes=10):
+        super().__init__()
+        self.retina, self.glimpses = Retina(g, k), glimpses
+        self.reader = RamReader(k * g * g, glimpse_hidden, hidden, classes)
+        self.policy = GaussianLocation(hidden, std)
+        self.baseline = nn.Linear(hidden, 1)
+
+    def episode(self, images, greedy=False):
+        """agents/episode.cpp: logits [B, C], and per step the log-probability and the detached state
+        the policy decided from (the baseline's input)."""
+        h = images.new_zeros(images.shape[0], self.reader.hidden)
+        log_probs, states = [], []
+        for _ in range(self.glimpses):
+            states.append(h.detach())
+            l, log_prob = self.policy(h, greedy)
+            log_probs.append(log_prob)
+            h = self.reader.update(h, self.reader.encode(self.retina(images, l), l))
+        return self.reader.out(h), log_probs, states
+
+
+def train_step(model, optimizer, images, labels):
+    """agents/reinforce.cpp's ReinforceTrainer::train_batch with a learned baseline."""
+    optimizer.zero_grad()
+    logits, log_probs, states = model.episode(images)
+    B = images.shape[0]
+    R = (logits.argmax(1) == labels).float()
+    loss = F.cross_entropy(logits, labels)
+    for log_prob, h in zip(log_probs, states):
+        b = model.baseline(h).squeeze(1)
+        loss = loss + ((b - R) ** 2).sum() / B - (log_prob * (R - b.detach())).sum() / B
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+    optimizer.step()
+    return loss.item()
+
+
+def make(threads, seed):
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    model = Ram()
+    return model, torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+
+
+@torch.no_grad()
+def accuracy(model, images, labels, batch=1000):
+    correct = 0
+    for i in range(0, len(images), batch):
+        logits, _, _ = model.episode(images[i:i + batch], greedy=True)
+        correct += (logits.argmax(1) == labels[i:i + batch]).sum().item()
+    return correct / len(images)
+
+
+def throughput(args):
+    model, optimizer = make(args.threads, args.seed)
+    (x, y), _, _ = load_fashion_mnist(args.seed)
+    times, start = [], 0
+    for step in range(args.repeats + 3):
+        images, labels = x[start:start + args.batch], y[start:start + args.batch]
+        start = (start + args.batch) % (len(x) - args.batch)
+        t0 = time.perf_counter()
+        train_step(model, optimizer, images, labels)
+        if step >= 3:  # warm-up: allocator and OpenBLAS buffers
+            times.append(time.perf_counter() - t0)
+    return {"batch": args.batch, "threads": args.threads, "samples_per_s": args.batch / statistics.median(times)}
+
+
+def latency(args):
+    model, _ = make(args.threads, args.seed)
+    _, _, (x, _) = load_fashion_mnist(args.seed)
+    times = []
+    with torch.no_grad():
+        for i in range(args.repeats + 10):
+            t0 = time.perf_counter()
+            logits, _, _ = model.episode(x[i:i + 1], greedy=True)
+            logits.argmax(1).item()
+            if i >= 10:
+                times.append(time.perf_counter() - t0)
+    return {"threads": args.threads, "latency_ms": 1e3 * statistics.median(times)}
+
+
+def train(args):
+    model, optimizer = make(args.threads, args.seed)
+    (x, y), (xv, yv), (xt, yt) = load_fashion_mnist(args.seed)
+    best, best_val, best_epoch, start = None, -1.0, 0, time.perf_counter()
+    for epoch in range(1, args.epochs + 1):
+        order = torch.randperm(len(x))
+        for i in range(0, len(x) - args.batch + 1, args.batch):
+            idx = order[i:i + args.batch]
+            train_step(model, optimizer, x[idx], y[idx])
+        val = accuracy(model, xv, yv)
+        print(f"[pytorch ram] epoch {epoch}/{args.epochs}: validation accuracy {val:.4f} "
+              f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
+        if val > best_val:
+            best_val, best_epoch = val, epoch
+            best = {k: v.clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(best)
+    return {"epochs": args.epochs, "kept_epoch": best_epoch, "val_accuracy": best_val,
+            "test_accuracy": accuracy(model, xt, yt), "seconds": time.perf_counter() - start}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--throughput", action="store_true", help="training samples/s at --batch")
+    mode.add_argument("--latency", action="store_true", help="batch-1 greedy inference, ms")
+    mode.add_argument("--train", action="store_true", help="train --epochs and report test accuracy")
+    p.add_argument("--batch", type=int, default=128, help="batch size (default 128)")
+    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
+    p.add_argument("--repeats", type=int, default=20, help="timed steps or inferences (default 20)")
+    p.add_argument("--epochs", type=int, default=5, help="with --train (default 5)")
+    p.add_argument("--seed", type=int, default=0, help="torch and data-split seed (default 0)")
+    args = p.parse_args()
+    torch.set_num_interop_threads(1)
+    result = throughput(args) if args.throughput else latency(args) if args.latency else train(args)
+    print(json.dumps({"impl": "pytorch", "model": "ram", **result}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
