@@ -3,10 +3,17 @@
 #include <cblas.h>
 
 namespace saccade {
+namespace {
+thread_local std::vector<GemmCall>* recording = nullptr;
+}  // namespace
+
+GemmRecorder::GemmRecorder() { recording = &calls_; }
+GemmRecorder::~GemmRecorder() { recording = nullptr; }
 
 void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
           const float* a, const float* b, float beta, float* c) {
   if (m == 0 || n == 0) return;
+  if (recording) recording->push_back({transpose_a, transpose_b, m, n, k});
   // A single row or column is a matrix-vector product: sgemv reads the matrix once, where sgemm
   // would first pack (copy) it, which costs more than the product itself at batch 1.
   if (m == 1 && k > 0) {  // c[1, n] = a[1, k] op(B): op(B)^T a; a is contiguous either way (one row or column)

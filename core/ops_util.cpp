@@ -1,11 +1,28 @@
 #include "core/ops_util.hpp"
 
+#include <algorithm>
+
 #include <xtensor/xbuilder.hpp>
+
+#include "core/kernels.hpp"
 
 namespace saccade::detail {
 
 Array unbroadcast(const Array& grad, const Array& target) {
   if (grad.shape() == target.shape()) return grad;
+  // The common case, a bias added to every row: target's shape (leading 1s aside) is grad's trailing
+  // shape, so each block of target.size() grad elements adds into the target in order.
+  std::size_t first = 0;
+  while (first < target.dimension() && target.shape()[first] == 1) ++first;
+  const std::size_t kept = target.dimension() - first;
+  if (kept <= grad.dimension() &&
+      std::equal(target.shape().begin() + static_cast<std::ptrdiff_t>(first), target.shape().end(),
+                 grad.shape().end() - static_cast<std::ptrdiff_t>(kept)) &&
+      target.size() > 0) {
+    Array out = xt::zeros<float>(target.shape());
+    kernels::add_rows(out.data(), grad.data(), grad.size() / target.size(), target.size());
+    return out;
+  }
   // Walk grad in row-major order; each element adds into the target element it was broadcast from
   // (leading axes dropped, size-1 axes pinned to index 0).
   const std::size_t gd = grad.dimension(), td = target.dimension(), lead = gd - td;

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "core/kernels.hpp"
+
 namespace saccade {
 namespace {
 
@@ -114,25 +116,19 @@ void Adam::step() {
   const double t = static_cast<double>(step_);
   const float step_size = static_cast<float>(lr_ / (1.0 - std::pow(b1, t)));
   const float bc2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(b2, t)));
-  const float b1f = static_cast<float>(b1), b2f = static_cast<float>(b2);
-  const float one_minus_b1 = static_cast<float>(1.0 - b1), one_minus_b2 = static_cast<float>(1.0 - b2);
-  const float eps = static_cast<float>(opt_.eps);
-  const float decay = opt_.decoupled_weight_decay ? static_cast<float>(1.0 - lr_ * wd) : 1.0f;
-  const float l2 = opt_.decoupled_weight_decay ? 0.0f : static_cast<float>(wd);
+  const kernels::AdamStep s{.step_size = step_size,
+                            .bc2_sqrt = bc2_sqrt,
+                            .beta1 = static_cast<float>(b1),
+                            .beta2 = static_cast<float>(b2),
+                            .one_minus_beta1 = static_cast<float>(1.0 - b1),
+                            .one_minus_beta2 = static_cast<float>(1.0 - b2),
+                            .eps = static_cast<float>(opt_.eps),
+                            .decay = opt_.decoupled_weight_decay ? static_cast<float>(1.0 - lr_ * wd) : 1.0f,
+                            .l2 = opt_.decoupled_weight_decay ? 0.0f : static_cast<float>(wd)};
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Var& p = params_[i].second;
     if (!has_grad(p)) continue;
-    float* w = p.value().data();
-    const float* grad = p.grad().data();
-    float* m = exp_avg_[i].data();
-    float* v = exp_avg_sq_[i].data();
-    for (std::size_t j = 0, n = p.size(); j < n; ++j) {
-      const float g = grad[j] + l2 * w[j];
-      w[j] *= decay;
-      m[j] = b1f * m[j] + one_minus_b1 * g;
-      v[j] = b2f * v[j] + one_minus_b2 * g * g;
-      w[j] -= step_size * m[j] / (std::sqrt(v[j]) / bc2_sqrt + eps);
-    }
+    kernels::adam_update(p.value().data(), p.grad().data(), exp_avg_[i].data(), exp_avg_sq_[i].data(), p.size(), s);
   }
 }
 
@@ -142,16 +138,14 @@ float clip_grad_norm(const std::vector<Var>& params, float max_norm) {
   double sq = 0.0;  // accumulated in double: millions of squares in float lose the small ones
   for (const auto& p : params) {
     if (!p.defined() || !p.has_grad()) continue;
-    const float* g = p.node()->grad.data();
-    for (std::size_t j = 0, n = p.size(); j < n; ++j) sq += static_cast<double>(g[j]) * g[j];
+    sq += kernels::sum_squares(p.node()->grad.data(), p.size());
   }
   const double norm = std::sqrt(sq);
   if (norm > max_norm) {  // false for NaN: a non-finite norm is reported, not spread into the weights
     const float scale = static_cast<float>(max_norm / (norm + 1e-6));
     for (const auto& p : params) {
       if (!p.defined() || !p.has_grad()) continue;
-      float* g = p.node()->grad.data();
-      for (std::size_t j = 0, n = p.size(); j < n; ++j) g[j] *= scale;
+      kernels::scale(p.node()->grad.data(), p.size(), scale);
     }
   }
   return static_cast<float>(norm);
