@@ -14,54 +14,20 @@ It mirrors, file by file (read them for the why):
   agents/episode.cpp                h_0 = 0; the first location comes from the policy on h_0
   core/layers.cpp                   Linear: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
                                     which is nn.Linear's own default
-The setting is bench/ram_bench.cpp's: Fashion-MNIST 28x28 as is (pixels = byte / 255), 6 glimpses of a
+The setting is bench/configs/ram.yaml (bench/model_bench.cpp times it): Fashion-MNIST 28x28 as is (pixels = byte / 255), 6 glimpses of a
 12x12 retina at 3 scales, hidden 256 (glimpse network 128), std 0.1, batch 128.
 
 The retina is vectorised (a gather from a zero-padded batch, then average pooling): no Python loop
 over the batch, so PyTorch is timed at its best, not through a per-example loop.
-
-Modes (one JSON line on stdout each; progress on stderr):
-  --throughput --batch B --threads T    training steps per second, median over --repeats steps
-  --latency                             greedy batch-1 inference (6 glimpses + prediction), median ms
-  --train --epochs E                    train, keep the epoch with the best validation accuracy, and
-                                        report its greedy single-sample test accuracy
 """
-import argparse
-import gzip
-import json
 import math
-import statistics
-import sys
-import time
 
-import numpy as np
-import torch
-import torch.nn.functional as F
-from torch import nn
+import common
 
-DATA = "/usr/share/datasets/fashion-mnist"
-
-
-def load_idx(name):
-    """An IDX file of Debian's dataset-fashion-mnist as a numpy array (uint8)."""
-    with gzip.open(f"{DATA}/{name}.gz", "rb") as f:
-        raw = f.read()
-    dims = raw[3]
-    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def load_fashion_mnist(seed):
-    """(train, validation, test) as (images [N, 28, 28] float in [0, 1], labels [N] int64). As in
-    saccade, a tenth of the training set is held out for validation and the test set is t10k."""
-    x, y = load_idx("train-images-idx3-ubyte"), load_idx("train-labels-idx1-ubyte")
-    perm = np.random.default_rng(seed).permutation(len(x))
-    nv = len(x) // 10
-    val, train = np.sort(perm[:nv]), np.sort(perm[nv:])
-    as_torch = lambda imgs, labels: (torch.from_numpy(imgs.astype(np.float32) / 255.0),
-                                     torch.from_numpy(labels.astype(np.int64)))
-    xt, yt = load_idx("t10k-images-idx3-ubyte"), load_idx("t10k-labels-idx1-ubyte")
-    return as_torch(x[train], y[train]), as_torch(x[val], y[val]), as_torch(xt, yt)
+ARGS = common.setup(__doc__) if __name__ == "__main__" else None
+import torch  # noqa: E402  (after common.setup has set the thread environment)
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
 
 
 class Retina:
@@ -159,86 +125,14 @@ def train_step(model, optimizer, images, labels):
     return loss.item()
 
 
-def make(threads, seed):
-    torch.set_num_threads(threads)
-    torch.manual_seed(seed)
-    model = Ram()
-    return model, torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
-
-
-@torch.no_grad()
-def accuracy(model, images, labels, batch=1000):
-    correct = 0
-    for i in range(0, len(images), batch):
-        logits, _, _ = model.episode(images[i:i + batch], greedy=True)
-        correct += (logits.argmax(1) == labels[i:i + batch]).sum().item()
-    return correct / len(images)
-
-
-def throughput(args):
-    model, optimizer = make(args.threads, args.seed)
-    (x, y), _, _ = load_fashion_mnist(args.seed)
-    times, start = [], 0
-    for step in range(args.repeats + 3):
-        images, labels = x[start:start + args.batch], y[start:start + args.batch]
-        start = (start + args.batch) % (len(x) - args.batch)
-        t0 = time.perf_counter()
-        train_step(model, optimizer, images, labels)
-        if step >= 3:  # warm-up: allocator and OpenBLAS buffers
-            times.append(time.perf_counter() - t0)
-    return {"batch": args.batch, "threads": args.threads, "samples_per_s": args.batch / statistics.median(times)}
-
-
-def latency(args):
-    model, _ = make(args.threads, args.seed)
-    _, _, (x, _) = load_fashion_mnist(args.seed)
-    times = []
-    with torch.no_grad():
-        for i in range(args.repeats + 10):
-            t0 = time.perf_counter()
-            logits, _, _ = model.episode(x[i:i + 1], greedy=True)
-            logits.argmax(1).item()
-            if i >= 10:
-                times.append(time.perf_counter() - t0)
-    return {"threads": args.threads, "latency_ms": 1e3 * statistics.median(times)}
-
-
-def train(args):
-    model, optimizer = make(args.threads, args.seed)
-    (x, y), (xv, yv), (xt, yt) = load_fashion_mnist(args.seed)
-    best, best_val, best_epoch, start = None, -1.0, 0, time.perf_counter()
-    for epoch in range(1, args.epochs + 1):
-        order = torch.randperm(len(x))
-        for i in range(0, len(x) - args.batch + 1, args.batch):
-            idx = order[i:i + args.batch]
-            train_step(model, optimizer, x[idx], y[idx])
-        val = accuracy(model, xv, yv)
-        print(f"[pytorch ram] epoch {epoch}/{args.epochs}: validation accuracy {val:.4f} "
-              f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
-        if val > best_val:
-            best_val, best_epoch = val, epoch
-            best = {k: v.clone() for k, v in model.state_dict().items()}
-    model.load_state_dict(best)
-    return {"epochs": args.epochs, "kept_epoch": best_epoch, "val_accuracy": best_val,
-            "test_accuracy": accuracy(model, xt, yt), "seconds": time.perf_counter() - start}
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    mode = p.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--throughput", action="store_true", help="training samples/s at --batch")
-    mode.add_argument("--latency", action="store_true", help="batch-1 greedy inference, ms")
-    mode.add_argument("--train", action="store_true", help="train --epochs and report test accuracy")
-    p.add_argument("--batch", type=int, default=128, help="batch size (default 128)")
-    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
-    p.add_argument("--repeats", type=int, default=20, help="timed steps or inferences (default 20)")
-    p.add_argument("--epochs", type=int, default=5, help="with --train (default 5)")
-    p.add_argument("--seed", type=int, default=0, help="torch and data-split seed (default 0)")
-    args = p.parse_args()
+def main(args):
+    torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
-    result = throughput(args) if args.throughput else latency(args) if args.latency else train(args)
-    print(json.dumps({"impl": "pytorch", "model": "ram", **result}), flush=True)
+    torch.manual_seed(args.seed)
+    model = Ram()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    common.measure(args, "ram", model, optimizer, train_step)
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)
