@@ -27,12 +27,16 @@ struct RegionBatch {
 struct Memory {
   std::size_t batch = 0;
   Var state;   // [B, H] recurrent readers
-  Var items;   // [B, T, D] set readers: one embedding per step, masked where nothing was read
-  // [B, T, D] set readers: the pooling's key and value projections of items, made once per item as
-  // it arrives, so a summary at every step (a sequential policy's input) does not redo the whole set.
-  Var keys, values;
-  Array mask;  // [B, T], 1 where items holds a read region
+  // Set readers, one entry per step, each [B, 1, w] (zeros, masked, for examples that read nothing
+  // then): the embedding (items) and the pooling's key and value projections of it, made once per item
+  // as it arrives. Kept per step and stacked into [B, T, w] only when read (stacked()), so an episode
+  // of k steps copies its set once rather than growing it by a copy at every step.
+  std::vector<Var> items, keys, values;
+  Array mask;  // [B, T], 1 where step t read a region
 };
+
+// A set memory's entries as one [B, T, w] (T >= 1).
+Var stacked(const std::vector<Var>& entries);
 
 // A set memory one step on: item, key and value rows i ([n, w] each, any widths) become step T's entry
 // of example rows[i]; examples not in rows get a zero entry, masked. (set_reader.cpp)

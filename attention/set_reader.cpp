@@ -33,9 +33,6 @@ Memory SetReader::init(std::size_t batch) const {
   require_built();
   Memory m;
   m.batch = batch;
-  m.items = Var(Array::from_shape({batch, std::size_t{0}, set_.dim}));
-  m.keys = m.items;
-  m.values = m.items;
   m.mask = Array::from_shape({batch, std::size_t{0}});
   return m;
 }
@@ -45,20 +42,24 @@ Var SetReader::encode(const RegionBatch& r) const {
   return encode_content(r) + position_(r.region);
 }
 
+Var stacked(const std::vector<Var>& entries) {
+  if (entries.empty()) throw std::logic_error("stacked: the set is empty");
+  return entries.size() == 1 ? entries.front() : concat(entries, 1);
+}
+
 Memory append_item(const Memory& m, const Var& item, const Var& key, const Var& value, const std::vector<int>& rows) {
   const std::size_t B = m.batch, T = m.mask.shape()[1];
   Memory next = m;
-  // This step's slot: the new rows for the examples that read, zeros (masked) for the rest.
+  // This step's entry: the new rows for the examples that read, zeros (masked) for the rest.
   const bool every_row = all_rows_in_order(rows, B);
-  const auto append = [&](const Var& set, const Var& rows_value) {
+  const auto entry = [&](const Var& rows_value) {
     const std::size_t w = rows_value.shape(1);
     Var slot = every_row ? rows_value : scatter_rows(Var(xt::zeros<float>({B, w})), rows, rows_value);
-    slot = reshape(slot, {B, 1, w});
-    return T == 0 ? slot : concat({set, slot}, 1);
+    return reshape(slot, {B, 1, w});
   };
-  next.items = append(m.items, item);
-  next.keys = append(m.keys, key);
-  next.values = append(m.values, value);
+  next.items.push_back(entry(item));
+  next.keys.push_back(entry(key));
+  next.values.push_back(entry(value));
   next.mask = Array::from_shape({B, T + 1});
   for (std::size_t b = 0; b < B; ++b) {
     for (std::size_t t = 0; t < T; ++t) next.mask(b, t) = m.mask(b, t);
@@ -75,7 +76,7 @@ Memory SetReader::update(const Memory& m, const Var& e, const std::vector<int>& 
 
 Var SetReader::summary(const Memory& m) const {
   if (m.mask.shape()[1] == 0) return Var(xt::zeros<float>({m.batch, set_.dim}));
-  return pool_.forward_projected(m.keys, m.values, &m.mask);
+  return pool_.forward_projected(stacked(m.keys), stacked(m.values), &m.mask);
 }
 
 Var SetReader::predict(const Memory& m) const { return head2_(relu(head1_(summary(m)))); }

@@ -70,12 +70,8 @@ TurnReader::TurnReader(const TurnReaderOptions& o, Rng& rng) : opt_(o) {
 std::size_t TurnReader::slot_of(std::size_t g) const { return static_cast<std::size_t>(slot_of_.at(g)); }
 
 Memory TurnReader::init(std::size_t batch) const {
-  const std::size_t D = opt_.dim;
   Memory m;
   m.batch = batch;
-  m.items = Var(Array::from_shape({batch, std::size_t{0}, D + candidates()}));
-  m.keys = Var(Array::from_shape({batch, std::size_t{0}, D}));
-  m.values = m.keys;
   m.mask = Array::from_shape({batch, std::size_t{0}});
   return m;
 }
@@ -129,7 +125,7 @@ Memory TurnReader::update(const Memory& m, const Var& e, const std::vector<int>&
 
 Var TurnReader::summary(const Memory& m) const {
   if (m.mask.shape()[1] == 0) return Var(xt::zeros<float>({m.batch, opt_.dim}));
-  return summary_pool_.forward_projected(m.keys, m.values, &m.mask);
+  return summary_pool_.forward_projected(stacked(m.keys), stacked(m.values), &m.mask);
 }
 
 Var TurnReader::predict(const Memory& m) const {
@@ -138,12 +134,12 @@ Var TurnReader::predict(const Memory& m) const {
 
   // keep[b, s, t]: turn t of example b was read and mentions some value of slot s.
   Array keep = xt::zeros<float>({B, S, T});
-  const Array& items = m.items.value();
+  const Var all_items = T == 0 ? Var() : stacked(m.items);
   for (std::size_t b = 0; b < B; ++b) {
     for (std::size_t t = 0; t < T; ++t) {
       if (m.mask(b, t) == 0.0f) continue;
       for (std::size_t g = 0; g < G; ++g) {
-        if (items(b, t, D + g) != 0.0f) keep(b, slot_of_[g], t) = 1.0f;
+        if (all_items.value()(b, t, D + g) != 0.0f) keep(b, slot_of_[g], t) = 1.0f;
       }
     }
   }
@@ -153,7 +149,7 @@ Var TurnReader::predict(const Memory& m) const {
     pointer = Var(xt::zeros<float>({B, S, G}));
     last_alpha_ = keep;
   } else {
-    const Var h = slice(m.items, 2, 0, D), mentions = slice(m.items, 2, D, D + G);
+    const Var h = slice(all_items, 2, 0, D), mentions = slice(all_items, 2, D, D + G);
     // q_s . (h_t W_k) = (q_s W_k^T) . h_t: the slot queries go through W_k once, not every turn.
     const Var q = matmul(slot_query_, slot_key_.weight(), /*transpose_b=*/true) * (1.0f / std::sqrt(float(D)));
     const Var scores = transpose_last(matmul(h, q, /*transpose_b=*/true));  // [B, T, S] -> [B, S, T]

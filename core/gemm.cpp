@@ -2,8 +2,11 @@
 
 #include <cblas.h>
 
+#include "core/kernels.hpp"
+
 namespace saccade {
 namespace {
+constexpr std::size_t kSmallGemm = 4096;  // multiply-adds; bench/RESULTS.md has the measurement
 thread_local std::vector<GemmCall>* recording = nullptr;
 }  // namespace
 
@@ -14,6 +17,12 @@ void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std:
           const float* a, const float* b, float beta, float* c) {
   if (m == 0 || n == 0) return;
   if (recording) recording->push_back({transpose_a, transpose_b, m, n, k});
+  // A product this small (attention's per-example scores and weighted sums) costs less than the BLAS
+  // call and its packing: a plain vectorised loop (core/kernels.hpp).
+  if (m * n * k <= kSmallGemm) {
+    kernels::small_gemm(transpose_a, transpose_b, m, n, k, alpha, a, b, beta, c);
+    return;
+  }
   // A single row or column is a matrix-vector product: sgemv reads the matrix once, where sgemm
   // would first pack (copy) it, which costs more than the product itself at batch 1.
   if (m == 1 && k > 0) {  // c[1, n] = a[1, k] op(B): op(B)^T a; a is contiguous either way (one row or column)

@@ -1,9 +1,11 @@
-// The hot loops of a training step that are not matrix products: Adam's update, the gradient norm,
-// and summing a gradient over the rows it was broadcast to. They are most of the step's time outside
+// The hot loops of a training step that BLAS does not serve well: Adam's update, the gradient norm,
+// summing a gradient over the rows it was broadcast to, and matrix products too small for a BLAS call
+// (attention's per-example products: a call and its packing cost more than the arithmetic). They are most of the step's time outside
 // sgemm (perf, bench/RESULTS.md), and g++ -O2 for the portable x86-64 baseline runs them one float
 // at a time. kernels.cpp is compiled at -O3 with one clone per instruction set (AVX-512, AVX2,
 // baseline), picked when the program loads, and with -ffp-contract=off so that every clone computes
 // exactly what the plain loop does, bit for bit (no fused multiply-adds, the same order of additions).
+// Output arrays must not overlap the inputs (they are __restrict).
 #pragma once
 
 #include <cstddef>
@@ -13,7 +15,8 @@ namespace saccade::kernels {
 // out[j] += sum over r of rows[r * n + j], the rows added in order (r = 0, 1, ...).
 void add_rows(float* out, const float* rows, std::size_t num_rows, std::size_t n);
 
-// Adam's update of n parameters (core/optim.hpp has the formula; Adam::step computes the scalars).
+// Adam's update of n parameters (core/optim.hpp has the formula; Adam::step computes the scalars), with
+// subnormal floats flushed to 0 (kernels.cpp says why).
 struct AdamStep {
   float step_size, bc2_sqrt, beta1, beta2, one_minus_beta1, one_minus_beta2, eps, decay, l2;
 };
@@ -21,6 +24,12 @@ void adam_update(float* w, const float* grad, float* m, float* v, std::size_t n,
 
 // The sum of g[j]^2 in double (in 8 interleaved partial sums, then added in order).
 double sum_squares(const float* g, std::size_t n);
+
+// C[m, n] = alpha op(A) op(B) + beta C (row-major; op(A) [m, k], op(B) [k, n]), as cblas_sgemm computes
+// it, for small products (core/gemm.cpp decides which): each row of C is accumulated over l in order.
+// With beta = 0, C is not read (as in BLAS).
+void small_gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
+                const float* a, const float* b, float beta, float* c);
 
 // g[j] *= scale.
 void scale(float* g, std::size_t n, float scale);
