@@ -17,9 +17,10 @@ void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std:
           const float* a, const float* b, float beta, float* c) {
   if (m == 0 || n == 0) return;
   if (recording) recording->push_back({transpose_a, transpose_b, m, n, k});
-  // A product this small (attention's per-example scores and weighted sums) costs less than the BLAS
-  // call and its packing: a plain vectorised loop (core/kernels.hpp).
-  if (m * n * k <= kSmallGemm) {
+  // A product this small (attention's per-example scores and weighted sums), or with an inner dimension
+  // of a few (a location's 2 coordinates), costs less than the BLAS call and its packing: a plain
+  // vectorised loop (core/kernels.hpp).
+  if (m * n * k <= kSmallGemm || k <= 4) {
     kernels::small_gemm(transpose_a, transpose_b, m, n, k, alpha, a, b, beta, c);
     return;
   }

@@ -1,5 +1,6 @@
-// core/gemm against a naive triple loop: every transpose combination, alpha and beta, and the shapes
-// where it takes sgemv instead of sgemm (a single row or column of C), plus k = 1.
+// core/gemm against a naive triple loop: every transpose combination, alpha and beta, on each of its
+// paths: small products (the plain loop of core/kernels, including k <= 4), sgemv (a single row or
+// column of C, large enough for BLAS) and sgemm.
 #define BOOST_TEST_MODULE gemm
 #include <boost/test/unit_test.hpp>
 
@@ -14,7 +15,10 @@ using namespace saccade;
 
 BOOST_AUTO_TEST_CASE(gemm_matches_the_naive_product) {
   Rng rng(5);
-  const std::vector<std::array<std::size_t, 3>> shapes = {{1, 7, 5}, {6, 1, 4}, {1, 1, 9}, {3, 4, 1}, {5, 6, 7}, {1, 3, 1}};
+  const std::vector<std::array<std::size_t, 3>> shapes = {
+      {1, 7, 5}, {6, 1, 4}, {1, 1, 9}, {3, 4, 1}, {5, 6, 7}, {1, 3, 1}, {40, 50, 2},  // small: the plain loop
+      {1, 70, 80}, {90, 1, 60},                                                      // sgemv
+      {20, 30, 40}, {33, 17, 65}};                                                   // sgemm
   for (const auto& [m, n, k] : shapes) {
     for (bool ta : {false, true}) {
       for (bool tb : {false, true}) {
