@@ -46,14 +46,15 @@ Var RamReader::encode(const RegionBatch& r) const {
   rho = reshape(rho, {n, opt_.glimpse_size});
   Var h_g = relu(glimpse_(rho));
   Var h_l = relu(where_(Var(r.location)));
-  return relu(glimpse_to_e_(h_g) + where_to_e_(h_l));
+  // e = relu(h_g W_hg + h_l W_hl + b) as one op: both products land in one output (core/ops.hpp).
+  return relu(affine({{h_g, glimpse_to_e_.weight()}, {h_l, where_to_e_.weight()}}, glimpse_to_e_.bias()));
 }
 
 Memory RamReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
   Memory next = m;
   const bool all = all_rows_in_order(rows, m.batch);  // the common case: no example has stopped
   Var h = all ? m.state : gather_rows(m.state, rows);
-  Var h_new = opt_.core == "gru" ? gru_(e, h) : relu(core_hh_(h) + core_eh_(e));
+  Var h_new = opt_.core == "gru" ? gru_(e, h) : relu(affine({{h, core_hh_.weight()}, {e, core_eh_.weight()}}, core_hh_.bias()));
   next.state = all ? h_new : scatter_rows(m.state, rows, h_new);
   return next;
 }

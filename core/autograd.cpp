@@ -84,18 +84,34 @@ NoGrad::NoGrad() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGrad::~NoGrad() { g_grad_enabled = previous_; }
 bool grad_enabled() { return g_grad_enabled; }
 
-Var make_op_result(Array value, const char* op, std::initializer_list<Var> inputs,
-                   std::function<void(Node& self)> backward) {
+namespace {
+
+// The output of `op` on inputs [first, last): recorded with its backward when grad mode is on and an
+// input requires a gradient, else a constant.
+// (Inline, with the closure by reference: a call and a move more cost the small ops 25 ns each.)
+inline Var op_result(Array&& value, const char* op, const Var* first, const Var* last,
+                     std::function<void(Node& self)>& backward) {
   Var out(std::move(value), false);
-  out.node_->op = op;
+  out.node()->op = op;
   if (!g_grad_enabled) return out;
   bool needs = false;
-  for (const auto& in : inputs) needs = needs || in.requires_grad();
+  for (const Var* in = first; in != last; ++in) needs = needs || in->requires_grad();
   if (!needs) return out;
-  out.node_->requires_grad = true;
-  out.node_->backward = std::move(backward);
-  Tape::current().record(out.node_);
+  out.node()->requires_grad = true;
+  out.node()->backward = std::move(backward);
+  Tape::current().record(out.ptr());
   return out;
+}
+
+}  // namespace
+
+Var make_op_result(Array value, const char* op, std::initializer_list<Var> inputs,
+                   std::function<void(Node& self)> backward) {
+  return op_result(std::move(value), op, inputs.begin(), inputs.end(), backward);
+}
+
+Var make_op_result(Array value, const char* op, const std::vector<Var>& inputs, std::function<void(Node& self)> backward) {
+  return op_result(std::move(value), op, inputs.data(), inputs.data() + inputs.size(), backward);
 }
 
 }  // namespace saccade

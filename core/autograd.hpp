@@ -61,7 +61,6 @@ class Var {
   void zero_grad();
 
  private:
-  friend Var make_op_result(Array, const char*, std::initializer_list<Var>, std::function<void(Node&)>);
   std::shared_ptr<Node> node_;
 };
 
@@ -99,5 +98,7 @@ bool grad_enabled();
 // gradient, the node gets `backward` and is recorded on the tape; otherwise it is a constant.
 Var make_op_result(Array value, const char* op, std::initializer_list<Var> inputs,
                    std::function<void(Node& self)> backward);
+// The same for a list of inputs known at run time.
+Var make_op_result(Array value, const char* op, const std::vector<Var>& inputs, std::function<void(Node& self)> backward);
 
 }  // namespace saccade

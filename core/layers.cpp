@@ -33,8 +33,8 @@ Var Linear::forward(const Var& x) const {
   }
   // matmul wants [..., M, K]; a single vector is a batch of one row.
   const bool vector = x.dim() == 1;
-  Var y = matmul(vector ? reshape(x, {1, in_}) : x, weight_);
-  if (bias_.defined()) y = y + bias_;
+  const Var rows = vector ? reshape(x, {1, in_}) : x;
+  Var y = bias_.defined() ? affine(rows, weight_, bias_) : matmul(rows, weight_);
   return vector ? reshape(y, {out_}) : y;
 }
 

@@ -1,6 +1,6 @@
 // The differentiable ops. Each is defined, forward next to backward, in one of:
 //   ops_elementwise.cpp  add sub mul div (numpy broadcasting), scalar forms, relu tanh sigmoid exp log
-//   ops_matmul.cpp       matmul through cblas_sgemm
+//   ops_matmul.cpp       matmul and affine (x W + b) through cblas_sgemm
 //   ops_reduce.cpp       sum, mean (all or one axis)
 //   ops_shape.cpp        reshape, concat, slice, gather_rows, scatter_rows, take_last, masked_fill,
 //                        transpose_last
@@ -46,6 +46,10 @@ inline Var operator-(const Var& a) { return neg(a); }
 // a: [..., M, K], b: [K, N] (or [N, K] with transpose_b) -> [..., M, N]; leading axes of a are rows.
 // a: [B, M, K], b: [B, K, N] (or [B, N, K] with transpose_b) -> [B, M, N]: a batch of products.
 Var matmul(const Var& a, const Var& b, bool transpose_b = false);
+// x [..., K] W [K, N] + b [N]: matmul and the bias in one op (Linear's forward); and
+// sum_i x_i W_i + b, several products into one output (all x_i with the same rows).
+Var affine(const Var& x, const Var& w, const Var& b);
+Var affine(const std::vector<std::pair<Var, Var>>& terms, const Var& b);
 
 // ---- reductions ----
 Var sum(const Var& a);                                   // all elements -> scalar (shape {})

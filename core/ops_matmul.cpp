@@ -3,7 +3,11 @@
 //   batched:     a [B, M, K]   x b [B, K, N]   -> [B, M, N]
 // with `transpose_b` reading b as [N, K] (or [B, N, K]), so attention's Q K^T needs no copy.
 // Backward: dA = dC · op(B)^T, dB = A^T · dC (or dC^T · A when b was transposed).
+// affine(x, W, b) is the 2-D weight form with a bias row added by the same gemm.
+#include <cstring>
+
 #include "core/gemm.hpp"
+#include "core/kernels.hpp"
 #include "core/ops.hpp"
 #include "core/ops_util.hpp"
 
@@ -71,6 +75,51 @@ Var matmul_batched(const Var& a, const Var& b, bool tb) {
 }
 
 }  // namespace
+
+// sum_i x_i [..., K_i] W_i [K_i, N] + b [N] in one op: C starts as b in every row and each gemm adds
+// its x_i W_i onto it (beta = 1), so the bias and the sum cost no extra op, array or pass (RAM's
+// e = h_g W_hg + h_l W_hl + b and h = h W_hh + e W_eh + b). Backward: dx_i = G W_i^T, dW_i = x_i^T G
+// (as matmul's), db = G summed over the rows.
+Var affine(const std::vector<std::pair<Var, Var>>& terms, const Var& b) {
+  if (terms.empty()) throw std::invalid_argument("affine: no terms");
+  const std::size_t N = b.dim() == 1 ? b.shape(0) : 0;
+  const Array& X0 = terms.front().first.value();
+  const std::size_t M = X0.size() / (X0.shape().back() ? X0.shape().back() : 1);
+  for (const auto& [x, w] : terms) {
+    const Array& X = x.value();
+    const Array& W = w.value();
+    const std::size_t K = X.shape().back();
+    if (W.dimension() != 2 || W.shape()[0] != K || W.shape()[1] != N || X.size() != M * K) {
+      detail::shape_error("affine", "cannot add " + detail::shape_str(X) + " x " + detail::shape_str(W) + " to rows of " +
+                                        std::to_string(M) + " x " + detail::shape_str(b.value()));
+    }
+  }
+  auto out_shape = X0.shape();
+  out_shape.back() = N;
+  Array C = Array::from_shape(out_shape);
+  for (std::size_t i = 0; i < M; ++i) std::memcpy(C.data() + i * N, b.data(), N * sizeof(float));
+  for (const auto& [x, w] : terms) {
+    gemm(false, false, M, N, x.value().shape().back(), 1.0f, x.data(), w.data(), 1.0f, C.data());
+  }
+  if (!grad_enabled()) {  // inference: skip building the input list and the closure
+    Var out(std::move(C));
+    out.node()->op = "affine";
+    return out;
+  }
+  std::vector<Var> inputs{b};
+  for (const auto& [x, w] : terms) inputs.insert(inputs.end(), {x, w});
+  return make_op_result(std::move(C), "affine", inputs, [terms, b, M, N](Node& out) {
+    const float* G = out.grad.data();
+    for (const auto& [x, w] : terms) {
+      const std::size_t K = x.value().shape().back();
+      if (x.requires_grad()) gemm(false, true, M, K, N, 1.0f, G, w.data(), 1.0f, x.node()->grad_or_zeros().data());
+      if (w.requires_grad()) gemm(true, false, K, N, M, 1.0f, x.data(), G, 1.0f, w.node()->grad_or_zeros().data());
+    }
+    if (b.requires_grad()) kernels::add_rows(b.node()->grad_or_zeros().data(), G, M, N);
+  });
+}
+
+Var affine(const Var& x, const Var& w, const Var& b) { return affine({{x, w}}, b); }
 
 Var matmul(const Var& a, const Var& b, bool transpose_b) {
   if (a.dim() >= 1 && b.dim() == 2) return matmul_2d_weight(a, b, transpose_b);

@@ -92,6 +92,23 @@ BOOST_AUTO_TEST_CASE(matmul_grad) {
             {randn({2, 3, 4}), randn({2, 5, 4})});
 }
 
+BOOST_AUTO_TEST_CASE(affine_is_matmul_plus_bias) {
+  Var x(Array{{1.f, 2.f}, {3.f, 4.f}}), w(Array{{5.f, 6.f, 7.f}, {8.f, 9.f, 10.f}}), b(Array{0.5f, -1.f, 2.f});
+  check_close(affine(x, w, b).value(), {21.5f, 23, 29, 47.5f, 53, 63});
+  BOOST_CHECK_THROW(affine(x, w, Var(randn({2}))), std::invalid_argument);
+  // Small products (core/kernels' plain loop) and ones large enough for sgemm, with leading axes.
+  gradcheck("affine", [](auto& v) { return affine(v[0], v[1], v[2]); }, {randn({3, 4}), randn({4, 5}), randn({5})});
+  gradcheck("affine rows", [](auto& v) { return affine(v[0], v[1], v[2]); }, {randn({2, 3, 4}), randn({4, 2}), randn({2})});
+  gradcheck("affine of two terms", [](auto& v) { return affine({{v[0], v[1]}, {v[2], v[3]}}, v[4]); },
+            {randn({3, 4}), randn({4, 5}), randn({3, 2}), randn({2, 5}), randn({5})});
+  check_close(affine({{x, w}, {x, w}}, b).value(), {42.5f, 47, 56, 94.5f, 107, 124});
+  BOOST_CHECK_THROW(affine({{x, w}, {Var(randn({3, 2})), w}}, b), std::invalid_argument);  // rows differ
+  // The loss is linear in each input, so a large step is exact and keeps float32's rounding of the
+  // larger sum out of the difference.
+  gradcheck("affine sgemm", [](auto& v) { return affine(v[0], v[1], v[2]); }, {randn({9, 40}), randn({40, 30}), randn({30})},
+            {.eps = 0.25f});
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(reductions)
