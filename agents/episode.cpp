@@ -47,7 +47,9 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
     if (step == 0) policy.begin(ctx, rng, greedy);
     Decision d = policy.act(ctx, rng, greedy);
     ++decisions;
-    if (d.log_prob.defined()) {
+    // What the policy gradient needs, kept only when it can be taken (not under NoGrad: evaluation,
+    // the self-critical baseline's greedy episode, inference).
+    if (d.log_prob.defined() && grad_enabled()) {
       Array mask = Array::from_shape({B});
       for (std::size_t b = 0; b < B; ++b) mask(b) = going[b];
       const Var m(mask);

@@ -45,6 +45,7 @@ Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool gr
   Decision d;
   d.action.location = xt::clip(sample, -1.0f, 1.0f);
   d.action.stop.assign(B, 0);
+  if (!grad_enabled() && !opt_.stop) return d;  // no gradient to take: the log-probability is not needed
   const Var std_var(Array(opt_.std));
   d.log_prob = sum(gaussian_log_prob(Var(sample), mean, std_var), -1);
   // A fixed-std Gaussian's entropy is a constant: it carries no gradient, but is reported.

@@ -25,7 +25,8 @@ struct PolicyContext {
 
 struct Decision {
   Action action;
-  Var log_prob;  // [B] log-probability of the action taken; undefined for fixed policies
+  Var log_prob;  // [B] log-probability of the action taken; undefined for fixed policies, and a
+                 // learned policy may leave it undefined under NoGrad (nothing to differentiate)
   Var entropy;   // [B]; undefined for fixed policies
 };
 

@@ -83,7 +83,9 @@ class GaussianLocation(nn.Module):
 
     def forward(self, h, greedy):
         mean = torch.tanh(self.mean(h.detach()))
-        sample = mean.detach() if greedy else mean.detach() + self.std * torch.randn_like(mean)
+        if greedy:  # no gradient to take: no log-probability (saccade skips it under NoGrad too)
+            return mean.detach().clamp(-1.0, 1.0), None
+        sample = mean.detach() + self.std * torch.randn_like(mean)
         log_prob = (-0.5 * ((sample - mean) / self.std) ** 2 - math.log(self.std) - 0.5 * math.log(2 * math.pi)).sum(1)
         return sample.clamp(-1.0, 1.0), log_prob
 
