@@ -65,11 +65,12 @@ void small_gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n
     } else if (beta != 1.0f) {
       for (std::size_t j = 0; j < n; ++j) ci[j] *= beta;
     }
-    if (transpose_b) {  // op(B)[l, j] = b[j * k + l]: one dot product per element, over contiguous rows
+    if (transpose_b || n < 8) {  // one dot product per element: op(B)[l, j] = b[j * k + l] (or b[l * n + j])
       for (std::size_t j = 0; j < n; ++j) {
-        const float* bj = b + j * k;
         float sum = 0.0f;
-        for (std::size_t l = 0; l < k; ++l) sum += (transpose_a ? a[l * m + i] : a[i * k + l]) * bj[l];
+        for (std::size_t l = 0; l < k; ++l) {
+          sum += (transpose_a ? a[l * m + i] : a[i * k + l]) * (transpose_b ? b[j * k + l] : b[l * n + j]);
+        }
         ci[j] += alpha * sum;
       }
     } else {  // op(B)[l, :] = b[l * n : (l + 1) * n]: rows of B scaled into the row of C (vectorised over j)
