@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps configure build test demo bench install clean
+.PHONY: all deps configure build test test-asan demo bench install clean
 
 all: build
 
@@ -21,6 +21,15 @@ build: deps configure
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The C++ suite under AddressSanitizer and UndefinedBehaviorSanitizer (a leak, an overflow or undefined
+# behaviour fails the test), built in its own directory. The Python tests are not run here.
+ASAN_BUILD ?= build-asan
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSACCADE_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -E '^py_'
 
 # The main job: a sweep (2 budgets x 2 seeds, adaptive against fixed policies), two runs at once,
 # then the report table. Re-running resumes (finished runs are kept); `rm -rf runs/demo` to start over.

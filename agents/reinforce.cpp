@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xbuilder.hpp>
@@ -9,6 +10,11 @@
 #include "core/ops.hpp"
 
 namespace saccade {
+namespace {
+
+std::string non_finite_name(float v) { return std::isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf"; }
+
+}  // namespace
 
 Var policy_gradient_loss(const std::vector<Var>& log_probs, const std::vector<Array>& advantages, std::size_t batch) {
   Var pg;
@@ -35,6 +41,21 @@ ReinforceTrainer::ReinforceTrainer(Env& env, Reader& reader, Policy& policy, con
     }
   }
   optimizer_ = std::make_unique<Adam>(params, AdamOptions{.lr = o.lr, .weight_decay = o.weight_decay, .decoupled_weight_decay = true});
+}
+
+TrainStats ReinforceTrainer::skip_update(TrainStats s, const std::string& what) {
+  s.skipped = true;
+  ++nonfinite_run_;
+  const double lr = optimizer_->lr();
+  if (nonfinite_run_ >= opt_.nonfinite_limit) {
+    throw NonFiniteError("step " + std::to_string(steps_) + ": " + what + "; " + std::to_string(nonfinite_run_) +
+                         " updates in a row were skipped (train.nonfinite_limit), the learning rate halved each time to " +
+                         std::to_string(lr));
+  }
+  std::fprintf(stderr, "step %zu: %s: update skipped, learning rate halved to %g\n", steps_, what.c_str(), lr * 0.5);
+  optimizer_->set_lr(lr * 0.5);
+  s.cost = cost_;
+  return s;
 }
 
 Module ReinforceTrainer::trainable() const {
@@ -136,9 +157,31 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   }
 
   s.loss = loss.item();
+  ++steps_;
+  if (!std::isfinite(s.loss)) {
+    const char* op = Tape::current().first_non_finite();
+    Tape::current().clear();
+    return skip_update(s, "the loss is " + non_finite_name(s.loss) +
+                              (op ? std::string(" (the first NaN or Inf came from op ") + op + ")" : ""));
+  }
   backward(loss);
   s.grad_norm = clip_grad_norm(optimizer_->named_parameters(), opt_.max_grad_norm);
+  if (!std::isfinite(s.grad_norm)) {
+    std::string where;
+    for (const auto& [name, p] : optimizer_->named_parameters()) {
+      if (!p.has_grad()) continue;
+      for (float g : p.node()->grad) {
+        if (!std::isfinite(g)) {
+          where = " (first in " + name + ")";
+          break;
+        }
+      }
+      if (!where.empty()) break;
+    }
+    return skip_update(s, "the gradient norm is " + non_finite_name(s.grad_norm) + where);
+  }
   optimizer_->step();
+  nonfinite_run_ = 0;
 
   if (opt_.target_regions > 0.0f) {
     // An equality target: the multiplier may go negative (a bonus per region) while the policy reads

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "agents/episode.hpp"
@@ -27,6 +28,9 @@ struct ReinforceOptions {
   double lr = 1e-3;
   double weight_decay = 0.0;  // AdamW's decoupled weight decay (0: plain Adam)
   float max_grad_norm = 5.0f;
+  // A NaN or Inf in the loss or a gradient skips that update and halves the learning rate; this many
+  // skipped updates in a row throw NonFiniteError, naming the step and the op (or the parameter).
+  std::size_t nonfinite_limit = 5;
   std::string baseline = "learned";  // learned | self_critical | none
   float entropy_bonus = 0.0f;
   bool normalize_advantage = false;
@@ -42,6 +46,12 @@ struct ReinforceOptions {
 struct TrainStats {
   float loss = 0, reader_loss = 0, policy_loss = 0, baseline_loss = 0;
   float accuracy = 0, reward = 0, mean_regions = 0, cost = 0, grad_norm = 0;
+  bool skipped = false;  // a NaN or Inf: no update was made (the loss may be non-finite)
+};
+
+// Training met a NaN or Inf in too many updates in a row (ReinforceOptions::nonfinite_limit).
+struct NonFiniteError : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 // The REINFORCE surrogate: -(1/B) sum_t sum_b log pi(a_tb) * A_tb. Its gradient is the policy-gradient
@@ -60,6 +70,8 @@ class ReinforceTrainer {
 
  private:
   std::vector<float> answer_reward(const Episode& ep) const;
+  // A NaN or Inf at this step: no update, the learning rate halved, NonFiniteError after too many.
+  TrainStats skip_update(TrainStats s, const std::string& what);
   Env& env_;
   Reader& reader_;
   Policy& policy_;
@@ -67,6 +79,8 @@ class ReinforceTrainer {
   Linear baseline_;
   std::unique_ptr<Adam> optimizer_;
   float cost_;
+  std::size_t steps_ = 0;          // train_batch calls: the step a NaN report names
+  std::size_t nonfinite_run_ = 0;  // updates skipped in a row
 };
 
 }  // namespace saccade

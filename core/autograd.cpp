@@ -1,5 +1,7 @@
 #include "core/autograd.hpp"
 
+#include <cmath>
+
 #include <stdexcept>
 
 namespace saccade {
@@ -72,6 +74,15 @@ void Tape::backward(const Var& loss) {
     if (n.has_grad && n.backward) n.backward(n);
   }
   clear();
+}
+
+const char* Tape::first_non_finite() const {
+  for (const auto& n : nodes_) {
+    for (float v : n->value) {
+      if (!std::isfinite(v)) return n->op;
+    }
+  }
+  return nullptr;
 }
 
 void backward(const Var& loss) { Tape::current().backward(loss); }

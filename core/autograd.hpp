@@ -71,6 +71,9 @@ class Tape {
   void record(std::shared_ptr<Node> node) { nodes_.push_back(std::move(node)); }
   std::size_t size() const { return nodes_.size(); }
   void clear() { nodes_.clear(); }
+  // The op of the first recorded output (in recording order) holding a NaN or Inf, or nullptr: where a
+  // non-finite loss came from.
+  const char* first_non_finite() const;
   // Seeds the (one-element) loss with gradient 1, runs every recorded backward newest first, clears.
   void backward(const Var& loss);
 

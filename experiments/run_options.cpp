@@ -23,6 +23,7 @@ RunOptions run_options_from_config(const Config& cfg) {
   o.rl.lr = cfg.get<double>("train.lr");
   o.rl.weight_decay = cfg.get<double>("train.weight_decay");
   o.rl.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
+  o.rl.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
   o.rl.baseline = cfg.get<std::string>("policy.baseline");
   o.rl.reward = cfg.get<std::string>("policy.reward");
   o.rl.entropy_bonus = static_cast<float>(cfg.get<double>("policy.entropy"));

@@ -124,19 +124,21 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
     for (std::size_t b = 0; b + o.batch_size <= n_train; b += o.batch_size) {
       std::vector<std::size_t> examples(order.begin() + static_cast<long>(b),
                                         order.begin() + static_cast<long>(b + o.batch_size));
-      const TrainStats t = trainer.train_batch(examples, canvas_seed, policy_rng);
+      TrainStats t;
+      try {
+        t = trainer.train_batch(examples, canvas_seed, policy_rng);
+      } catch (const NonFiniteError& e) {  // too many NaN/Inf updates in a row: stop, saying where
+        if (progress.reporter) progress.reporter->finish();
+        throw std::runtime_error("policy " + s.name + ", epoch " + std::to_string(epoch) + ": " + e.what());
+      }
       check_interrupt();  // a host's Ctrl-C (core/interrupt.hpp): before anything of this epoch is written
+      if (t.skipped) continue;  // a NaN or Inf: no update was made (the trainer said so on stderr)
       sum.loss += t.loss;
       sum.accuracy += t.accuracy;
       sum.reward += t.reward;
       sum.mean_regions += t.mean_regions;
       sum.policy_loss += t.policy_loss;
       ++batches;
-      if (!std::isfinite(t.loss)) {
-        if (progress.reporter) progress.reporter->finish();
-        throw std::runtime_error("policy " + s.name + ": loss became " + std::to_string(t.loss) + " at epoch " +
-                                 std::to_string(epoch) + ", batch " + std::to_string(batches));
-      }
       if (progress.reporter) {
         const double n = static_cast<double>(batches);
         u.epoch = epoch;

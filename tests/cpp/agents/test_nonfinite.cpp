@@ -1,0 +1,87 @@
+// A NaN in the loss, injected through a parameter: the update is skipped (no parameter moves), the
+// learning rate halves, a good step afterwards updates again, and train.nonfinite_limit skipped
+// updates in a row stop training with a message naming the step and the op the NaN came from.
+#define BOOST_TEST_MODULE nonfinite
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "agents/gaussian_location.hpp"
+#include "agents/reinforce.hpp"
+#include "attention/ram_reader.hpp"
+#include "envs/image/image_env.hpp"
+
+using namespace saccade;
+
+namespace {
+
+std::vector<Array> snapshot(const Module& m) {
+  std::vector<Array> values;
+  for (const auto& [name, p] : m.named_parameters()) values.push_back(p.value());
+  return values;
+}
+
+bool unchanged(const Module& m, const std::vector<Array>& before) {
+  std::size_t i = 0;
+  for (const auto& [name, p] : m.named_parameters()) {
+    const Array& now = p.value();
+    for (std::size_t j = 0; j < now.size(); ++j) {
+      const float a = now.data()[j], b = before[i].data()[j];
+      if (!(a == b || (std::isnan(a) && std::isnan(b)))) return false;
+    }
+    ++i;
+  }
+  return true;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_nan_skips_the_update_halves_the_rate_and_too_many_stop_training) {
+  const ImageSplits splits = load_image_splits("digits", 0);
+  ImageGlimpseEnv env(std::make_shared<const ImageDataset>(splits.train), CanvasSpec::translated(16),
+                      ImageGlimpseOptions{.retina = {4, 2}, .budget = 3, .preview_factor = 4});
+  Rng init(1), rng(2);
+  RamReader reader({.glimpse_size = 2 * 4 * 4, .glimpse_hidden = 16, .hidden = 16, .num_classes = 10}, init);
+  GaussianLocationPolicy policy({.input = 16, .std = 0.1f}, init);
+  ReinforceTrainer trainer(env, reader, policy, ReinforceOptions{.lr = 1e-3, .nonfinite_limit = 3}, init);
+  const std::vector<std::size_t> batch = {0, 1, 2, 3, 4, 5, 6, 7};
+  const Module params = trainer.trainable();
+
+  // A good step moves the parameters at the full rate.
+  std::vector<Array> before = snapshot(params);
+  BOOST_TEST(!trainer.train_batch(batch, 1, rng).skipped);
+  BOOST_TEST(!unchanged(params, before));
+  BOOST_TEST(trainer.optimizer().lr() == 1e-3);
+
+  // A NaN in the output layer's bias: every logit is NaN, so is the loss.
+  Var bias = reader.named_parameters().back().second;  // "out.bias"
+  BOOST_TEST(reader.named_parameters().back().first == "out.bias");
+  bias.value()(3) = std::numeric_limits<float>::quiet_NaN();
+  before = snapshot(params);
+  const TrainStats bad = trainer.train_batch(batch, 2, rng);
+  BOOST_TEST(bad.skipped);
+  BOOST_TEST(!std::isfinite(bad.loss));
+  BOOST_TEST(unchanged(params, before));  // nothing moved, Adam's state included in the next check
+  BOOST_TEST(trainer.optimizer().lr() == 0.5e-3);
+
+  // Repaired, training goes on (at the halved rate) and the count of bad steps starts over.
+  bias.value()(3) = 0.0f;
+  BOOST_TEST(!trainer.train_batch(batch, 3, rng).skipped);
+  bias.value()(3) = std::numeric_limits<float>::quiet_NaN();
+  BOOST_TEST(trainer.train_batch(batch, 4, rng).skipped);
+  BOOST_TEST(trainer.train_batch(batch, 5, rng).skipped);
+  BOOST_TEST(trainer.optimizer().lr() == 0.125e-3);
+  try {
+    trainer.train_batch(batch, 6, rng);  // the third in a row
+    BOOST_FAIL("three non-finite steps in a row should stop training");
+  } catch (const NonFiniteError& e) {
+    const std::string what = e.what();
+    BOOST_TEST_MESSAGE(what);
+    BOOST_TEST(what.find("step 6: the loss is NaN") == 0);
+    BOOST_TEST(what.find("op affine") != std::string::npos);
+    BOOST_TEST(what.find("3 updates in a row") != std::string::npos);
+  }
+}
