@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps configure build test test-asan demo bench install clean
+.PHONY: all deps configure build test test-asan fuzz demo bench install clean
 
 all: build
 
@@ -30,6 +30,16 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -E '^py_'
+
+# libFuzzer on each reader of user files (tests/fuzz/: config, IDX, CSV/JSONL, bAbI), FUZZ_SECONDS
+# each, built with clang in its own directory. Crashes land in $(FUZZ_BUILD)/fuzz/crashes/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	bash scripts/install-deps.sh --fuzz
+	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSACCADE_FUZZ=ON -DSACCADE_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # The main job: a sweep (2 budgets x 2 seeds, adaptive against fixed policies), two runs at once,
 # then the report table. Re-running resumes (finished runs are kept); `rm -rf runs/demo` to start over.

@@ -36,6 +36,8 @@ struct Origin {
   std::string str() const;  // "FILE:LINE:COLUMN" or the label
 };
 
+struct ConfigField;
+
 struct ConfigNode {
   enum class Kind { Null, Scalar, List, Map };
 
@@ -43,7 +45,7 @@ struct ConfigNode {
   std::string text;     // Scalar: the text as written (quotes removed)
   bool quoted = false;  // Scalar: written in quotes, so a string even if it looks like 3 or true
   std::vector<ConfigNode> items;                         // List
-  std::vector<std::pair<std::string, ConfigNode>> fields;  // Map, in the order written
+  std::vector<ConfigField> fields;  // Map, in the order written
   Origin origin;      // where the value starts
   Origin key_origin;  // where its key was written (for map entries): unknown-key errors point here
 
@@ -59,6 +61,14 @@ struct ConfigNode {
   ConfigNode* find(std::string_view key);
   bool erase(std::string_view key);
   std::string describe() const;  // for "got ...": abc, "3", a list, a map with keys a, b
+};
+
+// A map's entry: key and value. A struct rather than std::pair<std::string, ConfigNode>, which cannot
+// be named inside ConfigNode while ConfigNode is incomplete (clang rejects it; the fuzz build uses clang).
+struct ConfigField {
+  ConfigField(std::string key, ConfigNode value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  ConfigNode second;
 };
 
 // A value as written after `key=` on the command line: a YAML scalar, or a flow list/map/quoted

@@ -24,6 +24,8 @@ PACKAGES=(
 
 # `--bench`: also the PyTorch references' torch (bench/reference/), large and only for `make bench`.
 if [ "${1:-}" = "--bench" ]; then PACKAGES+=(python3-torch); fi
+# `--fuzz`: clang and its libFuzzer runtime, only for `make fuzz` (tests/fuzz/).
+if [ "${1:-}" = "--fuzz" ]; then PACKAGES+=(clang-14 libclang-rt-14-dev); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,13 @@
+// The IDX reader (MNIST-style image and label files).
+#include <exception>
+
+#include "envs/image/idx.hpp"
+#include "fuzz_input.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  try {
+    saccade::read_idx(saccade::fuzz::as_file(data, size, ".idx"));
+  } catch (const std::exception&) {
+  }
+  return 0;
+}
