@@ -67,8 +67,17 @@ IdxFile read_idx(const std::string& path, std::size_t expected_ndims) {
     total *= d;
     f.dims.push_back(d);
   }
-  f.data.resize(total);
-  const std::size_t got = read_some(gz.get(), path, f.data.data(), total);
+  // Read in chunks, growing the buffer with what the file really holds: a header may promise far more
+  // bytes than the file has (found by tests/fuzz), and allocating its promise first could exhaust memory.
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  std::size_t got = 0;
+  while (got < total) {
+    const std::size_t want = std::min(kChunk, total - got);
+    f.data.resize(got + want);
+    const std::size_t n = read_some(gz.get(), path, f.data.data() + got, want);
+    got += n;
+    if (n < want) break;
+  }
   if (got != total) {
     fail(path, "truncated: the header promises " + std::to_string(total) + " bytes of data, the file has " +
                    std::to_string(got));

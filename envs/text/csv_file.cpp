@@ -62,6 +62,8 @@ std::vector<LabelledText> read_labelled_csv(const std::string& path, bool need_l
   if (trim(text).empty()) throw std::runtime_error(path + ":1: empty file; expected a header row naming `text` and `label`");
   require_utf8(text, path);
   std::vector<CsvRecord> records = parse_csv_records(text, path);
+  // Blank records are skipped: a file of only those (e.g. `" "`) has no header (found by tests/fuzz).
+  if (records.empty()) throw std::runtime_error(path + ":1: no header row; expected one naming `text` and `label`");
   const std::string header_line(text.substr(0, text.find_first_of("\r\n")));
   const Columns c = find_columns(records.front(), header_line, path, need_label);
   if (records.size() == 1) fail(path, records.front().line, "the file has a header but no rows");

@@ -1,13 +1,8 @@
 // The IDX reader (MNIST-style image and label files).
-#include <exception>
-
 #include "envs/image/idx.hpp"
 #include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  try {
-    saccade::read_idx(saccade::fuzz::as_file(data, size, ".idx"));
-  } catch (const std::exception&) {
-  }
+  saccade::fuzz::reads([&] { saccade::read_idx(saccade::fuzz::as_file(data, size, ".idx")); });
   return 0;
 }
