@@ -43,6 +43,13 @@ ReinforceTrainer::ReinforceTrainer(Env& env, Reader& reader, Policy& policy, con
   optimizer_ = std::make_unique<Adam>(params, AdamOptions{.lr = o.lr, .weight_decay = o.weight_decay, .decoupled_weight_decay = true});
 }
 
+void ReinforceTrainer::restore(const TrainerState& s) {
+  optimizer_->set_lr(s.lr);
+  cost_ = s.cost;
+  steps_ = s.steps;
+  nonfinite_run_ = s.nonfinite_run;
+}
+
 TrainStats ReinforceTrainer::skip_update(TrainStats s, const std::string& what) {
   s.skipped = true;
   ++nonfinite_run_;

@@ -58,6 +58,14 @@ struct NonFiniteError : std::runtime_error {
 // estimate (advantages are constants). Tested unbiased on a bandit in tests/cpp/agents.
 Var policy_gradient_loss(const std::vector<Var>& log_probs, const std::vector<Array>& advantages, std::size_t batch);
 
+// What a trainer carries from one update to the next besides its parameters and Adam's buffers:
+// saved with every epoch's checkpoint so a resumed run trains on exactly as the original would.
+struct TrainerState {
+  double lr = 0.0;                 // halved by each skipped update
+  float cost = 0.0f;               // the Lagrange multiplier's current value
+  std::size_t steps = 0, nonfinite_run = 0;
+};
+
 class ReinforceTrainer {
  public:
   ReinforceTrainer(Env& env, Reader& reader, Policy& policy, const ReinforceOptions& options, Rng& init_rng);
@@ -67,6 +75,8 @@ class ReinforceTrainer {
   // Everything this trainer updates, by name ("reader.*", "policy.*", "baseline.*"): for checkpoints.
   Module trainable() const;
   Optimizer& optimizer() { return *optimizer_; }
+  TrainerState state() const { return {optimizer_->lr(), cost_, steps_, nonfinite_run_}; }
+  void restore(const TrainerState& s);
 
  private:
   std::vector<float> answer_reward(const Episode& ep) const;

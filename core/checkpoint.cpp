@@ -9,7 +9,7 @@
 namespace saccade {
 namespace {
 
-const std::string kParam = "param/", kOptim = "optim/", kExtra = "extra/";
+const std::string kParam = "param/", kOptim = "optim/", kExtra = "extra/", kState = "state/";
 
 std::string shape_text(const std::vector<std::size_t>& s) {
   std::string t = "[";
@@ -36,7 +36,7 @@ const NpyArray& expect(const std::map<std::string, NpyArray>& file, const std::s
 }  // namespace
 
 void save_checkpoint(const std::string& path, const Module& model, const Optimizer* optimizer,
-                     const std::map<std::string, double>& extra) {
+                     const std::map<std::string, double>& extra, const NpzEntries& state) {
   NpzEntries entries;
   for (const auto& [name, p] : model.named_parameters()) entries.emplace_back(kParam + name, to_npy(p.value()));
   if (optimizer) {
@@ -45,10 +45,12 @@ void save_checkpoint(const std::string& path, const Module& model, const Optimiz
     }
   }
   for (const auto& [name, v] : extra) entries.emplace_back(kExtra + name, NpyArray::scalar_float64(v));
+  for (const auto& [name, a] : state) entries.emplace_back(kState + name, a);
   write_npz(path, entries);
 }
 
-std::map<std::string, double> load_checkpoint(const std::string& path, Module& model, Optimizer* optimizer) {
+std::map<std::string, double> load_checkpoint(const std::string& path, Module& model, Optimizer* optimizer,
+                                              std::map<std::string, NpyArray>* state_out) {
   const std::string where = "load_checkpoint: " + path;
   const std::map<std::string, NpyArray> file = read_npz(path);
   std::vector<std::string> used;
@@ -77,9 +79,12 @@ std::map<std::string, double> load_checkpoint(const std::string& path, Module& m
     }
   }
   std::map<std::string, double> extra;
+  std::map<std::string, NpyArray> states;
   for (const auto& [key, a] : file) {
     const bool optim = starts_with(key, kOptim);
-    if (starts_with(key, kExtra)) {
+    if (starts_with(key, kState)) {
+      states[key.substr(kState.size())] = a;
+    } else if (starts_with(key, kExtra)) {
       if (a.size() != 1) throw std::runtime_error(where + ": key '" + key + "' is not a scalar");
       extra[key.substr(kExtra.size())] = a.to_float64()[0];
     } else if (optim && !optimizer) {
@@ -99,6 +104,7 @@ std::map<std::string, double> load_checkpoint(const std::string& path, Module& m
     if (e.buffer) *e.buffer = std::move(buffers[b++]);
     else *e.counter = counters[c++];
   }
+  if (state_out) *state_out = std::move(states);
   return extra;
 }
 

@@ -1,5 +1,6 @@
 #include "core/random.hpp"
 
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -34,6 +35,19 @@ Rng Rng::stream(std::uint64_t seed, std::string_view name) {
 }
 
 Rng Rng::fork(std::string_view name) const { return stream(seed_, name); }
+
+Rng::State Rng::state() const {
+  return {s_[0], s_[1], s_[2], s_[3], seed_, has_spare_ ? 1u : 0u, std::bit_cast<std::uint64_t>(spare_)};
+}
+
+Rng Rng::from_state(const State& state) {
+  Rng r;
+  for (int i = 0; i < 4; ++i) r.s_[i] = state[i];
+  r.seed_ = state[4];
+  r.has_spare_ = state[5] != 0;
+  r.spare_ = std::bit_cast<double>(state[6]);
+  return r;
+}
 
 std::uint64_t Rng::next_u64() {
   const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;

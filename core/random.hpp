@@ -4,6 +4,7 @@
 // between standard libraries: the same seed gives the same numbers on any machine.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,13 @@ class Rng {
   Array normal_array(const Shape& shape, float mean, float std);
   // A uniformly random permutation of {0, ..., n-1}.
   std::vector<std::size_t> permutation(std::size_t n);
+
+  // Where the stream stands, as seven words: the generator's four, the seed, whether a second normal
+  // is cached, and its bits. A run saved mid-way continues the stream exactly from it
+  // (experiments/epoch_checkpoint.hpp).
+  using State = std::array<std::uint64_t, 7>;
+  State state() const;
+  static Rng from_state(const State& state);
 
  private:
   std::uint64_t s_[4];

@@ -9,7 +9,8 @@
 
 namespace saccade {
 
-MetricsLog::MetricsLog(const std::string& path) : out_(path, std::ios::trunc), path_(path) {
+MetricsLog::MetricsLog(const std::string& path, bool append)
+    : out_(path, append ? std::ios::app : std::ios::trunc), path_(path) {
   if (!out_) throw std::runtime_error("cannot open " + path + " for writing");
 }
 

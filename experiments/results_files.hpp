@@ -3,6 +3,8 @@
 //   results.csv    one row per evaluated policy, written whole at the end (temporary file + rename,
 //                  so a reader never sees half of it)
 //   checkpoints/POLICY.npz  each policy's trained reader and policy (and optimizer state)
+//   checkpoints/POLICY.last.npz  the state after its latest epoch, replaced atomically every epoch:
+//                  what `saccade run --resume` continues from (experiments/epoch_checkpoint.hpp)
 //   traces/POLICY.csv       where each policy read on the first test examples (write_traces)
 //   status.json    {"status": "done", "policies": N, "seconds": total wall seconds}, written
 //                  atomically by run_policies as the very last thing, after results.csv is complete,
@@ -22,7 +24,8 @@ namespace saccade {
 
 class MetricsLog {
  public:
-  explicit MetricsLog(const std::string& path);
+  // append: go on after the lines already there (a resumed run), else start the file empty.
+  explicit MetricsLog(const std::string& path, bool append = false);
   void write(const nlohmann::json& row);
 
  private:

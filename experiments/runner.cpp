@@ -12,8 +12,10 @@
 #include "core/atomic_file.hpp"
 #include "core/blas_kernels.hpp"
 #include "core/checkpoint.hpp"
+#include "experiments/epoch_checkpoint.hpp"
 #include "experiments/progress.hpp"
 #include "experiments/results_files.hpp"
+#include "experiments/resume.hpp"
 
 namespace saccade {
 
@@ -98,11 +100,18 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   const std::size_t n_test = limit(s.test_env->num_examples(), o.eval_examples);
 
   // train.keep=best: the parameters of the epoch with the best validation accuracy are the ones saved
-  // and tested (chosen on validation, never on test).
-  std::vector<Array> best;
-  double best_val = -1.0;
-  std::size_t best_epoch = 0;
+  // and tested (chosen on validation, never on test); they ride in `st` with the rest of the state an
+  // epoch's checkpoint keeps.
   const Module trainable = trainer.trainable();
+  const std::string checkpoint = epoch_checkpoint_path(o.out_dir, s.name);
+  EpochState st;
+  if (o.resume && std::filesystem::exists(checkpoint)) {
+    st = load_epoch_checkpoint(checkpoint, trainer, o.seed);
+    policy_rng = Rng::from_state(st.policy_rng);
+    result.epochs = st.epoch;
+    result.val_accuracy = st.val_accuracy;
+    std::fprintf(stderr, "[%s] resuming after epoch %zu of %zu (%s)\n", s.name.c_str(), st.epoch, o.epochs, checkpoint.c_str());
+  }
 
   ProgressUpdate u;
   u.run = o.run_name;
@@ -112,8 +121,10 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   u.epochs = o.epochs;
   u.batches = o.batch_size ? n_train / o.batch_size : 0;
 
-  const auto start = std::chrono::steady_clock::now();
-  for (std::size_t epoch = 1; epoch <= o.epochs; ++epoch) {
+  // The clock goes on from where the interrupted run stopped it (train.minutes counts both).
+  const auto start = std::chrono::steady_clock::now() -
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(st.train_seconds));
+  for (std::size_t epoch = st.epoch + 1; !st.finished && epoch <= o.epochs; ++epoch) {
     // The order and the canvases change every epoch, identically for every policy.
     Rng epoch_rng = Rng::stream(o.seed, "epoch-" + std::to_string(epoch));
     const std::vector<std::size_t> order = epoch_rng.permutation(s.train_env->num_examples());
@@ -156,11 +167,11 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
     const EvalResult val = evaluate_draws(*s.val_env, *s.reader, *s.policy, n_val, o, kValidationSeed, val_rng);
     result.val_accuracy = val.accuracy;
     result.epochs = epoch;
-    if (o.keep_best && val.accuracy > best_val) {
-      best_val = val.accuracy;
-      best_epoch = epoch;
-      best.clear();
-      for (const auto& [name, p] : trainable.named_parameters()) best.push_back(p.value());
+    if (o.keep_best && val.accuracy > st.best_val) {
+      st.best_val = val.accuracy;
+      st.best_epoch = epoch;
+      st.best.clear();
+      for (const auto& [name, p] : trainable.named_parameters()) st.best.push_back(p.value());
     }
     const double elapsed = seconds_since(start);
     log.write({{"policy", s.name}, {"epoch", epoch}, {"loss", sum.loss / nb}, {"accuracy", sum.accuracy / nb},
@@ -186,19 +197,29 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
     } else {
       std::fprintf(stderr, "%s\n", line);
     }
-    if (o.minutes > 0 && elapsed > o.minutes * 60.0) break;
+    // The metrics line first, then the checkpoint: a kill between the two repeats this epoch on
+    // resuming, and the line is cut back (experiments/resume.hpp).
+    const bool out_of_time = o.minutes > 0 && elapsed > o.minutes * 60.0;
+    st.epoch = epoch;
+    st.finished = epoch == o.epochs || out_of_time;
+    st.train_seconds = elapsed;
+    st.val_accuracy = val.accuracy;
+    st.trainer = trainer.state();
+    st.policy_rng = policy_rng.state();
+    save_epoch_checkpoint(checkpoint, trainer, st, o.seed);
+    if (out_of_time) break;
   }
   result.train_seconds = seconds_since(start);
-  if (o.keep_best && !best.empty()) {
+  if (o.keep_best && !st.best.empty()) {
     std::size_t i = 0;
-    for (const auto& [name, p] : trainable.named_parameters()) p.node()->value = best[i++];
-    result.val_accuracy = best_val;
-    std::fprintf(stderr, "[%s] keeping epoch %zu (best validation accuracy %.4f)\n", s.name.c_str(), best_epoch, best_val);
+    for (const auto& [name, p] : trainable.named_parameters()) p.node()->value = st.best[i++];
+    result.val_accuracy = st.best_val;
+    std::fprintf(stderr, "[%s] keeping epoch %zu (best validation accuracy %.4f)\n", s.name.c_str(), st.best_epoch, st.best_val);
   }
   std::filesystem::create_directories(o.out_dir + "/checkpoints");
   save_checkpoint(o.out_dir + "/checkpoints/" + s.name + ".npz", trainable, &trainer.optimizer(),
                   {{"epochs", static_cast<double>(result.epochs)}, {"cost", trainer.cost()},
-                   {"kept_epoch", static_cast<double>(o.keep_best ? best_epoch : result.epochs)},
+                   {"kept_epoch", static_cast<double>(o.keep_best ? st.best_epoch : result.epochs)},
                    {"seed", static_cast<double>(o.seed)}});
   Rng test_rng = Rng::stream(o.seed, "test");
   result.test = evaluate_draws(*s.test_env, *s.reader, *s.policy, n_test, o, kTestSeed, test_rng);
@@ -215,18 +236,26 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   return result;
 }
 
-int run_policies(std::vector<std::function<PolicySetup()>> setups, const RunOptions& o) {
+int run_policies(const std::vector<std::string>& policies, const std::function<PolicySetup(const std::string&)>& setup,
+                 const RunOptions& o) {
   const auto run_start = std::chrono::steady_clock::now();
   std::filesystem::create_directories(o.out_dir);
   // status.json marks a finished run: one left by an earlier run in this directory must go first.
   const std::string status_path = o.out_dir + "/status.json";
   std::filesystem::remove(status_path);
-  MetricsLog log(o.out_dir + "/metrics.jsonl");
-  ProgressReporter reporter;
   std::vector<PolicyResult> results;
-  for (std::size_t i = 0; i < setups.size(); ++i) {
-    PolicySetup s = setups[i]();
-    const RunProgress progress{.reporter = &reporter, .policy_index = i, .policies = setups.size(), .run_start = run_start};
+  if (o.resume) {
+    const ResumePoint point = prepare_resume(o, policies);
+    results = point.finished;
+    std::fprintf(stderr, "resuming %s: %zu of %zu policies finished\n", o.out_dir.c_str(), results.size(), policies.size());
+  } else {
+    clear_earlier_run(o.out_dir);
+  }
+  MetricsLog log(o.out_dir + "/metrics.jsonl", /*append=*/o.resume);
+  ProgressReporter reporter;
+  for (std::size_t i = results.size(); i < policies.size(); ++i) {
+    PolicySetup s = setup(policies[i]);
+    const RunProgress progress{.reporter = &reporter, .policy_index = i, .policies = policies.size(), .run_start = run_start};
     results.push_back(train_and_evaluate(s, o, log, progress));
     write_results_csv(o.out_dir + "/results.csv", o, results);  // each finished policy is kept at once
   }

@@ -37,6 +37,7 @@ struct RunOptions {
   std::size_t eval_repeats = 1;      // draws of each validation and test example's randomness scored
   bool keep_best = false;            // test the epoch with the best validation accuracy, not the last
   std::string reader_init;           // a checkpoint whose reader.* parameters start every policy's reader
+  bool resume = false;               // continue the interrupted run in out_dir (experiments/resume.hpp)
   ReinforceOptions rl;
 };
 
@@ -61,12 +62,16 @@ struct RunProgress {
 };
 
 // Trains setup.reader (and setup.policy if it learns) and scores it; one line per epoch goes to `log`,
-// progress (every batch, every epoch) to `progress.reporter`.
+// progress (every batch, every epoch) to `progress.reporter`. Every epoch ends with a checkpoint
+// (experiments/epoch_checkpoint.hpp); with options.resume, training continues from the one there is.
 PolicyResult train_and_evaluate(PolicySetup& setup, const RunOptions& options, MetricsLog& log,
                                 const RunProgress& progress = {});
 
-// Runs every setup in order, prints the table, writes OUT/results.csv and OUT/metrics.jsonl, and
-// last OUT/status.json (see experiments/results_files.hpp). Returns the process exit status.
-int run_policies(std::vector<std::function<PolicySetup()>> setups, const RunOptions& options);
+// Trains and scores each policy in order (`setup` builds one by name), prints the table, writes
+// OUT/results.csv and OUT/metrics.jsonl, and last OUT/status.json (see experiments/results_files.hpp).
+// With options.resume, the policies an interrupted run finished are kept and the rest continue.
+// Returns the process exit status.
+int run_policies(const std::vector<std::string>& policies, const std::function<PolicySetup(const std::string&)>& setup,
+                 const RunOptions& options);
 
 }  // namespace saccade

@@ -63,6 +63,7 @@ struct Job {
   Clock::time_point started{};
   double seconds = 0;
   std::string failure;           // "exit status 1", "killed by signal 9"
+  bool resume = false;           // interrupted earlier with this config: continue it (saccade run --resume)
 };
 
 bool finished_run(const std::string& dir) {
@@ -138,13 +139,17 @@ class Sweep {
     return static_cast<std::size_t>(std::count_if(jobs_.begin(), jobs_.end(), [s](const Job& j) { return j.status == s; }));
   }
 
-  // A finished run is kept only if it was made with the same config; anything else starts again.
+  // A finished run is kept only if it was made with the same config. An interrupted one with the same
+  // config continues from its last epoch checkpoint (`saccade run --resume`); anything else starts again.
   void check_and_mark_finished() {
     std::vector<std::string> conflicts;
     for (auto& j : jobs_) {
       const std::string config = j.run->resolved.to_yaml();
       if (!fs::exists(j.dir + "/config.yaml")) continue;
-      if (!finished_run(j.dir)) continue;
+      if (!finished_run(j.dir)) {
+        j.resume = fs::exists(j.dir + "/resolved.yaml") && read_text_file(j.dir + "/config.yaml", "sweep") == config;
+        continue;
+      }
       const std::string before = read_text_file(j.dir + "/config.yaml", "sweep");
       if (before != config) {
         conflicts.push_back(j.dir + ": finished with a different config (" + first_difference(before, config) + ")");
@@ -162,18 +167,23 @@ class Sweep {
   }
 
   void launch(Job& j) {
-    // An unfinished earlier attempt is cleared: the run starts again from nothing.
-    fs::remove_all(j.dir);
-    fs::create_directories(j.dir);
-    write_file_atomic(j.dir + "/config.yaml", j.run->resolved.to_yaml(), "sweep");
+    // An interrupted run goes on where it stopped, its log appended to; any other unfinished attempt is
+    // cleared and the run starts from nothing.
+    if (!j.resume) {
+      fs::remove_all(j.dir);
+      fs::create_directories(j.dir);
+      write_file_atomic(j.dir + "/config.yaml", j.run->resolved.to_yaml(), "sweep");
+    }
     const std::string config_path = j.dir + "/config.yaml";
-    const int log_fd = ::open(j.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int log_fd = ::open(j.log.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (j.resume ? O_APPEND : O_TRUNC), 0644);
     if (log_fd < 0) throw std::runtime_error("sweep: cannot open " + j.log + ": " + std::strerror(errno));
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("sweep: pipe: ") + std::strerror(errno));
     const pid_t parent = ::getpid();
     const std::string argv0 = o_.executable;
-    const char* argv[] = {argv0.c_str(), "run", config_path.c_str(), nullptr};
+    const char* run_argv[] = {argv0.c_str(), "run", config_path.c_str(), nullptr};
+    const char* resume_argv[] = {argv0.c_str(), "run", "--resume", j.dir.c_str(), nullptr};
+    const char** argv = j.resume ? resume_argv : run_argv;
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error(std::string("sweep: fork: ") + std::strerror(errno));
     if (pid == 0) {
@@ -202,7 +212,7 @@ class Sweep {
     j.status = Status::Running;
     j.started = Clock::now();
     j.last.reset();
-    if (!live_) say("start " + j.run->name + "  (log: " + j.log + ")");
+    if (!live_) say((j.resume ? "resume " : "start ") + j.run->name + "  (log: " + j.log + ")");
     write_manifest();
   }
 

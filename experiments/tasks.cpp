@@ -42,15 +42,14 @@ TaskPlan plan_task(const Config& resolved) {
   return t->plan(resolved);
 }
 
-int run_task(const Config& resolved) {
+int run_task(const Config& resolved, bool resume) {
   TaskPlan plan = plan_task(resolved);
   // What ran, every key spelled out: `saccade run OUT/resolved.yaml` runs it again, and the Python
   // module rebuilds a trained policy's setup from it (saccade.load).
   std::filesystem::create_directories(plan.options.out_dir);
   write_file_atomic(plan.options.out_dir + "/resolved.yaml", resolved.to_yaml(), "run_task");
-  std::vector<std::function<PolicySetup()>> setups;
-  for (const auto& name : plan.policies) setups.push_back([&plan, name] { return plan.setup(name); });
-  return run_policies(std::move(setups), plan.options);
+  plan.options.resume = resume;
+  return run_policies(plan.policies, plan.setup, plan.options);
 }
 
 void check_task_config(const Config& resolved) {

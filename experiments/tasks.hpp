@@ -43,8 +43,9 @@ void check_task_config(const Config& resolved);
 // The plan of a checked config (ConfigError for an env type with no task).
 TaskPlan plan_task(const Config& resolved);
 // Writes OUT/resolved.yaml (the config with every key), then trains and scores every policy of the
-// plan (run_policies); returns the process exit status.
-int run_task(const Config& resolved);
+// plan (run_policies); returns the process exit status. `resume`: continue the interrupted run in OUT
+// (`saccade run --resume OUT`, experiments/resume.hpp).
+int run_task(const Config& resolved, bool resume = false);
 
 // What every task's planner ends with: the plan whose setup keeps `config` and `task` alive.
 template <class Task>

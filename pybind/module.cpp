@@ -316,13 +316,13 @@ PYBIND11_MODULE(_saccade, m) {
   m.def(
       "run",
       [](const std::string& source, bool is_text, const std::vector<std::string>& overrides,
-         const std::optional<std::string>& out) {
+         const std::optional<std::string>& out, bool resume) {
         const Config resolved = checked(load_config(source, is_text, overrides, out));
         set_interrupt_check(python_interrupted);
         int status = 0;
         try {
           py::gil_scoped_release nogil;
-          status = run_task(resolved);
+          status = run_task(resolved, resume);
         } catch (...) {
           set_interrupt_check(nullptr);
           throw;
@@ -331,7 +331,7 @@ PYBIND11_MODULE(_saccade, m) {
         if (status != 0) throw std::runtime_error("run ended with status " + std::to_string(status));
         return resolved.get<std::string>("out");
       },
-      py::arg("source"), py::arg("is_text"), py::arg("overrides"), py::arg("out"));
+      py::arg("source"), py::arg("is_text"), py::arg("overrides"), py::arg("out"), py::arg("resume") = false);
 
   m.def(
       "check_sweep",

@@ -29,16 +29,27 @@ struct RunArgs {
   std::string config;
   std::vector<std::string> overrides;
   std::optional<std::string> out;
+  std::optional<std::string> resume;  // a run directory: its resolved.yaml is the config, out is itself
   bool print_config = false;
 };
 
 int run(const RunArgs& args) {
-  saccade::Config config = saccade::Config::load(args.config);
+  if (args.config.empty() && !args.resume) {
+    std::cerr << "run: give a config, or --resume DIR\nRun with --help for more information.\n";
+    return kUsageError;
+  }
+  const std::string source = args.resume ? *args.resume + "/resolved.yaml" : args.config;
+  if (args.resume && !std::filesystem::is_regular_file(source)) {
+    std::cerr << "run: --resume " << *args.resume << ": no " << source
+              << " (a run directory holds the resolved.yaml that `saccade run` writes before training)\n";
+    return kUsageError;
+  }
+  saccade::Config config = saccade::Config::load(source);
   for (const auto& assignment : args.overrides) config.apply_override(assignment);
   saccade::reject_sweep_section(config);
-  if (args.out) {
-    const auto origin = saccade::Origin::label("command line: --out " + *args.out);
-    config.set("out", saccade::ConfigNode::scalar(*args.out, origin));
+  if (const auto out = args.resume ? args.resume : args.out) {
+    const auto origin = saccade::Origin::label(std::string("command line: ") + (args.resume ? "--resume " : "--out ") + *out);
+    config.set("out", saccade::ConfigNode::scalar(*out, origin));
   }
   const saccade::Config resolved = saccade::resolve(config);
 
@@ -47,7 +58,7 @@ int run(const RunArgs& args) {
     return 0;
   }
   saccade::check_task_config(resolved);
-  return saccade::run_task(resolved);
+  return saccade::run_task(resolved, /*resume=*/args.resume.has_value());
 }
 
 struct SweepArgs {
@@ -87,10 +98,17 @@ int main(int argc, char** argv) {
   RunArgs run_args;
   CLI::App* run_cmd =
       app.add_subcommand("run", "Validate a YAML experiment config (plus key=value overrides) and run it");
-  run_cmd->add_option("config", run_args.config, "Experiment config (YAML)")->required();
-  run_cmd->add_option("overrides", run_args.overrides,
-                      "key.path=value overrides, applied in order (e.g. train.epochs=3)");
-  run_cmd->add_option("--out", run_args.out, "Output directory (same as out=DIR)");
+  CLI::Option* config_opt = run_cmd->add_option("config", run_args.config, "Experiment config (YAML)");
+  CLI::Option* overrides_opt = run_cmd->add_option("overrides", run_args.overrides,
+                                                   "key.path=value overrides, applied in order (e.g. train.epochs=3)");
+  CLI::Option* out_opt = run_cmd->add_option("--out", run_args.out, "Output directory (same as out=DIR)");
+  run_cmd->add_option("--resume", run_args.resume,
+                      "Continue the interrupted run in DIR from its last epoch checkpoint, with DIR/resolved.yaml "
+                      "(finished policies are kept; the metrics come out as an uninterrupted run's)")
+      ->option_text("DIR")
+      ->excludes(config_opt)
+      ->excludes(overrides_opt)
+      ->excludes(out_opt);
   run_cmd->add_flag("--print-config", run_args.print_config,
                     "Print the resolved config as YAML and exit without running");
 

@@ -6,6 +6,7 @@ Everything the command line does is one call away:
     res = saccade.run("experiments/configs/image_ram.yaml", train__epochs=1)   # or a dict
     res.to_pandas()                  # results.csv as a DataFrame: one row per policy
     res.traces("adaptive")           # where each test example looked
+    saccade.resume("runs/image-ram")  # an interrupted run goes on from its last epoch checkpoint
     saccade.sweep("experiments/configs/demo.yaml", out="runs/demo", jobs=2).to_pandas()
 
     env = saccade.make_env("experiments/configs/text_skim.yaml", num_envs=4, reader__init=None)
@@ -46,7 +47,7 @@ from ._saccade import ConfigError  # noqa: E402  (after OPENBLAS_CORETYPE is set
 from ._saccade import better_blas_kernels as _better_blas_kernels
 from .config import resolve
 from .envs import Env, make_env
-from .results import Results, run, sweep
+from .results import Results, resume, run, sweep
 from .trained import Trained, load
 
 if _better_blas_kernels():
@@ -55,4 +56,4 @@ if _better_blas_kernels():
     _warnings.warn(f"OpenBLAS runs generic kernels on this CPU; for up to 4x faster training start Python with "
                    f"OPENBLAS_CORETYPE={_better_blas_kernels()} set, or import saccade before numpy", stacklevel=2)
 
-__all__ = ["ConfigError", "Env", "Results", "Trained", "load", "make_env", "resolve", "run", "sweep"]
+__all__ = ["ConfigError", "Env", "Results", "Trained", "load", "make_env", "resolve", "resume", "run", "sweep"]

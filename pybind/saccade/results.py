@@ -77,6 +77,23 @@ def run(config, overrides=(), out=None, **kwargs):
     return Results(directory)
 
 
+def resume(directory):
+    """Continues an interrupted run, like `saccade run --resume DIR`, and returns its Results.
+
+    The run's own DIR/resolved.yaml is the config. Policies it finished are kept; the one it was
+    training goes on from its last epoch checkpoint (DIR/checkpoints/POLICY.last.npz), so metrics
+    and results come out as an uninterrupted run's would.
+
+    Raises:
+        FileNotFoundError: DIR holds no resolved.yaml (not a run directory).
+    """
+    directory = os.fspath(directory)
+    resolved = pathlib.Path(directory) / "resolved.yaml"
+    if not resolved.is_file():
+        raise FileNotFoundError(f"{resolved}: not a run directory (`saccade run` writes resolved.yaml before training)")
+    return Results(_saccade.run(str(resolved), False, [], directory, True))
+
+
 def _cli():
     """The `saccade` command line beside this package (build tree) or on PATH (installed)."""
     if os.environ.get("SACCADE_CLI"):

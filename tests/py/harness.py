@@ -18,3 +18,18 @@ def saccade(*args, cwd=None, env=None, timeout=300):
     full_env = {**os.environ, **env} if env else None
     return subprocess.run([str(SACCADE), *map(str, args)], capture_output=True, text=True, cwd=cwd,
                           env=full_env, timeout=timeout)
+
+
+TIMES = {"us_per_example", "train_seconds", "seconds"}  # measured, not computed: they differ run to run
+
+
+def run_outputs(out):
+    """A run directory's results.csv rows and metrics.jsonl lines without the measured times: what two
+    runs of one config and seed must agree on."""
+    import csv
+    import json
+    with open(pathlib.Path(out) / "results.csv", newline="") as f:
+        results = [{k: v for k, v in row.items() if k not in TIMES} for row in csv.DictReader(f)]
+    metrics = [{k: v for k, v in json.loads(line).items() if k not in TIMES}
+               for line in (pathlib.Path(out) / "metrics.jsonl").read_text().splitlines()]
+    return results, metrics

@@ -1,16 +1,11 @@
 """Determinism: the same config and seed give the same results.csv, every column but the measured
 times, and the same metrics.jsonl but its clock; another seed gives other numbers (so the check can
 fail). One short run per task, every policy of its config trained and scored."""
-import csv
-import json
-
 import pytest
 
-from harness import ROOT, requires_saccade, saccade
+from harness import ROOT, requires_saccade, run_outputs, saccade
 
 pytestmark = requires_saccade
-
-TIMES = {"us_per_example", "train_seconds", "seconds"}  # measured, not computed
 
 TASKS = {
     "image": ("image_patches.yaml", ["env.dataset=digits", "env.canvas=8", "env.grid=4", "env.clutter.pieces=0",
@@ -29,11 +24,7 @@ def run(tmp_path, task, seed, name):
     out = tmp_path / name
     r = saccade("run", ROOT / "experiments/configs" / config, *overrides, f"seed={seed}", "--out", out)
     assert r.returncode == 0, r.stderr
-    with open(out / "results.csv", newline="") as f:
-        results = [{k: v for k, v in row.items() if k not in TIMES} for row in csv.DictReader(f)]
-    metrics = [{k: v for k, v in json.loads(line).items() if k not in TIMES}
-               for line in (out / "metrics.jsonl").read_text().splitlines()]
-    return results, metrics
+    return run_outputs(out)
 
 
 @pytest.mark.parametrize("task", sorted(TASKS))

@@ -3,6 +3,7 @@ and sweeps returning pandas frames, C++ errors as Python exceptions with the sam
 Ctrl-C during training (KeyboardInterrupt, nothing half-written)."""
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from harness import BUILD, ROOT, SACCADE
+from harness import BUILD, ROOT, SACCADE, run_outputs
 
 PYTHON_DIR = BUILD / "python"
 pytestmark = pytest.mark.skipif(not (PYTHON_DIR / "saccade").is_dir(), reason=f"{PYTHON_DIR} not built")
@@ -111,6 +112,31 @@ def test_ctrl_c_during_training_stops_cleanly(tmp_path):
     assert not (run / "status.json").exists() and not (run / "results.csv").exists()
     lines = (run / "metrics.jsonl").read_text().splitlines()
     assert lines and all(line.startswith("{") and line.endswith("}") for line in lines)  # whole lines only
+
+
+def test_resume_after_ctrl_c_finishes_the_run(saccade, tmp_path):
+    # Every run in a child Python that imports saccade first, so all use the same OpenBLAS kernels
+    # (this process imported numpy first: its generic kernels round differently).
+    cfg = dict(TINY_DIGITS, train={"epochs": 40, "examples": 512})
+    prelude = f"import sys; sys.path.insert(0, {str(PYTHON_DIR)!r}); import saccade\n"
+    interrupted = subprocess.Popen(["/usr/bin/python3", "-c", prelude + f"saccade.run({cfg!r}, out={str(tmp_path / 'run')!r})"],
+                                   stderr=subprocess.PIPE, text=True)
+    for line in interrupted.stderr:
+        if "epoch 2/40" in line:
+            break
+    interrupted.send_signal(signal.SIGINT)
+    interrupted.communicate(timeout=120)
+    assert interrupted.returncode != 0 and not (tmp_path / "run" / "status.json").exists()
+    logs = []
+    for code in (f"saccade.resume({str(tmp_path / 'run')!r})", f"saccade.run({cfg!r}, out={str(tmp_path / 'whole')!r})"):
+        done = subprocess.run(["/usr/bin/python3", "-c", prelude + code], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        logs.append(done.stderr)
+    assert re.search(r"\[adaptive\] resuming after epoch ([2-9]|[1-3]\d) of 40", logs[0]), logs[0]
+    assert saccade.Results(tmp_path / "run").finished()
+    assert run_outputs(tmp_path / "run") == run_outputs(tmp_path / "whole")
+    with pytest.raises(FileNotFoundError, match="not a run directory"):
+        saccade.resume(tmp_path)
 
 
 def test_sweep_returns_every_run(saccade, tmp_path):

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from harness import ROOT, SACCADE, requires_saccade, saccade
+from harness import ROOT, SACCADE, requires_saccade, run_outputs, saccade
 
 pytestmark = requires_saccade
 
@@ -123,7 +123,7 @@ def test_killed_sweep_resumes_without_redoing_or_losing_runs(tmp_path):
             continue
         running = [run for run in m["runs"] if run["status"] == "running"]
         if m["counts"]["done"] >= 1 and running:
-            running_pid = running[0]["pid"]
+            running_pid, killed = running[0]["pid"], running[0]["name"]
             break
     assert running_pid is not None, "the sweep never had a finished run and a running one"
     sweep.send_signal(signal.SIGKILL)
@@ -149,3 +149,9 @@ def test_killed_sweep_resumes_without_redoing_or_losing_runs(tmp_path):
     table = rows(out / "results.csv")  # none lost
     assert sorted({row["seed"] for row in table}) == ["0", "1", "2", "3"]
     assert len(table) == 4 * 3
+    # The run killed mid-way went on from its last epoch checkpoint if it had started training, and
+    # either way ends as an uninterrupted run of its config does.
+    if "resuming" in (out / killed / "log.txt").read_text():
+        assert f"resume {killed}" in r.stderr
+    assert saccade("run", out / killed / "config.yaml", "--out", tmp_path / "whole").returncode == 0
+    assert run_outputs(out / killed) == run_outputs(tmp_path / "whole")
