@@ -1,6 +1,7 @@
 // A NaN in the loss, injected through a parameter: the update is skipped (no parameter moves), the
 // learning rate halves, a good step afterwards updates again, and train.nonfinite_limit skipped
-// updates in a row stop training with a message naming the step and the op the NaN came from.
+// updates in a row stop training with a message naming the step and the op the NaN came from. An Inf
+// in a gradient under a finite loss: the same, naming the parameter.
 #define BOOST_TEST_MODULE nonfinite
 #include <boost/test/unit_test.hpp>
 
@@ -83,5 +84,43 @@ BOOST_AUTO_TEST_CASE(a_nan_skips_the_update_halves_the_rate_and_too_many_stop_tr
     BOOST_TEST(what.find("step 6: the loss is NaN") == 0);
     BOOST_TEST(what.find("op affine") != std::string::npos);
     BOOST_TEST(what.find("3 updates in a row") != std::string::npos);
+  }
+}
+
+// A finite loss whose gradient overflows: the glimpse embedding e is made huge (1e20) and the output
+// weights too, while the core's input weights shrink by as much, so the forward stays finite (a loss of
+// about 1e20) but the core's input-weight gradient, e^T times a 1e20 upstream gradient, is Inf. The
+// update is skipped and the message names that parameter.
+BOOST_AUTO_TEST_CASE(an_overflowing_gradient_with_a_finite_loss_skips_the_update) {
+  const ImageSplits splits = load_image_splits("digits", 0);
+  ImageGlimpseEnv env(std::make_shared<const ImageDataset>(splits.train), CanvasSpec::translated(16),
+                      ImageGlimpseOptions{.retina = {4, 2}, .budget = 3, .preview_factor = 4});
+  Rng init(1), rng(2);
+  RamReader reader({.glimpse_size = 2 * 4 * 4, .glimpse_hidden = 16, .hidden = 16, .num_classes = 10}, init);
+  GaussianLocationPolicy policy({.input = 16, .std = 0.1f}, init);
+  ReinforceTrainer trainer(env, reader, policy, ReinforceOptions{.lr = 1e-3, .nonfinite_limit = 2}, init);
+  const std::vector<std::size_t> batch = {0, 1, 2, 3, 4, 5, 6, 7};
+  const Module params = trainer.trainable();
+  for (const auto& [name, p] : reader.named_parameters()) {
+    Array& v = p.node()->value;
+    if (name == "glimpse_to_e.bias") v.fill(1e20f);
+    if (name == "core_eh.weight") v *= 1e-20f;
+    if (name == "out.weight") v *= 1e20f;
+  }
+
+  const std::vector<Array> before = snapshot(params);
+  const TrainStats bad = trainer.train_batch(batch, 1, rng);
+  BOOST_TEST(std::isfinite(bad.loss));
+  BOOST_TEST(bad.loss > 1e15f);  // the forward was pushed to the edge, not past it
+  BOOST_TEST(bad.skipped);
+  BOOST_TEST(unchanged(params, before));
+  BOOST_TEST(trainer.optimizer().lr() == 0.5e-3);
+  try {
+    trainer.train_batch(batch, 2, rng);
+    BOOST_FAIL("two non-finite steps in a row should stop training");
+  } catch (const NonFiniteError& e) {
+    const std::string what = e.what();
+    BOOST_TEST_MESSAGE(what);
+    BOOST_TEST(what.find("step 2: the gradient norm is Inf (first in reader.core_eh.weight)") == 0);
   }
 }
