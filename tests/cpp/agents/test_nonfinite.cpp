@@ -38,45 +38,52 @@ bool unchanged(const Module& m, const std::vector<Array>& before) {
   return true;
 }
 
+// A small RAM on digits, its trainer stopping after `nonfinite_limit` skipped updates in a row.
+struct Ram {
+  ImageSplits splits = load_image_splits("digits", 0);
+  ImageGlimpseEnv env{std::make_shared<const ImageDataset>(splits.train), CanvasSpec::translated(16),
+                      ImageGlimpseOptions{.retina = {4, 2}, .budget = 3, .preview_factor = 4}};
+  Rng init{1}, rng{2};
+  RamReader reader{{.glimpse_size = 2 * 4 * 4, .glimpse_hidden = 16, .hidden = 16, .num_classes = 10}, init};
+  GaussianLocationPolicy policy{{.input = 16, .std = 0.1f}, init};
+  ReinforceTrainer trainer;
+  std::vector<std::size_t> batch = {0, 1, 2, 3, 4, 5, 6, 7};
+  explicit Ram(std::size_t nonfinite_limit)
+      : trainer(env, reader, policy, ReinforceOptions{.lr = 1e-3, .nonfinite_limit = nonfinite_limit}, init) {}
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_nan_skips_the_update_halves_the_rate_and_too_many_stop_training) {
-  const ImageSplits splits = load_image_splits("digits", 0);
-  ImageGlimpseEnv env(std::make_shared<const ImageDataset>(splits.train), CanvasSpec::translated(16),
-                      ImageGlimpseOptions{.retina = {4, 2}, .budget = 3, .preview_factor = 4});
-  Rng init(1), rng(2);
-  RamReader reader({.glimpse_size = 2 * 4 * 4, .glimpse_hidden = 16, .hidden = 16, .num_classes = 10}, init);
-  GaussianLocationPolicy policy({.input = 16, .std = 0.1f}, init);
-  ReinforceTrainer trainer(env, reader, policy, ReinforceOptions{.lr = 1e-3, .nonfinite_limit = 3}, init);
-  const std::vector<std::size_t> batch = {0, 1, 2, 3, 4, 5, 6, 7};
-  const Module params = trainer.trainable();
+  Ram ram(3);
+  const Module params = ram.trainer.trainable();
 
   // A good step moves the parameters at the full rate.
   std::vector<Array> before = snapshot(params);
-  BOOST_TEST(!trainer.train_batch(batch, 1, rng).skipped);
+  BOOST_TEST(!ram.trainer.train_batch(ram.batch, 1, ram.rng).skipped);
   BOOST_TEST(!unchanged(params, before));
-  BOOST_TEST(trainer.optimizer().lr() == 1e-3);
+  BOOST_TEST(ram.trainer.optimizer().lr() == 1e-3);
 
   // A NaN in the output layer's bias: every logit is NaN, so is the loss.
-  Var bias = reader.named_parameters().back().second;  // "out.bias"
-  BOOST_TEST(reader.named_parameters().back().first == "out.bias");
+  Var bias = ram.reader.named_parameters().back().second;  // "out.bias"
+  BOOST_TEST(ram.reader.named_parameters().back().first == "out.bias");
   bias.value()(3) = std::numeric_limits<float>::quiet_NaN();
   before = snapshot(params);
-  const TrainStats bad = trainer.train_batch(batch, 2, rng);
+  const TrainStats bad = ram.trainer.train_batch(ram.batch, 2, ram.rng);
   BOOST_TEST(bad.skipped);
   BOOST_TEST(!std::isfinite(bad.loss));
   BOOST_TEST(unchanged(params, before));  // nothing moved, Adam's state included in the next check
-  BOOST_TEST(trainer.optimizer().lr() == 0.5e-3);
+  BOOST_TEST(ram.trainer.optimizer().lr() == 0.5e-3);
 
   // Repaired, training goes on (at the halved rate) and the count of bad steps starts over.
   bias.value()(3) = 0.0f;
-  BOOST_TEST(!trainer.train_batch(batch, 3, rng).skipped);
+  BOOST_TEST(!ram.trainer.train_batch(ram.batch, 3, ram.rng).skipped);
   bias.value()(3) = std::numeric_limits<float>::quiet_NaN();
-  BOOST_TEST(trainer.train_batch(batch, 4, rng).skipped);
-  BOOST_TEST(trainer.train_batch(batch, 5, rng).skipped);
-  BOOST_TEST(trainer.optimizer().lr() == 0.125e-3);
+  BOOST_TEST(ram.trainer.train_batch(ram.batch, 4, ram.rng).skipped);
+  BOOST_TEST(ram.trainer.train_batch(ram.batch, 5, ram.rng).skipped);
+  BOOST_TEST(ram.trainer.optimizer().lr() == 0.125e-3);
   try {
-    trainer.train_batch(batch, 6, rng);  // the third in a row
+    ram.trainer.train_batch(ram.batch, 6, ram.rng);  // the third in a row
     BOOST_FAIL("three non-finite steps in a row should stop training");
   } catch (const NonFiniteError& e) {
     const std::string what = e.what();
@@ -92,16 +99,9 @@ BOOST_AUTO_TEST_CASE(a_nan_skips_the_update_halves_the_rate_and_too_many_stop_tr
 // about 1e20) but the core's input-weight gradient, e^T times a 1e20 upstream gradient, is Inf. The
 // update is skipped and the message names that parameter.
 BOOST_AUTO_TEST_CASE(an_overflowing_gradient_with_a_finite_loss_skips_the_update) {
-  const ImageSplits splits = load_image_splits("digits", 0);
-  ImageGlimpseEnv env(std::make_shared<const ImageDataset>(splits.train), CanvasSpec::translated(16),
-                      ImageGlimpseOptions{.retina = {4, 2}, .budget = 3, .preview_factor = 4});
-  Rng init(1), rng(2);
-  RamReader reader({.glimpse_size = 2 * 4 * 4, .glimpse_hidden = 16, .hidden = 16, .num_classes = 10}, init);
-  GaussianLocationPolicy policy({.input = 16, .std = 0.1f}, init);
-  ReinforceTrainer trainer(env, reader, policy, ReinforceOptions{.lr = 1e-3, .nonfinite_limit = 2}, init);
-  const std::vector<std::size_t> batch = {0, 1, 2, 3, 4, 5, 6, 7};
-  const Module params = trainer.trainable();
-  for (const auto& [name, p] : reader.named_parameters()) {
+  Ram ram(2);
+  const Module params = ram.trainer.trainable();
+  for (const auto& [name, p] : ram.reader.named_parameters()) {
     Array& v = p.node()->value;
     if (name == "glimpse_to_e.bias") v.fill(1e20f);
     if (name == "core_eh.weight") v *= 1e-20f;
@@ -109,14 +109,14 @@ BOOST_AUTO_TEST_CASE(an_overflowing_gradient_with_a_finite_loss_skips_the_update
   }
 
   const std::vector<Array> before = snapshot(params);
-  const TrainStats bad = trainer.train_batch(batch, 1, rng);
+  const TrainStats bad = ram.trainer.train_batch(ram.batch, 1, ram.rng);
   BOOST_TEST(std::isfinite(bad.loss));
   BOOST_TEST(bad.loss > 1e15f);  // the forward was pushed to the edge, not past it
   BOOST_TEST(bad.skipped);
   BOOST_TEST(unchanged(params, before));
-  BOOST_TEST(trainer.optimizer().lr() == 0.5e-3);
+  BOOST_TEST(ram.trainer.optimizer().lr() == 0.5e-3);
   try {
-    trainer.train_batch(batch, 2, rng);
+    ram.trainer.train_batch(ram.batch, 2, ram.rng);
     BOOST_FAIL("two non-finite steps in a row should stop training");
   } catch (const NonFiniteError& e) {
     const std::string what = e.what();
