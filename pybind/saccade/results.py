@@ -129,7 +129,9 @@ def sweep(config, out, jobs=1, overrides=(), **kwargs):
     _saccade.check_sweep(source, is_text, args, str(out))  # every run's config, before anything runs
     if is_text:
         out.mkdir(parents=True, exist_ok=True)
-        (out / "sweep.yaml").write_text(source)
+        tmp = out / f"sweep.yaml.tmp-{os.getpid()}"  # renamed into place: a kill never leaves half of it
+        tmp.write_text(source)
+        os.replace(tmp, out / "sweep.yaml")
         source = str(out / "sweep.yaml")
     done = subprocess.run([_cli(), "sweep", source, *args, "--out", str(out), "-j", str(jobs)])
     if done.returncode != 0:
