@@ -3,7 +3,9 @@
 // OUT/manifest.json lists every run with its status (pending, running, done, failed, interrupted) and
 // is rewritten atomically whenever one changes. A run has finished when its own process has written
 // OUT/<run>/status.json, the last file a run writes (experiments/runner.cpp). Re-running the same
-// command therefore resumes: finished runs are skipped, anything else is cleared and started again.
+// command therefore resumes: finished runs are skipped, a run interrupted after it started training
+// continues from its last epoch checkpoint (`saccade run --resume`), anything else is cleared and
+// started again.
 // Runs are child processes that die with the sweep (even when it is killed with SIGKILL), so a killed
 // sweep leaves no stray run writing into its directory. OUT/results.csv gathers every finished run's
 // rows plus one column per swept key, and is rewritten as each run finishes.
