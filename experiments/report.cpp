@@ -20,6 +20,7 @@
 #include "core/atomic_file.hpp"
 #include "core/files.hpp"
 #include "experiments/csv.hpp"
+#include "experiments/shell_quote.hpp"
 
 namespace saccade {
 
@@ -120,12 +121,6 @@ std::string base64(const std::string& bytes) {
     for (std::size_t k = 0; k < 4; ++k) out += k <= n ? digits[(v >> (18 - 6 * k)) & 63] : '=';
   }
   return out;
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 struct Plot {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/atomic_file.hpp"
+#include "core/files.hpp"
 #include "experiments/csv.hpp"
 
 namespace saccade {
@@ -44,6 +45,12 @@ void write_traces(const std::string& path, Env& env, const Reader& reader, Polic
   }
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   write_file_atomic(path, s.str(), "write_traces");
+}
+
+bool finished_run(const std::string& dir) {
+  if (!std::filesystem::exists(dir + "/status.json")) return false;
+  const auto status = nlohmann::json::parse(read_text_file(dir + "/status.json", "finished_run"), nullptr, /*allow_exceptions=*/false);
+  return status.is_object() && status.value("status", "") == "done";
 }
 
 void write_results_csv(const std::string& path, const RunOptions& o, const std::vector<PolicyResult>& results) {

@@ -41,6 +41,9 @@ inline const char* kResultsHeader =
     "run,seed,env,policy,budget,accuracy,mean_regions,flops_per_example,us_per_example,train_seconds,"
     "evidence_read,oov_accuracy";
 
+// Whether the run in `dir` finished: its status.json says "done".
+bool finished_run(const std::string& dir);
+
 void write_results_csv(const std::string& path, const RunOptions& options, const std::vector<PolicyResult>& results);
 
 // Where a policy read on the first `count` test examples (greedy, as scored): one row per region read,

@@ -66,12 +66,6 @@ struct Job {
   bool resume = false;           // interrupted earlier with this config: continue it (saccade run --resume)
 };
 
-bool finished_run(const std::string& dir) {
-  if (!fs::exists(dir + "/status.json")) return false;
-  const auto status = nlohmann::json::parse(read_text_file(dir + "/status.json", "sweep"), nullptr, /*allow_exceptions=*/false);
-  return status.is_object() && status.value("status", "") == "done";
-}
-
 // First line where two config texts differ, for the message about a changed sweep.
 std::string first_difference(const std::string& a, const std::string& b) {
   std::istringstream sa(a), sb(b);
@@ -134,6 +128,37 @@ class Sweep {
     return summary();
   }
 
+  // For runs started elsewhere (a Slurm array, Dask workers): every unfinished run's directory made
+  // ready as `launch` would, and the manifest written. Returns the indices still to run.
+  std::vector<std::size_t> prepare() {
+    fs::create_directories(o_.out_dir);
+    check_and_mark_finished();
+    std::vector<std::size_t> todo;
+    for (auto& j : jobs_) {
+      if (j.status == Status::Done) continue;
+      prepare_dir(j);
+      todo.push_back(j.run->index);
+    }
+    write_manifest();
+    gather_results(plan_, o_.out_dir);
+    return todo;
+  }
+
+  // After runs elsewhere: each run's state read from its directory (done; interrupted: started
+  // training; pending), the manifest and results.csv rewritten. 0 when every run has finished.
+  int gather() {
+    check_and_mark_finished();
+    for (auto& j : jobs_)
+      if (j.status != Status::Done && fs::exists(j.dir + "/resolved.yaml")) j.status = Status::Interrupted;
+    write_manifest();
+    gather_results(plan_, o_.out_dir);
+    const std::size_t done = count(Status::Done);
+    std::cout << "sweep: " << done << "/" << jobs_.size() << " runs finished";
+    if (const std::size_t started = count(Status::Interrupted)) std::cout << ", " << started << " started but not finished";
+    std::cout << "\nresults: " << o_.out_dir << "/results.csv  manifest: " << o_.out_dir << "/manifest.json\n";
+    return done == jobs_.size() ? 0 : 1;
+  }
+
  private:
   std::size_t count(Status s) const {
     return static_cast<std::size_t>(std::count_if(jobs_.begin(), jobs_.end(), [s](const Job& j) { return j.status == s; }));
@@ -166,14 +191,17 @@ class Sweep {
     }
   }
 
+  // An interrupted run keeps its directory, to go on where it stopped; any other unfinished attempt is
+  // cleared and the run starts from nothing: its config.yaml alone.
+  void prepare_dir(const Job& j) {
+    if (j.resume) return;
+    fs::remove_all(j.dir);
+    fs::create_directories(j.dir);
+    write_file_atomic(j.dir + "/config.yaml", j.run->resolved.to_yaml(), "sweep");
+  }
+
   void launch(Job& j) {
-    // An interrupted run goes on where it stopped, its log appended to; any other unfinished attempt is
-    // cleared and the run starts from nothing.
-    if (!j.resume) {
-      fs::remove_all(j.dir);
-      fs::create_directories(j.dir);
-      write_file_atomic(j.dir + "/config.yaml", j.run->resolved.to_yaml(), "sweep");
-    }
+    prepare_dir(j);  // an interrupted run's log is appended to
     const std::string config_path = j.dir + "/config.yaml";
     const int log_fd = ::open(j.log.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (j.resume ? O_APPEND : O_TRUNC), 0644);
     if (log_fd < 0) throw std::runtime_error("sweep: cannot open " + j.log + ": " + std::strerror(errno));
@@ -435,5 +463,11 @@ int run_sweep(const SweepPlan& plan, const SweepOptions& options) {
   o.jobs = std::max<std::size_t>(1, o.jobs);
   return Sweep(plan, o).run();
 }
+
+std::vector<std::size_t> prepare_sweep(const SweepPlan& plan, const SweepOptions& options) {
+  return Sweep(plan, options).prepare();
+}
+
+int gather_sweep(const SweepPlan& plan, const SweepOptions& options) { return Sweep(plan, options).gather(); }
 
 }  // namespace saccade

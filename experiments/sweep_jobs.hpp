@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "experiments/sweep.hpp"
 
@@ -28,6 +29,17 @@ struct SweepOptions {
 // with its log), 130 when interrupted (SIGINT/SIGTERM). A finished run whose config.yaml differs from
 // the plan's throws ConfigError before anything starts.
 int run_sweep(const SweepPlan& plan, const SweepOptions& options);
+
+// For runs started elsewhere, each as `saccade run --sweep OUT --trial N` (experiments/sweep_trial.hpp)
+// on Slurm or Dask workers: checks finished runs as run_sweep does, makes every unfinished run's
+// directory ready (config.yaml; an interrupted run keeps what it has, to resume), writes the manifest
+// and returns the indices of the runs still to do.
+std::vector<std::size_t> prepare_sweep(const SweepPlan& plan, const SweepOptions& options);
+
+// After runs elsewhere: reads each run's state from its directory (done, interrupted, pending),
+// rewrites the manifest and OUT/results.csv, and prints the counts. Returns 0 when every run has
+// finished, else 1.
+int gather_sweep(const SweepPlan& plan, const SweepOptions& options);
 
 // Rewrites OUT/results.csv from the finished runs (exposed for tests).
 void gather_results(const SweepPlan& plan, const std::string& out_dir);

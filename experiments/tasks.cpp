@@ -6,6 +6,8 @@
 
 #include "core/atomic_file.hpp"
 #include "core/checkpoint.hpp"
+#include "experiments/resolve.hpp"
+#include "experiments/sweep.hpp"
 
 namespace saccade {
 
@@ -50,6 +52,13 @@ int run_task(const Config& resolved, bool resume) {
   write_file_atomic(plan.options.out_dir + "/resolved.yaml", resolved.to_yaml(), "run_task");
   plan.options.resume = resume;
   return run_policies(plan.policies, plan.setup, plan.options);
+}
+
+Config run_dir_config(const std::string& dir, const std::string& file) {
+  Config config = Config::load(dir + "/" + file);
+  reject_sweep_section(config);
+  config.set("out", ConfigNode::scalar(dir, Origin::label("run directory " + dir)));
+  return resolve(config);
 }
 
 void check_task_config(const Config& resolved) {

@@ -47,6 +47,10 @@ TaskPlan plan_task(const Config& resolved);
 // (`saccade run --resume OUT`, experiments/resume.hpp).
 int run_task(const Config& resolved, bool resume = false);
 
+// The config of the run living in `dir`, from DIR/`file` (its config.yaml, or the resolved.yaml a run
+// writes), resolved with `out` set to `dir` wherever the run is started from. Not yet checked.
+Config run_dir_config(const std::string& dir, const std::string& file);
+
 // What every task's planner ends with: the plan whose setup keeps `config` and `task` alive.
 template <class Task>
 TaskPlan plan_of(RunOptions options, const Config& config, std::shared_ptr<const Config> owned, std::shared_ptr<Task> task) {

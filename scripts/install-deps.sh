@@ -18,6 +18,8 @@ PACKAGES=(
   jupyter-nbconvert python3-nbconvert python3-ipykernel
   # `saccade report` draws report.png with it (and reports without it)
   python3-matplotlib
+  # sweeps on a Dask cluster (`saccade sweep --backend dask`)
+  python3-distributed
   # data that ships with the machine
   dataset-fashion-mnist fortunes python3-sklearn
 )

@@ -17,7 +17,11 @@
 #include "experiments/report.hpp"
 #include "experiments/resolve.hpp"
 #include "experiments/sweep.hpp"
+#include "experiments/shell_quote.hpp"
+#include "experiments/sweep_dask.hpp"
 #include "experiments/sweep_jobs.hpp"
+#include "experiments/sweep_slurm.hpp"
+#include "experiments/sweep_trial.hpp"
 #include "experiments/tasks.hpp"
 #include "experiments/version.hpp"
 
@@ -30,28 +34,41 @@ struct RunArgs {
   std::vector<std::string> overrides;
   std::optional<std::string> out;
   std::optional<std::string> resume;  // a run directory: its resolved.yaml is the config, out is itself
+  std::optional<std::string> sweep;   // with trial: run N of a sweep made ready for Slurm or Dask
+  std::optional<std::size_t> trial;
   bool print_config = false;
 };
 
 int run(const RunArgs& args) {
+  if (args.sweep) {
+    if (!args.trial) {
+      std::cerr << "run: --sweep DIR needs --trial N\nRun with --help for more information.\n";
+      return kUsageError;
+    }
+    return saccade::run_sweep_trial(*args.sweep, *args.trial);
+  }
   if (args.config.empty() && !args.resume) {
     std::cerr << "run: give a config, or --resume DIR\nRun with --help for more information.\n";
     return kUsageError;
   }
-  const std::string source = args.resume ? *args.resume + "/resolved.yaml" : args.config;
-  if (args.resume && !std::filesystem::is_regular_file(source)) {
-    std::cerr << "run: --resume " << *args.resume << ": no " << source
-              << " (a run directory holds the resolved.yaml that `saccade run` writes before training)\n";
-    return kUsageError;
+  saccade::Config resolved;
+  if (args.resume) {
+    if (!std::filesystem::is_regular_file(*args.resume + "/resolved.yaml")) {
+      std::cerr << "run: --resume " << *args.resume << ": no " << *args.resume
+                << "/resolved.yaml (a run directory holds the resolved.yaml that `saccade run` writes before training)\n";
+      return kUsageError;
+    }
+    resolved = saccade::run_dir_config(*args.resume, "resolved.yaml");
+  } else {
+    saccade::Config config = saccade::Config::load(args.config);
+    for (const auto& assignment : args.overrides) config.apply_override(assignment);
+    saccade::reject_sweep_section(config);
+    if (args.out) {
+      const auto origin = saccade::Origin::label("command line: --out " + *args.out);
+      config.set("out", saccade::ConfigNode::scalar(*args.out, origin));
+    }
+    resolved = saccade::resolve(config);
   }
-  saccade::Config config = saccade::Config::load(source);
-  for (const auto& assignment : args.overrides) config.apply_override(assignment);
-  saccade::reject_sweep_section(config);
-  if (const auto out = args.resume ? args.resume : args.out) {
-    const auto origin = saccade::Origin::label(std::string("command line: ") + (args.resume ? "--resume " : "--out ") + *out);
-    config.set("out", saccade::ConfigNode::scalar(*out, origin));
-  }
-  const saccade::Config resolved = saccade::resolve(config);
 
   if (args.print_config) {
     std::cout << resolved.to_yaml();
@@ -67,22 +84,51 @@ struct SweepArgs {
   std::string out;
   std::size_t jobs = 1;
   bool dry_run = false;
+  std::string backend = "local";
+  std::optional<std::string> scheduler;
+  std::optional<std::string> emit;
+  std::vector<std::string> sbatch;
+  bool gather = false;
 };
+
+// This sweep's own command line with --gather: what gathers its runs after they ran elsewhere.
+std::vector<std::string> gather_args(const SweepArgs& args, const std::string& executable) {
+  std::vector<std::string> a = {executable, "sweep", std::filesystem::absolute(args.config).string()};
+  a.insert(a.end(), args.overrides.begin(), args.overrides.end());
+  a.insert(a.end(), {"--out", std::filesystem::absolute(args.out).string(), "--gather"});
+  return a;
+}
 
 int sweep(const SweepArgs& args) {
   saccade::Config config = saccade::Config::load(args.config);
   for (const auto& assignment : args.overrides) config.apply_override(assignment);
-  const saccade::SweepPlan plan = saccade::expand_sweep(config, args.out);
+  // Runs started elsewhere (Slurm, Dask) find the sweep at the same absolute path, from any directory.
+  const bool elsewhere = args.emit || args.backend == "dask";
+  const std::string out = elsewhere ? std::filesystem::absolute(args.out).string() : args.out;
+  const saccade::SweepPlan plan = saccade::expand_sweep(config, out);
   if (args.dry_run) {
-    for (const auto& run : plan.runs) std::cout << args.out << "/" << run.name << "\n";
+    for (const auto& run : plan.runs) std::cout << out << "/" << run.name << "\n";
     std::cout << plan.runs.size() << " runs; every config is valid\n";
     return 0;
   }
   saccade::SweepOptions options;
-  options.out_dir = args.out;
+  options.out_dir = out;
   options.jobs = args.jobs;
   options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
-  options.sweep_file = args.config;
+  options.sweep_file = elsewhere ? std::filesystem::absolute(args.config).string() : args.config;
+  if (args.gather) return saccade::gather_sweep(plan, options);
+  if (args.emit) {
+    std::string command;
+    for (const auto& a : gather_args(args, options.executable)) command += (command.empty() ? "" : " ") + saccade::shell_quote(a);
+    return saccade::emit_slurm(plan, options, {.sbatch = args.sbatch, .gather_command = command});
+  }
+  if (args.backend == "dask") {
+    if (!args.scheduler) {
+      std::cerr << "sweep: --backend dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)\n";
+      return kUsageError;
+    }
+    return saccade::run_sweep_on_dask(plan, options, *args.scheduler, gather_args(args, options.executable));
+  }
   return saccade::run_sweep(plan, options);
 }
 
@@ -109,6 +155,18 @@ int main(int argc, char** argv) {
       ->excludes(config_opt)
       ->excludes(overrides_opt)
       ->excludes(out_opt);
+  CLI::Option* sweep_dir_opt =
+      run_cmd->add_option("--sweep", run_args.sweep,
+                          "With --trial N: run N of the sweep made ready in DIR by `saccade sweep --emit slurm` or "
+                          "--backend dask (what each Slurm array task or Dask task runs); a finished run is left "
+                          "as it is, an interrupted one resumes")
+          ->option_text("DIR")
+          ->excludes(config_opt)
+          ->excludes(overrides_opt)
+          ->excludes(out_opt);
+  run_cmd->add_option("--trial", run_args.trial, "The run's index in DIR/manifest.json (with --sweep)")
+      ->option_text("N")
+      ->needs(sweep_dir_opt);
   run_cmd->add_flag("--print-config", run_args.print_config,
                     "Print the resolved config as YAML and exit without running");
 
@@ -122,7 +180,33 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("-j,--jobs", sweep_args.jobs, "Runs at once, each a separate process")
       ->default_val(1)
       ->check(CLI::PositiveNumber);
-  sweep_cmd->add_flag("--dry-run", sweep_args.dry_run, "Validate every run's config and list the runs, run nothing");
+  CLI::Option* dry_run_opt =
+      sweep_cmd->add_flag("--dry-run", sweep_args.dry_run, "Validate every run's config and list the runs, run nothing");
+  CLI::Option* backend_opt =
+      sweep_cmd->add_option("--backend", sweep_args.backend,
+                            "local: runs as processes here (-j at once); dask: each run sent to the workers of the Dask "
+                            "scheduler at --scheduler, OUT on a file system they share")
+          ->check(CLI::IsMember({"local", "dask"}))
+          ->default_val("local");
+  sweep_cmd->add_option("--scheduler", sweep_args.scheduler, "The Dask scheduler's address (with --backend dask)")
+      ->option_text("ADDRESS")
+      ->needs(backend_opt);
+  CLI::Option* emit_opt =
+      sweep_cmd->add_option("--emit", sweep_args.emit,
+                            "slurm: make OUT ready and write OUT/slurm.sbatch (a job array, one task per run not "
+                            "finished) and OUT/gather.sh; run nothing")
+          ->check(CLI::IsMember({"slurm"}))
+          ->excludes(backend_opt)
+          ->excludes(dry_run_opt);
+  sweep_cmd->add_option("--sbatch", sweep_args.sbatch, "More #SBATCH directives for --emit slurm, KEY=VALUE (partition=cpu)")
+      ->option_text("KEY=VALUE")
+      ->needs(emit_opt);
+  sweep_cmd->add_flag("--gather", sweep_args.gather,
+                      "Gather runs that ran elsewhere (Slurm, Dask) into OUT/manifest.json and OUT/results.csv; run "
+                      "nothing. Exit status 0 when every run has finished")
+      ->excludes(emit_opt)
+      ->excludes(backend_opt)
+      ->excludes(dry_run_opt);
 
   saccade::ReportOptions report_args;
   bool no_plot = false;

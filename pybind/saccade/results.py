@@ -107,16 +107,18 @@ def _cli():
     return found
 
 
-def sweep(config, out, jobs=1, overrides=(), **kwargs):
+def sweep(config, out, jobs=1, overrides=(), scheduler=None, **kwargs):
     """Runs a sweep, like `saccade sweep CONFIG --out OUT -j JOBS`, and returns its Results.
 
     The config's `sweep:` section (grid, zip, seeds) expands into runs, each a separate process;
-    re-running the same call resumes (finished runs are kept).
+    re-running the same call resumes (finished runs are kept, interrupted ones continue).
 
     Args:
         config: a YAML path with a sweep section (a dict is written to OUT/sweep.yaml first).
         out: the sweep directory.
-        jobs: runs at once.
+        jobs: runs at once (here; with a scheduler, the cluster decides).
+        scheduler: a Dask scheduler's address (or a distributed.Client / LocalCluster): the runs go
+            to its workers (`--backend dask`); OUT must be on a file system they share.
         overrides, **kwargs: overrides of the base config, as for run().
 
     Raises:
@@ -133,7 +135,12 @@ def sweep(config, out, jobs=1, overrides=(), **kwargs):
         tmp.write_text(source)
         os.replace(tmp, out / "sweep.yaml")
         source = str(out / "sweep.yaml")
-    done = subprocess.run([_cli(), "sweep", source, *args, "--out", str(out), "-j", str(jobs)])
+    backend = []
+    if scheduler is not None:  # an address, a cluster (.scheduler_address) or a Client (.scheduler.address)
+        address = scheduler if isinstance(scheduler, str) else getattr(scheduler, "scheduler_address", None)
+        address = address or scheduler.scheduler.address
+        backend = ["--backend", "dask", "--scheduler", address]
+    done = subprocess.run([_cli(), "sweep", source, *args, "--out", str(out), "-j", str(jobs), *backend])
     if done.returncode != 0:
         raise RuntimeError(f"saccade sweep: some runs failed (exit status {done.returncode}); see {out}/manifest.json")
     return Results(out)
