@@ -1,6 +1,8 @@
 #include "agents/episode.hpp"
 
 #include <chrono>
+#include <cmath>
+#include <string>
 
 #include <xtensor/xbuilder.hpp>
 
@@ -26,6 +28,20 @@ int read_evidence(const Episode& ep, std::size_t step, std::size_t b) {
   return ep.evidence[b * R + static_cast<std::size_t>(ep.regions[step][b])];
 }
 
+namespace {
+
+void check_finite_location(const Action& a, const std::vector<std::uint8_t>& going, std::size_t step) {
+  if (a.location.dimension() != 2) return;  // a region action
+  for (std::size_t b = 0; b < going.size() && b < a.location.shape()[0]; ++b) {
+    const float row = a.location(b, 0), col = a.location(b, 1);
+    if (going[b] && (!std::isfinite(row) || !std::isfinite(col)))
+      throw NonFiniteAction("the policy's location for example " + std::to_string(b) + " at episode step " +
+                            std::to_string(step) + " is not finite");
+  }
+}
+
+}  // namespace
+
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
                     std::uint64_t seed, Rng& rng, bool greedy) {
   const EnvSpec& spec = env.spec();
@@ -47,6 +63,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
     if (step == 0) policy.begin(ctx, rng, greedy);
     Decision d = policy.act(ctx, rng, greedy);
     ++decisions;
+    check_finite_location(d.action, going, step);
     // What the policy gradient needs, kept only when it can be taken (not under NoGrad: evaluation,
     // the self-critical baseline's greedy episode, inference).
     if (d.log_prob.defined() && grad_enabled()) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "agents/policy.hpp"
@@ -33,6 +34,12 @@ struct Episode {
   // Wall time from the first decision to the prediction: choosing, reading and encoding regions
   // (rendering the examples at reset is data preparation and is not counted).
   double seconds = 0.0;
+};
+
+// A policy chose a location that is NaN or Inf (its parameters or its inputs went bad). run_episode
+// throws it before the env sees the action, so training can skip the update (agents/reinforce.hpp).
+struct NonFiniteAction : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 // Runs episodes on `examples` of the env's split. `seed` fixes the examples' randomness (canvases);

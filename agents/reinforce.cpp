@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xbuilder.hpp>
@@ -89,7 +90,17 @@ std::vector<float> ReinforceTrainer::answer_reward(const Episode& ep) const {
 TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng) {
   const std::size_t B = examples.size();
   optimizer_->zero_grad();
-  Episode ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false);
+  Episode ep;
+  try {
+    ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false);
+  } catch (const NonFiniteAction& e) {  // no loss to take: the update is skipped like a NaN loss's
+    const char* op = Tape::current().first_non_finite();
+    Tape::current().clear();
+    ++steps_;
+    TrainStats nan;
+    nan.loss = std::numeric_limits<float>::quiet_NaN();
+    return skip_update(nan, e.what() + (op ? std::string(" (the first NaN or Inf came from op ") + op + ")" : ""));
+  }
   const std::vector<float> correct = correct_per_example(ep.logits, ep.labels, ep.slots);
   const std::vector<float> earned = answer_reward(ep);
 

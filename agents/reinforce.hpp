@@ -28,7 +28,8 @@ struct ReinforceOptions {
   double lr = 1e-3;
   double weight_decay = 0.0;  // AdamW's decoupled weight decay (0: plain Adam)
   float max_grad_norm = 5.0f;
-  // A NaN or Inf in the loss or a gradient skips that update and halves the learning rate; this many
+  // A NaN or Inf in the loss, a gradient or the policy's location (NonFiniteAction, agents/episode.hpp)
+  // skips that update and halves the learning rate; this many
   // skipped updates in a row throw NonFiniteError, naming the step and the op (or the parameter).
   std::size_t nonfinite_limit = 5;
   std::string baseline = "learned";  // learned | self_critical | none

@@ -84,7 +84,7 @@ const Schema& schema() {
       key("train.weight_decay", T::Float, "0", "AdamW's decoupled weight decay (0: plain Adam).").at_least(0),
       key("train.threads", T::Int, "1", "Worker threads for training and evaluation.").at_least(1),
       key("train.max_grad_norm", T::Float, "5", "Global gradient-norm clipping.").above(0),
-      key("train.nonfinite_limit", T::Int, "5", "A NaN or Inf in the loss or a gradient skips that update and halves the learning rate; this many such updates in a row stop the run, naming the step and the op.")
+      key("train.nonfinite_limit", T::Int, "5", "A NaN or Inf in the loss, a gradient or a glimpse location skips that update and halves the learning rate; this many such updates in a row stop the run, naming the step and the op.")
           .at_least(1),
       key("train.examples", T::Int, "0", "Training examples used per epoch (0: the whole training split).").at_least(0),
       key("train.keep", T::Enum, "last", "Which epoch's parameters are saved and tested: the last, or the one with the best validation accuracy.")

@@ -1,7 +1,8 @@
 // A NaN in the loss, injected through a parameter: the update is skipped (no parameter moves), the
 // learning rate halves, a good step afterwards updates again, and train.nonfinite_limit skipped
 // updates in a row stop training with a message naming the step and the op the NaN came from. An Inf
-// in a gradient under a finite loss: the same, naming the parameter.
+// in a gradient under a finite loss: the same, naming the parameter. A NaN location from the policy:
+// the same, before the env ever sees it.
 #define BOOST_TEST_MODULE nonfinite
 #include <boost/test/unit_test.hpp>
 
@@ -122,5 +123,31 @@ BOOST_AUTO_TEST_CASE(an_overflowing_gradient_with_a_finite_loss_skips_the_update
     const std::string what = e.what();
     BOOST_TEST_MESSAGE(what);
     BOOST_TEST(what.find("step 2: the gradient norm is Inf (first in reader.core_eh.weight)") == 0);
+  }
+}
+
+// The policy's location goes NaN (its mean layer's bias): the episode stops before the env sees the
+// action, and the update is skipped like a NaN loss's.
+BOOST_AUTO_TEST_CASE(a_nan_location_skips_the_update_before_the_env_sees_it) {
+  Ram ram(2);
+  const Module params = ram.trainer.trainable();
+  Var bias;
+  for (const auto& [name, p] : ram.policy.named_parameters())
+    if (name == "mean.bias") bias = p;
+  BOOST_TEST_REQUIRE(bias.defined());
+  bias.value()(0) = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<Array> before = snapshot(params);
+  const TrainStats bad = ram.trainer.train_batch(ram.batch, 1, ram.rng);
+  BOOST_TEST(bad.skipped);
+  BOOST_TEST(unchanged(params, before));
+  BOOST_TEST(ram.trainer.optimizer().lr() == 0.5e-3);
+  try {
+    ram.trainer.train_batch(ram.batch, 2, ram.rng);
+    BOOST_FAIL("two non-finite steps in a row should stop training");
+  } catch (const NonFiniteError& e) {
+    const std::string what = e.what();
+    BOOST_TEST_MESSAGE(what);
+    BOOST_TEST(what.find("step 2: the policy's location for example 0 at episode step 0 is not finite") == 0);
+    BOOST_TEST(what.find("op affine") != std::string::npos);
   }
 }
