@@ -10,6 +10,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "agents/gaussian_location.hpp"
 #include "agents/reinforce.hpp"
@@ -52,6 +53,26 @@ struct Ram {
   explicit Ram(std::size_t nonfinite_limit)
       : trainer(env, reader, policy, ReinforceOptions{.lr = 1e-3, .nonfinite_limit = nonfinite_limit}, init) {}
 };
+
+// Two steps of a trainer whose limit is 2, with something non-finite injected: the first is skipped
+// (nothing moves, the rate halves), the second stops training. Returns the first step's stats and
+// the message that stopped it.
+std::pair<TrainStats, std::string> skipped_then_stopped(Ram& ram) {
+  const Module params = ram.trainer.trainable();
+  const std::vector<Array> before = snapshot(params);
+  const TrainStats bad = ram.trainer.train_batch(ram.batch, 1, ram.rng);
+  BOOST_TEST(bad.skipped);
+  BOOST_TEST(unchanged(params, before));
+  BOOST_TEST(ram.trainer.optimizer().lr() == 0.5e-3);
+  try {
+    ram.trainer.train_batch(ram.batch, 2, ram.rng);
+  } catch (const NonFiniteError& e) {
+    BOOST_TEST_MESSAGE(e.what());
+    return {bad, e.what()};
+  }
+  BOOST_FAIL("two non-finite steps in a row should stop training");
+  return {bad, ""};
+}
 
 }  // namespace
 
@@ -101,7 +122,6 @@ BOOST_AUTO_TEST_CASE(a_nan_skips_the_update_halves_the_rate_and_too_many_stop_tr
 // update is skipped and the message names that parameter.
 BOOST_AUTO_TEST_CASE(an_overflowing_gradient_with_a_finite_loss_skips_the_update) {
   Ram ram(2);
-  const Module params = ram.trainer.trainable();
   for (const auto& [name, p] : ram.reader.named_parameters()) {
     Array& v = p.node()->value;
     if (name == "glimpse_to_e.bias") v.fill(1e20f);
@@ -109,45 +129,22 @@ BOOST_AUTO_TEST_CASE(an_overflowing_gradient_with_a_finite_loss_skips_the_update
     if (name == "out.weight") v *= 1e20f;
   }
 
-  const std::vector<Array> before = snapshot(params);
-  const TrainStats bad = ram.trainer.train_batch(ram.batch, 1, ram.rng);
+  const auto [bad, stop] = skipped_then_stopped(ram);
   BOOST_TEST(std::isfinite(bad.loss));
   BOOST_TEST(bad.loss > 1e15f);  // the forward was pushed to the edge, not past it
-  BOOST_TEST(bad.skipped);
-  BOOST_TEST(unchanged(params, before));
-  BOOST_TEST(ram.trainer.optimizer().lr() == 0.5e-3);
-  try {
-    ram.trainer.train_batch(ram.batch, 2, ram.rng);
-    BOOST_FAIL("two non-finite steps in a row should stop training");
-  } catch (const NonFiniteError& e) {
-    const std::string what = e.what();
-    BOOST_TEST_MESSAGE(what);
-    BOOST_TEST(what.find("step 2: the gradient norm is Inf (first in reader.core_eh.weight)") == 0);
-  }
+  BOOST_TEST(stop.find("step 2: the gradient norm is Inf (first in reader.core_eh.weight)") == 0);
 }
 
 // The policy's location goes NaN (its mean layer's bias): the episode stops before the env sees the
 // action, and the update is skipped like a NaN loss's.
 BOOST_AUTO_TEST_CASE(a_nan_location_skips_the_update_before_the_env_sees_it) {
   Ram ram(2);
-  const Module params = ram.trainer.trainable();
   Var bias;
   for (const auto& [name, p] : ram.policy.named_parameters())
     if (name == "mean.bias") bias = p;
   BOOST_TEST_REQUIRE(bias.defined());
   bias.value()(0) = std::numeric_limits<float>::quiet_NaN();
-  const std::vector<Array> before = snapshot(params);
-  const TrainStats bad = ram.trainer.train_batch(ram.batch, 1, ram.rng);
-  BOOST_TEST(bad.skipped);
-  BOOST_TEST(unchanged(params, before));
-  BOOST_TEST(ram.trainer.optimizer().lr() == 0.5e-3);
-  try {
-    ram.trainer.train_batch(ram.batch, 2, ram.rng);
-    BOOST_FAIL("two non-finite steps in a row should stop training");
-  } catch (const NonFiniteError& e) {
-    const std::string what = e.what();
-    BOOST_TEST_MESSAGE(what);
-    BOOST_TEST(what.find("step 2: the policy's location for example 0 at episode step 0 is not finite") == 0);
-    BOOST_TEST(what.find("op affine") != std::string::npos);
-  }
+  const std::string stop = skipped_then_stopped(ram).second;
+  BOOST_TEST(stop.find("step 2: the policy's location for example 0 at episode step 0 is not finite") == 0);
+  BOOST_TEST(stop.find("op affine") != std::string::npos);
 }
