@@ -65,7 +65,8 @@ def interrupted_run(out, command, duration, rng, log):
             p.wait()
             kills += 1
             check_whole(out)
-        command = ["run", "--resume", out]
+        if (out / "resolved.yaml").exists():  # killed before it: nothing to resume, start again
+            command = ["run", "--resume", out]
 
 
 @pytest.mark.parametrize("task", sorted(TASKS))
