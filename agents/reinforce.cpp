@@ -15,6 +15,15 @@ namespace {
 
 std::string non_finite_name(float v) { return std::isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf"; }
 
+// " (the first NaN or Inf came from op X)", or "" when the tape recorded none; the tape is cleared,
+// since no backward will run over it.
+std::string drop_tape_naming_first_non_finite() {
+  const char* op = Tape::current().first_non_finite();
+  const std::string where = op ? std::string(" (the first NaN or Inf came from op ") + op + ")" : "";
+  Tape::current().clear();
+  return where;
+}
+
 }  // namespace
 
 Var policy_gradient_loss(const std::vector<Var>& log_probs, const std::vector<Array>& advantages, std::size_t batch) {
@@ -90,16 +99,14 @@ std::vector<float> ReinforceTrainer::answer_reward(const Episode& ep) const {
 TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng) {
   const std::size_t B = examples.size();
   optimizer_->zero_grad();
+  ++steps_;
   Episode ep;
   try {
     ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false);
   } catch (const NonFiniteAction& e) {  // no loss to take: the update is skipped like a NaN loss's
-    const char* op = Tape::current().first_non_finite();
-    Tape::current().clear();
-    ++steps_;
     TrainStats nan;
     nan.loss = std::numeric_limits<float>::quiet_NaN();
-    return skip_update(nan, e.what() + (op ? std::string(" (the first NaN or Inf came from op ") + op + ")" : ""));
+    return skip_update(nan, e.what() + drop_tape_naming_first_non_finite());
   }
   const std::vector<float> correct = correct_per_example(ep.logits, ep.labels, ep.slots);
   const std::vector<float> earned = answer_reward(ep);
@@ -175,13 +182,7 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   }
 
   s.loss = loss.item();
-  ++steps_;
-  if (!std::isfinite(s.loss)) {
-    const char* op = Tape::current().first_non_finite();
-    Tape::current().clear();
-    return skip_update(s, "the loss is " + non_finite_name(s.loss) +
-                              (op ? std::string(" (the first NaN or Inf came from op ") + op + ")" : ""));
-  }
+  if (!std::isfinite(s.loss)) return skip_update(s, "the loss is " + non_finite_name(s.loss) + drop_tape_naming_first_non_finite());
   backward(loss);
   s.grad_norm = clip_grad_norm(optimizer_->named_parameters(), opt_.max_grad_norm);
   if (!std::isfinite(s.grad_norm)) {

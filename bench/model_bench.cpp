@@ -37,12 +37,24 @@ TaskPlan bench_plan(const std::string& model, std::size_t batch, const std::vect
   return plan_task(resolved);
 }
 
+// The adaptive policy of `model` at `batch`, with its trainer, seeded the same for every benchmark.
+struct Training {
+  TaskPlan plan;
+  PolicySetup s;
+  Rng init{1}, rng{2};
+  ReinforceTrainer trainer;
+  Training(const std::string& model, std::size_t batch)
+      : plan(bench_plan(model, batch)),
+        s(plan.setup("adaptive")),
+        trainer(*s.train_env, *s.reader, *s.policy, plan.options.rl, init) {}
+};
+
 void train_step(benchmark::State& state, const std::string& model) {
   const auto batch = static_cast<std::size_t>(state.range(0));
-  TaskPlan plan = bench_plan(model, batch);
-  PolicySetup s = plan.setup("adaptive");
-  Rng init(1), rng(2);
-  ReinforceTrainer trainer(*s.train_env, *s.reader, *s.policy, plan.options.rl, init);
+  Training t(model, batch);
+  PolicySetup& s = t.s;
+  Rng& rng = t.rng;
+  ReinforceTrainer& trainer = t.trainer;
   const std::size_t n = s.train_env->num_examples();
   // FLOPs of a training step per sample: the episode's forward (reader and policy, as results.csv
   // counts them) times 3, the usual count for forward + backward (the backward of a matmul is two).
@@ -80,10 +92,9 @@ void latency(benchmark::State& state, const std::string& model) {
 
 void step_gemms(benchmark::State& state, const std::string& model) {
   const auto batch = static_cast<std::size_t>(state.range(0));
-  TaskPlan plan = bench_plan(model, batch);
-  PolicySetup s = plan.setup("adaptive");
-  Rng init(1), rng(2);
-  ReinforceTrainer trainer(*s.train_env, *s.reader, *s.policy, plan.options.rl, init);
+  Training t(model, batch);
+  Rng& rng = t.rng;
+  ReinforceTrainer& trainer = t.trainer;
   std::vector<std::size_t> examples(batch);
   for (std::size_t i = 0; i < batch; ++i) examples[i] = i;
   trainer.train_batch(examples, 0, rng);  // the first step allocates Adam's state: record the second

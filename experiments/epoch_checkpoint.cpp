@@ -36,13 +36,13 @@ void save_epoch_checkpoint(const std::string& path, ReinforceTrainer& trainer, c
   state.emplace_back(kPolicyRng, NpyArray::int64({words.size()}, words.data()));
   for (std::size_t i = 0; i < s.best.size(); ++i)
     state.emplace_back(kBest + trainable.named_parameters()[i].first, to_npy(s.best[i]));
+  const TrainerState t = trainer.state();
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   save_checkpoint(path, trainable, &trainer.optimizer(),
-                  {{"epoch", as_extra(s.epoch)}, {"finished", s.finished ? 1.0 : 0.0},
-                   {"train_seconds", s.train_seconds}, {"val_accuracy", s.val_accuracy},
+                  {{"epoch", as_extra(s.epoch)}, {"train_seconds", s.train_seconds}, {"val_accuracy", s.val_accuracy},
                    {"best_val", s.best_val}, {"best_epoch", as_extra(s.best_epoch)},
-                   {"lr", s.trainer.lr}, {"cost", s.trainer.cost}, {"steps", as_extra(s.trainer.steps)},
-                   {"nonfinite_run", as_extra(s.trainer.nonfinite_run)}, {"seed", static_cast<double>(seed)}},
+                   {"lr", t.lr}, {"cost", t.cost}, {"steps", as_extra(t.steps)},
+                   {"nonfinite_run", as_extra(t.nonfinite_run)}, {"seed", static_cast<double>(seed)}},
                   state);
 }
 
@@ -55,18 +55,17 @@ EpochState load_epoch_checkpoint(const std::string& path, ReinforceTrainer& trai
   }
   EpochState s;
   s.epoch = as_count(required(extra, "epoch", path));
-  s.finished = required(extra, "finished", path) != 0.0;
   s.train_seconds = required(extra, "train_seconds", path);
   s.val_accuracy = required(extra, "val_accuracy", path);
   s.best_val = required(extra, "best_val", path);
   s.best_epoch = as_count(required(extra, "best_epoch", path));
-  s.trainer = {required(extra, "lr", path), static_cast<float>(required(extra, "cost", path)),
-               as_count(required(extra, "steps", path)), as_count(required(extra, "nonfinite_run", path))};
+  const TrainerState t{required(extra, "lr", path), static_cast<float>(required(extra, "cost", path)),
+                       as_count(required(extra, "steps", path)), as_count(required(extra, "nonfinite_run", path))};
 
   Module trainable = trainer.trainable();
   std::map<std::string, NpyArray> state;
   load_checkpoint(path, trainable, &trainer.optimizer(), &state);
-  trainer.restore(s.trainer);
+  trainer.restore(t);
   const auto rng = state.find(kPolicyRng);
   if (rng == state.end() || rng->second.size() != s.policy_rng.size())
     throw std::runtime_error(path + ": missing or mis-shaped key 'state/" + kPolicyRng + "'");

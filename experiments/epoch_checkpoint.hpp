@@ -17,19 +17,18 @@ namespace saccade {
 
 struct EpochState {
   std::size_t epoch = 0;         // epochs finished
-  bool finished = false;         // training is over: the last epoch, or train.minutes ran out
   double train_seconds = 0.0;    // wall seconds spent training so far
   double val_accuracy = 0.0;     // the last finished epoch's
   double best_val = -1.0;        // train.keep=best: the best validation accuracy so far,
   std::size_t best_epoch = 0;    //   its epoch,
   std::vector<Array> best;       //   and its parameters (trainer.trainable()'s order; empty: none yet)
-  TrainerState trainer;
   Rng::State policy_rng{};
 };
 
 // OUT/checkpoints/POLICY.last.npz
 std::string epoch_checkpoint_path(const std::string& out_dir, const std::string& policy);
 
+// The trainer's part (parameters, optimizer, TrainerState) is taken from `trainer` itself.
 void save_epoch_checkpoint(const std::string& path, ReinforceTrainer& trainer, const EpochState& state,
                            std::uint64_t seed);
 

@@ -95,7 +95,7 @@ void clear_earlier_run(const std::string& out_dir) {
   if (!fs::is_directory(out_dir + "/checkpoints")) return;
   for (const auto& entry : fs::directory_iterator(out_dir + "/checkpoints")) {
     const std::string name = entry.path().filename().string();
-    if (name.size() > 9 && name.ends_with(".last.npz")) fs::remove(entry.path());
+    if (name.ends_with(".last.npz")) fs::remove(entry.path());
   }
 }
 

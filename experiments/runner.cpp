@@ -121,10 +121,12 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   u.epochs = o.epochs;
   u.batches = o.batch_size ? n_train / o.batch_size : 0;
 
-  // The clock goes on from where the interrupted run stopped it (train.minutes counts both).
+  // The clock goes on from where the interrupted run stopped it: train.minutes counts both, and
+  // training stops after the epoch that crosses it.
   const auto start = std::chrono::steady_clock::now() -
                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(st.train_seconds));
-  for (std::size_t epoch = st.epoch + 1; !st.finished && epoch <= o.epochs; ++epoch) {
+  auto out_of_time = [&] { return o.minutes > 0 && st.train_seconds > o.minutes * 60.0; };
+  for (std::size_t epoch = st.epoch + 1; epoch <= o.epochs && !out_of_time(); ++epoch) {
     // The order and the canvases change every epoch, identically for every policy.
     Rng epoch_rng = Rng::stream(o.seed, "epoch-" + std::to_string(epoch));
     const std::vector<std::size_t> order = epoch_rng.permutation(s.train_env->num_examples());
@@ -199,15 +201,11 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
     }
     // The metrics line first, then the checkpoint: a kill between the two repeats this epoch on
     // resuming, and the line is cut back (experiments/resume.hpp).
-    const bool out_of_time = o.minutes > 0 && elapsed > o.minutes * 60.0;
     st.epoch = epoch;
-    st.finished = epoch == o.epochs || out_of_time;
     st.train_seconds = elapsed;
     st.val_accuracy = val.accuracy;
-    st.trainer = trainer.state();
     st.policy_rng = policy_rng.state();
     save_epoch_checkpoint(checkpoint, trainer, st, o.seed);
-    if (out_of_time) break;
   }
   result.train_seconds = seconds_since(start);
   if (o.keep_best && !st.best.empty()) {

@@ -142,8 +142,15 @@ def train(args, name, model, optimizer, train_step):
             "test_accuracy": accuracy(model, xt, yt), "seconds": time.perf_counter() - start}
 
 
-def measure(args, name, model, optimizer, train_step):
-    """Runs the mode the command line asked for and prints its JSON line."""
+def measure(args, name, make_model, train_step):
+    """Seeds torch, builds the model and its Adam (saccade's settings), runs the mode the command line
+    asked for and prints its JSON line."""
+    import torch
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    torch.manual_seed(args.seed)
+    model = make_model()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     if args.throughput:
         result = throughput(args, model, optimizer, train_step)
     elif args.latency:

@@ -127,14 +127,5 @@ def train_step(model, optimizer, images, labels):
     return loss.item()
 
 
-def main(args):
-    torch.set_num_threads(args.threads)
-    torch.set_num_interop_threads(1)
-    torch.manual_seed(args.seed)
-    model = Ram()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
-    common.measure(args, "ram", model, optimizer, train_step)
-
-
 if __name__ == "__main__":
-    main(ARGS)
+    common.measure(ARGS, "ram", Ram, train_step)
