@@ -171,11 +171,11 @@ class Sweep {
     for (auto& j : jobs_) {
       const std::string config = j.run->resolved.to_yaml();
       if (!fs::exists(j.dir + "/config.yaml")) continue;
+      const std::string before = read_text_file(j.dir + "/config.yaml", "sweep");
       if (!finished_run(j.dir)) {
-        j.resume = fs::exists(j.dir + "/resolved.yaml") && read_text_file(j.dir + "/config.yaml", "sweep") == config;
+        j.resume = before == config && fs::exists(j.dir + "/resolved.yaml");
         continue;
       }
-      const std::string before = read_text_file(j.dir + "/config.yaml", "sweep");
       if (before != config) {
         conflicts.push_back(j.dir + ": finished with a different config (" + first_difference(before, config) + ")");
         continue;
