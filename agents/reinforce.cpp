@@ -39,7 +39,7 @@ ReinforceTrainer::ReinforceTrainer(Env& env, Reader& reader, Policy& policy, con
     : env_(env), reader_(reader), policy_(policy), opt_(o), cost_(o.region_cost) {
   NamedParameters params;
   for (const auto& [n, p] : reader.named_parameters()) params.emplace_back("reader." + n, p);
-  if (policy.learned()) {
+  if (policy.learned() && o.train_policy) {
     for (const auto& [n, p] : policy.named_parameters()) params.emplace_back("policy." + n, p);
     if (o.baseline == "learned") {
       // From the reader's summary when the policy decides from it; else a learned constant (a
@@ -80,7 +80,7 @@ Module ReinforceTrainer::trainable() const {
   m.register_module("reader", reader_);
   if (policy_.learned()) {
     m.register_module("policy", policy_);
-    if (opt_.baseline == "learned") m.register_module("baseline", baseline_);
+    if (opt_.train_policy && opt_.baseline == "learned") m.register_module("baseline", baseline_);
   }
   return m;
 }
@@ -126,7 +126,7 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   }
   s.mean_regions = static_cast<float>(regions / static_cast<double>(B));
 
-  if (policy_.learned() && !ep.log_probs.empty()) {
+  if (policy_.learned() && opt_.train_policy && !ep.log_probs.empty()) {
     // Baseline per decision step: b_t [B].
     std::vector<Array> base(ep.log_probs.size(), xt::zeros<float>({B}));
     if (opt_.baseline == "learned") {

@@ -42,6 +42,9 @@ struct ReinforceOptions {
   // softmax probability of the right class: a denser signal while the reader is still weak, when
   // reading the right region raises the probability before it flips the argmax).
   std::string reward = "correct";
+  // false: the policy's parameters are left as initialised (no policy loss, no baseline): the reader
+  // trains under a frozen policy. Learning tests compare with it (a policy gradient must beat it).
+  bool train_policy = true;
 };
 
 struct TrainStats {

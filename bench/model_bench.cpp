@@ -17,8 +17,8 @@
 
 #include "agents/reinforce.hpp"
 #include "core/gemm.hpp"
-#include "experiments/resolve.hpp"
-#include "experiments/tasks.hpp"
+#include "experiments/config/resolve.hpp"
+#include "experiments/tasks/tasks.hpp"
 
 using namespace saccade;
 

@@ -1,4 +1,4 @@
-// CSV as RFC 4180 and pandas have it, written and read in one place: results files (experiments/csv.hpp
+// CSV as RFC 4180 and pandas have it, written and read in one place: results files (experiments/report/csv.hpp
 // builds tables on these records) and users' labelled text files (envs/text/labelled_file.hpp).
 //
 // Writing: a field holding a comma, a quote or a line break is quoted, quotes doubled.

@@ -36,7 +36,7 @@ class Rng {
 
   // Where the stream stands, as seven words: the generator's four, the seed, whether a second normal
   // is cached, and its bits. A run saved mid-way continues the stream exactly from it
-  // (experiments/epoch_checkpoint.hpp).
+  // (experiments/run/epoch_checkpoint.hpp).
   using State = std::array<std::uint64_t, 7>;
   State state() const;
   static Rng from_state(const State& state);

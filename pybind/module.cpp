@@ -19,10 +19,10 @@
 #include "core/ops.hpp"
 #include "envs/dialogue/dialogue_env.hpp"
 #include "envs/text/text_env.hpp"
-#include "experiments/config.hpp"
-#include "experiments/resolve.hpp"
-#include "experiments/sweep.hpp"
-#include "experiments/tasks.hpp"
+#include "experiments/config/config.hpp"
+#include "experiments/config/resolve.hpp"
+#include "experiments/sweep/sweep.hpp"
+#include "experiments/tasks/tasks.hpp"
 
 namespace py = pybind11;
 using namespace saccade;

@@ -12,18 +12,18 @@
 #include <vector>
 
 #include "core/blas_kernels.hpp"
-#include "experiments/config.hpp"
-#include "experiments/config_docs.hpp"
-#include "experiments/report.hpp"
-#include "experiments/resolve.hpp"
-#include "experiments/sweep.hpp"
-#include "experiments/shell_quote.hpp"
-#include "experiments/sweep_dask.hpp"
-#include "experiments/sweep_jobs.hpp"
-#include "experiments/sweep_slurm.hpp"
-#include "experiments/sweep_trial.hpp"
-#include "experiments/tasks.hpp"
-#include "experiments/version.hpp"
+#include "experiments/config/config.hpp"
+#include "experiments/config/config_docs.hpp"
+#include "experiments/report/report.hpp"
+#include "experiments/config/resolve.hpp"
+#include "experiments/sweep/sweep.hpp"
+#include "experiments/sweep/shell_quote.hpp"
+#include "experiments/sweep/sweep_dask.hpp"
+#include "experiments/sweep/sweep_jobs.hpp"
+#include "experiments/sweep/sweep_slurm.hpp"
+#include "experiments/sweep/sweep_trial.hpp"
+#include "experiments/tasks/tasks.hpp"
+#include "experiments/cli/version.hpp"
 
 namespace {
 

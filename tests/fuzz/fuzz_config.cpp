@@ -1,8 +1,8 @@
 // The YAML config loader: parse, then resolve against the schema (defaults, types, ranges, includes).
 #include <string>
 
-#include "experiments/config.hpp"
-#include "experiments/resolve.hpp"
+#include "experiments/config/config.hpp"
+#include "experiments/config/resolve.hpp"
 #include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "experiments/confidence.hpp"
+#include "experiments/report/confidence.hpp"
 
 using saccade::incomplete_beta;
 using saccade::mean_ci95;

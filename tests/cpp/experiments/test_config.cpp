@@ -8,10 +8,10 @@
 #include <random>
 #include <sstream>
 
-#include "experiments/config.hpp"
-#include "experiments/config_docs.hpp"
-#include "experiments/resolve.hpp"
-#include "experiments/schema.hpp"
+#include "experiments/config/config.hpp"
+#include "experiments/config/config_docs.hpp"
+#include "experiments/config/resolve.hpp"
+#include "experiments/config/schema.hpp"
 #include "core/suggest.hpp"
 
 namespace fs = std::filesystem;

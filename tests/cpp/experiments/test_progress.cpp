@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/progress.hpp"
+#include "experiments/run/progress.hpp"
 
 using saccade::ProgressUpdate;
 

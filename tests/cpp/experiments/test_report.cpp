@@ -8,9 +8,9 @@
 #include <random>
 #include <sstream>
 
-#include "experiments/csv.hpp"
-#include "experiments/report.hpp"
-#include "experiments/results_files.hpp"
+#include "experiments/report/csv.hpp"
+#include "experiments/report/report.hpp"
+#include "experiments/run/results_files.hpp"
 
 namespace fs = std::filesystem;
 using saccade::PolicySummary;

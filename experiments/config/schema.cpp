@@ -1,0 +1,110 @@
+// Every config key saccade knows. Adding a key is adding a row: validation, defaults, the order of
+// `saccade run --print-config` and docs/CONFIG.md (regenerate with `saccade config-docs`) follow.
+// A key with no_default is optional: absent from the resolved config unless set, and the code that
+// reads it decides (usually per env type).
+#include "experiments/config/schema.hpp"
+
+namespace saccade {
+
+const Schema& schema() {
+  using T = KeyType;
+  static const Schema keys = {
+      key("name", T::String, "run", "Run name: labels results and names the default output directory."),
+      key("seed", T::Int, "0", "Run seed; every random stream derives from (seed, stream name).").at_least(0),
+      key("out", T::String, "runs/{name}", "Output directory for results and checkpoints (`--out DIR` sets it too)."),
+
+      key("env.type", T::Enum, "image", "Task: glimpses of an image, chunks of a text, or turns of a dialogue.")
+          .one_of({"image", "text", "dialogue"}),
+      key("env.dataset", T::String, no_default, "Dataset to read. Image: fashion-mnist (default), digits, idx-dir:DIR, idx:IMAGES,LABELS. Text: fortunes (default), csv:PATH or jsonl:PATH with text and label fields. Dialogue: generated (default) or babi:PREFIX (the bAbI dialog files PREFIX-trn.txt, -dev.txt, -tst.txt and, if there, -tst-OOV.txt)."),
+      key("env.canvas", T::Int, no_default, "Image env: side in pixels of the square canvas the image is placed on; unset: the image's own size.")
+          .at_least(1),
+      key("env.clutter.pieces", T::Int, "0", "Image env: distractor pieces cut from other images and scattered on the canvas.")
+          .at_least(0),
+      key("env.clutter.size", T::Int, "8", "Image env: side in pixels of each clutter piece.").at_least(1),
+      key("env.region", T::Enum, "glimpse", "Image env: regions are retina glimpses at continuous locations, or the patches of a grid.")
+          .one_of({"glimpse", "patch"}),
+      key("env.retina.size", T::Int, "12", "Image glimpses: side g of each retina scale, in pixels.").at_least(1),
+      key("env.retina.scales", T::Int, "3", "Image glimpses: scales k, each twice as wide as the one before.").at_least(1),
+      key("env.grid", T::Int, "5", "Image patches: patches per side of the grid (must divide the canvas side).").at_least(1),
+      key("env.preview_factor", T::Int, "4", "Image env: the thumbnail preview averages factor x factor pixels (0: no preview).")
+          .at_least(0),
+
+      key("env.text.categories", T::Strings, no_default, "Text env, fortunes: the categories that are the labels; unset: definitions, disclaimer, knghtbrd, literature, men-women, perl, startrek, zippy (the 8 most distinct by scripts/fortune_categories.py)."),
+      key("env.text.chunks", T::Int, "16", "Text env: chunks per document (the regions).").at_least(1),
+      key("env.text.chunk_tokens", T::Int, "12", "Text env: tokens per chunk (a sentence per chunk is cut or padded to it).").at_least(1),
+      key("env.text.sentences", T::Bool, "false", "Text env: one sentence per chunk instead of consecutive runs of chunk_tokens tokens."),
+      key("env.text.clutter", T::Bool, "true", "Text env: place the labelled passage at a random position among distractor chunks from categories outside the label set."),
+      key("env.text.passage_chunks", T::Int, "4", "Text env, cluttered: the labelled passage's chunks (the item's first ones).").at_least(1),
+      key("env.text.min_count", T::Int, "2", "Text env: a token enters the vocabulary if it occurs this often in the training split (else <unk>).").at_least(1),
+      key("env.text.preview_size", T::Int, "4096", "Text env: hash buckets of a chunk's preview, a bag of its tokens' (bucket, rarity) pairs; a policy's first layer costs the same whatever this is (it reads chunk_tokens rows).").at_least(1),
+
+      key("env.dialogue.turns", T::Int, "30", "Dialogue env: turns per dialogue the env has room for (the regions); a shorter dialogue ends at the last one.").at_least(1),
+      key("env.dialogue.turn_tokens", T::Int, "24", "Dialogue env: tokens of a turn the reader reads (the rest is cut).").at_least(1),
+      key("env.dialogue.buckets", T::Int, "64", "Dialogue env: hashed token features in a turn's preview, beside its speaker, position, length and which slots it mentions.").at_least(0),
+      key("env.dialogue.min_count", T::Int, "1", "Dialogue env: a token enters the vocabulary if it occurs this often in the training dialogues (else <unk>).").at_least(1),
+      key("env.dialogue.min_turns", T::Int, "8", "Generated dialogues: fewest turns (user and bot together).").at_least(2),
+      key("env.dialogue.max_turns", T::Int, "30", "Generated dialogues: most turns (at most env.dialogue.turns).").at_least(2),
+      key("env.dialogue.change_rate", T::Float, "0.3", "Generated dialogues: the fraction in which the user later changes a slot value (\"actually, make it for six\").").at_least(0).at_most(1),
+      key("env.dialogue.chit_chat", T::Float, "0.3", "Generated dialogues: the chance a filler user turn is small talk, some of which mentions slot values without asking for them.").at_least(0).at_most(1),
+      key("env.dialogue.train_size", T::Int, "5000", "Generated dialogues: training dialogues.").at_least(1),
+      key("env.dialogue.eval_size", T::Int, "1000", "Generated dialogues: dialogues in each of validation, test and the out-of-vocabulary test.").at_least(1),
+
+      key("reader.type", T::String, no_default, "Reader (attention model); each env has one: image glimpses ram, image patches patch, text chunk, dialogue turn. Unset: the env's."),
+      key("reader.init", T::String, no_default, "A checkpoint (.npz, e.g. RUN/checkpoints/all.npz) whose reader starts every policy's reader; unset: random initialisation."),
+      key("reader.hidden", T::Int, "128", "Width of the reader's embeddings and hidden state.").at_least(1),
+      key("reader.core", T::Enum, "rnn", "RAM reader: recurrent core, RAM's ReLU RNN or a GRU cell.").one_of({"rnn", "gru"}),
+      key("reader.glimpse_hidden", T::Int, "128", "RAM reader: width of the glimpse and location codes.").at_least(1),
+      key("reader.heads", T::Int, "4", "Attention readers: heads of the attention pooling.").at_least(1),
+
+      key("policy.type", T::String, no_default, "The learned policy trained as `adaptive`. Image glimpses: spatial or gaussian (RAM's); image patches: topk; text: jump (read, jump or stop) or topk (one-shot from previews). Unset: gaussian, topk, jump."),
+      key("policy.max_jump", T::Int, "0", "Jump reading policy (text): how many chunks ahead it may jump (0: anywhere ahead).").at_least(0),
+      key("policy.order", T::Enum, "forward", "Jump reading policy (text): read only ahead of the chunk read last (LSTM-Jump's), or any chunk not read yet.")
+          .one_of({"forward", "any"}),
+      key("policy.budget", T::Int, "6", "Regions the policy may read per example (it may stop earlier).").at_least(1),
+      key("policy.std", T::Float, "0.1", "Gaussian location policy: fixed standard deviation of the location.").above(0),
+      key("policy.preview", T::Bool, "false", "Gaussian location policy: the mean also reads the thumbnail preview (else RAM's: the reader's state only)."),
+      key("policy.hidden", T::Int, "128", "One-shot region policy: hidden width of the scorer over the previews.").at_least(1),
+      key("policy.stop", T::Bool, "false", "Learned policy may STOP before the budget is spent.") ,
+      key("policy.greedy_stop", T::Bool, "false", "With policy.stop: evaluation thresholds STOP at p > 1/2 (default: one sample of it, the budget trained for)."),
+      key("policy.min_steps", T::Int, "1", "With policy.stop: regions read before STOP is allowed.").at_least(1),
+      key("policy.region_cost", T::Float, "0", "Reward cost per region read (the starting value when a target is set).").at_least(0),
+      key("policy.target_regions", T::Float, "0", "If > 0: a Lagrange multiplier adapts the cost until the mean regions read meets this.")
+          .at_least(0),
+      key("policy.lagrange_lr", T::Float, "0.01", "Step size of the Lagrange multiplier on the region cost.").above(0),
+      key("policy.baseline", T::Enum, "learned", "REINFORCE baseline: learned from the reader's state, the greedy policy's reward, or none.")
+          .one_of({"learned", "self_critical", "none"}),
+      key("policy.reward", T::Enum, "correct", "What an answer pays the policy: 1 if correct (RAM's), or the reader's probability of the right class (denser while the reader is weak).")
+          .one_of({"correct", "probability"}),
+      key("policy.entropy", T::Float, "0", "Entropy bonus weight.").at_least(0),
+      key("policy.normalize_advantage", T::Bool, "false", "Normalise advantages over each batch.") ,
+
+      key("train.epochs", T::Int, "10", "Passes over the training set.").at_least(1),
+      key("train.batch_size", T::Int, "64", "Examples per gradient step (envs stepped together).").at_least(1),
+      key("train.lr", T::Float, "0.001", "Learning rate.").above(0),
+      key("train.weight_decay", T::Float, "0", "AdamW's decoupled weight decay (0: plain Adam).").at_least(0),
+      key("train.threads", T::Int, "1", "Worker threads for training and evaluation.").at_least(1),
+      key("train.max_grad_norm", T::Float, "5", "Global gradient-norm clipping.").above(0),
+      key("train.nonfinite_limit", T::Int, "5", "A NaN or Inf in the loss, a gradient or a glimpse location skips that update and halves the learning rate; this many such updates in a row stop the run, naming the step and the op.")
+          .at_least(1),
+      key("train.examples", T::Int, "0", "Training examples used per epoch (0: the whole training split).").at_least(0),
+      key("train.keep", T::Enum, "last", "Which epoch's parameters are saved and tested: the last, or the one with the best validation accuracy.")
+          .one_of({"last", "best"}),
+      key("train.minutes", T::Float, "0", "Wall-clock limit per policy's training in minutes (0: none); training stops after the epoch that crosses it.")
+          .at_least(0),
+
+      key("eval.policies", T::Strings, no_default, "Fixed policies and baselines (e.g. center, grid, all, fc) scored beside `adaptive`, each with its own reader trained under it."),
+      key("eval.adaptive", T::Bool, "true", "Train and score the learned policy as `adaptive` (false: only eval.policies)."),
+      key("eval.batch_size", T::Int, "250", "Examples per batch when evaluating.").at_least(1),
+      key("eval.repeats", T::Int, "1", "Validation and test: score each example under this many draws of its clutter (the same for every policy) and average; more draws, less noise from the clutter.")
+          .at_least(1),
+      key("eval.examples", T::Int, "0", "Validation and test examples scored (0: the whole split).").at_least(0),
+
+      // Read by `saccade sweep` only; `saccade run` refuses a config that has them.
+      key("sweep.grid", T::KeyLists, no_default, "Sweep: every combination of these values, e.g. `{policy.budget: [3, 6], train.lr: [0.001, 0.003]}`."),
+      key("sweep.zip", T::KeyLists, no_default, "Sweep: lists of equal length taken together (i-th with i-th), crossed with the grid."),
+      key("sweep.seeds", T::Ints, no_default, "Sweep: run every combination once per seed (sets `seed`).").at_least(0),
+  };
+  return keys;
+}
+
+}  // namespace saccade

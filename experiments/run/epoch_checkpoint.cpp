@@ -1,0 +1,91 @@
+#include "experiments/run/epoch_checkpoint.hpp"
+
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+
+#include "core/checkpoint.hpp"
+#include "core/npz_array.hpp"
+
+namespace saccade {
+
+namespace {
+
+const std::string kBest = "best/", kPolicyRng = "rng.policy";
+
+// Counters ride in float64 extras: exact below 2^53, far beyond any step count.
+double as_extra(std::size_t n) { return static_cast<double>(n); }
+std::size_t as_count(double v) { return static_cast<std::size_t>(v); }
+
+double required(const std::map<std::string, double>& extra, const std::string& key, const std::string& path) {
+  const auto it = extra.find(key);
+  if (it == extra.end()) throw std::runtime_error(path + ": missing key 'extra/" + key + "' (not an epoch checkpoint)");
+  return it->second;
+}
+
+}  // namespace
+
+std::string epoch_checkpoint_path(const std::string& out_dir, const std::string& policy) {
+  return out_dir + "/checkpoints/" + policy + ".last.npz";
+}
+
+void save_epoch_checkpoint(const std::string& path, ReinforceTrainer& trainer, const EpochState& s, std::uint64_t seed) {
+  const Module trainable = trainer.trainable();
+  NpzEntries state;
+  std::vector<std::int64_t> words(s.policy_rng.begin(), s.policy_rng.end());  // bit patterns, two's complement
+  state.emplace_back(kPolicyRng, NpyArray::int64({words.size()}, words.data()));
+  for (std::size_t i = 0; i < s.best.size(); ++i)
+    state.emplace_back(kBest + trainable.named_parameters()[i].first, to_npy(s.best[i]));
+  const TrainerState t = trainer.state();
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  save_checkpoint(path, trainable, &trainer.optimizer(),
+                  {{"epoch", as_extra(s.epoch)}, {"train_seconds", s.train_seconds}, {"val_accuracy", s.val_accuracy},
+                   {"best_val", s.best_val}, {"best_epoch", as_extra(s.best_epoch)},
+                   {"lr", t.lr}, {"cost", t.cost}, {"steps", as_extra(t.steps)},
+                   {"nonfinite_run", as_extra(t.nonfinite_run)}, {"seed", static_cast<double>(seed)}},
+                  state);
+}
+
+EpochState load_epoch_checkpoint(const std::string& path, ReinforceTrainer& trainer, std::uint64_t seed) {
+  // Everything is checked before anything is loaded.
+  const std::map<std::string, double> extra = checkpoint_extras(path);
+  if (const auto saved = static_cast<std::uint64_t>(required(extra, "seed", path)); saved != seed) {
+    throw std::runtime_error(path + " was written by a run with seed " + std::to_string(saved) + ", this run has seed " +
+                             std::to_string(seed) + ": it is another run's checkpoint");
+  }
+  EpochState s;
+  s.epoch = as_count(required(extra, "epoch", path));
+  s.train_seconds = required(extra, "train_seconds", path);
+  s.val_accuracy = required(extra, "val_accuracy", path);
+  s.best_val = required(extra, "best_val", path);
+  s.best_epoch = as_count(required(extra, "best_epoch", path));
+  const TrainerState t{required(extra, "lr", path), static_cast<float>(required(extra, "cost", path)),
+                       as_count(required(extra, "steps", path)), as_count(required(extra, "nonfinite_run", path))};
+
+  Module trainable = trainer.trainable();
+  std::map<std::string, NpyArray> state;
+  load_checkpoint(path, trainable, &trainer.optimizer(), &state);
+  trainer.restore(t);
+  const auto rng = state.find(kPolicyRng);
+  if (rng == state.end() || rng->second.size() != s.policy_rng.size())
+    throw std::runtime_error(path + ": missing or mis-shaped key 'state/" + kPolicyRng + "'");
+  const std::vector<std::int64_t> words = rng->second.to_int64();
+  for (std::size_t i = 0; i < words.size(); ++i) s.policy_rng[i] = static_cast<std::uint64_t>(words[i]);
+  if (s.best_epoch > 0) {
+    for (const auto& [name, p] : trainable.named_parameters()) {
+      const auto it = state.find(kBest + name);
+      if (it == state.end()) throw std::runtime_error(path + ": missing key 'state/" + kBest + name + "'");
+      s.best.push_back(to_array(it->second));
+    }
+  }
+  return s;
+}
+
+std::size_t epochs_in_checkpoint(const std::string& path) {
+  if (!std::filesystem::exists(path)) return 0;
+  const auto extra = checkpoint_extras(path);
+  const auto it = extra.find("epoch");
+  return it == extra.end() ? 0 : as_count(it->second);
+}
+
+}  // namespace saccade

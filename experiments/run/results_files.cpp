@@ -1,0 +1,75 @@
+#include "experiments/run/results_files.hpp"
+
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/atomic_file.hpp"
+#include "core/files.hpp"
+#include "experiments/report/csv.hpp"
+
+namespace saccade {
+
+MetricsLog::MetricsLog(const std::string& path, bool append)
+    : out_(path, append ? std::ios::app : std::ios::trunc), path_(path) {
+  if (!out_) throw std::runtime_error("cannot open " + path + " for writing");
+}
+
+void MetricsLog::write(const nlohmann::json& row) {
+  out_ << row.dump() << '\n';
+  out_.flush();
+  if (!out_) throw std::runtime_error("cannot write to " + path_);
+}
+
+void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
+                  std::uint64_t seed, Rng& rng) {
+  NoGrad no_grad;
+  std::vector<std::size_t> examples(count);
+  for (std::size_t i = 0; i < count; ++i) examples[i] = i;
+  const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
+  const std::vector<float> correct = correct_per_example(ep.logits, ep.labels, ep.slots);
+  std::ostringstream s;
+  s << "example,label,correct,step,row,col,region,evidence\n";
+  for (std::size_t b = 0; b < count; ++b) {
+    for (std::size_t t = 0; t < ep.read_now.size(); ++t) {
+      if (!ep.read_now[t][b]) continue;
+      const Array& loc = ep.locations[t];
+      const bool has_loc = loc.dimension() == 2 && loc.shape()[0] == count;
+      s << b << ',';
+      for (std::size_t k = 0; k < ep.slots; ++k) s << (k ? " " : "") << ep.labels[b * ep.slots + k];  // one per slot
+      s << ',' << correct[b] << ',' << t << ',' << (has_loc ? loc(b, 0) : 0.0f) << ','
+        << (has_loc ? loc(b, 1) : 0.0f) << ',' << ep.regions[t][b] << ',';
+      if (const int e = read_evidence(ep, t, b); e >= 0) s << e;
+      s << '\n';
+    }
+  }
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  write_file_atomic(path, s.str(), "write_traces");
+}
+
+bool finished_run(const std::string& dir) {
+  if (!std::filesystem::exists(dir + "/status.json")) return false;
+  const auto status = nlohmann::json::parse(read_text_file(dir + "/status.json", "finished_run"), nullptr, /*allow_exceptions=*/false);
+  return status.is_object() && status.value("status", "") == "done";
+}
+
+void write_results_csv(const std::string& path, const RunOptions& o, const std::vector<PolicyResult>& results) {
+  std::ostringstream s;
+  s << kResultsHeader << '\n';
+  s.precision(6);
+  auto num = [](double v) {
+    std::ostringstream t;
+    t.precision(6);
+    t << v;
+    return t.str();
+  };
+  for (const auto& r : results) {
+    s << csv_line({o.run_name, std::to_string(o.seed), o.env_name, r.name, std::to_string(r.budget), num(r.test.accuracy),
+                   num(r.test.mean_regions), num(r.test.flops_per_example), num(r.test.us_per_example),
+                   num(r.train_seconds), r.test.evidence_read < 0 ? "" : num(r.test.evidence_read),
+                   r.oov_accuracy < 0 ? "" : num(r.oov_accuracy)});
+  }
+  write_file_atomic(path, s.str(), "write_results_csv");
+}
+
+}  // namespace saccade

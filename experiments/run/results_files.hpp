@@ -1,0 +1,56 @@
+// The files a run leaves in its output directory:
+//   metrics.jsonl  one JSON object per (policy, epoch), appended and flushed as training goes
+//   results.csv    one row per evaluated policy, written whole at the end (temporary file + rename,
+//                  so a reader never sees half of it)
+//   checkpoints/POLICY.npz  each policy's trained reader and policy (and optimizer state)
+//   checkpoints/POLICY.last.npz  the state after its latest epoch, replaced atomically every epoch:
+//                  what `saccade run --resume` continues from (experiments/run/epoch_checkpoint.hpp)
+//   traces/POLICY.csv       where each policy read on the first test examples (write_traces)
+//   status.json    {"status": "done", "policies": N, "seconds": total wall seconds}, written
+//                  atomically by run_policies as the very last thing, after results.csv is complete,
+//                  and removed when a run starts: `saccade sweep` takes it as "this run finished".
+//                  Nothing else writes it; a run that fails or is killed leaves none.
+#pragma once
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "experiments/run/runner.hpp"
+
+namespace saccade {
+
+class MetricsLog {
+ public:
+  // append: go on after the lines already there (a resumed run), else start the file empty.
+  explicit MetricsLog(const std::string& path, bool append = false);
+  void write(const nlohmann::json& row);
+
+ private:
+  std::ofstream out_;
+  std::string path_;
+};
+
+// evidence_read: the fraction of the test reads on the example's evidence; empty when the env cannot
+// tell (images). oov_accuracy: the accuracy on a second test split of values no training example has
+// (dialogue); empty when the task has none. Files written before a column existed lack it: readers
+// look columns up by name.
+inline const char* kResultsHeader =
+    "run,seed,env,policy,budget,accuracy,mean_regions,flops_per_example,us_per_example,train_seconds,"
+    "evidence_read,oov_accuracy";
+
+// Whether the run in `dir` finished: its status.json says "done".
+bool finished_run(const std::string& dir);
+
+void write_results_csv(const std::string& path, const RunOptions& options, const std::vector<PolicyResult>& results);
+
+// Where a policy read on the first `count` test examples (greedy, as scored): one row per region read,
+// `example,label,correct,step,row,col,region,evidence` (row, col in [-1,1]; region -1 for glimpses;
+// evidence 1 where the region read holds the example's evidence, 0 where not, empty when unknown; label is
+// the slots' labels separated by spaces when the env has several).
+void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
+                  std::uint64_t seed, Rng& rng);
+
+}  // namespace saccade

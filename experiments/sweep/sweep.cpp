@@ -1,0 +1,200 @@
+#include "experiments/sweep/sweep.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "experiments/config/resolve.hpp"
+#include "experiments/config/schema.hpp"
+#include "core/suggest.hpp"
+#include "experiments/tasks/tasks.hpp"
+
+namespace saccade {
+
+namespace {
+
+struct Axis {
+  std::string path;  // "policy.budget"
+  std::vector<ConfigNode> values;
+  Origin origin;     // of the key in the sweep file
+};
+
+// grid/zip maps may be written flat (`policy.budget: [3, 6]`) or nested (`policy: {budget: [3, 6]}`):
+// both name the key policy.budget. Anything that is not a list of values at the end is a problem.
+void collect_axes(const ConfigNode& map, const std::string& section, const std::string& prefix,
+                  std::vector<Axis>& axes, std::vector<std::string>& problems) {
+  for (const auto& [key, value] : map.fields) {
+    const std::string path = prefix + key;
+    const std::string where = section + "." + path;
+    if (value.is_map()) {
+      collect_axes(value, section, path + ".", axes, problems);
+    } else if (!value.is_list() || value.items.empty()) {
+      problems.push_back(value.origin.str() + ": " + where + ": expected a non-empty list of values to sweep, got " +
+                         value.describe());
+    } else if (!find_key(schema(), path)) {
+      problems.push_back(value.key_origin.str() + ": " + where + ": unknown key " + path +
+                         did_you_mean(suggest_key(schema(), path)));
+    } else if (path == "seed" || path.rfind("sweep.", 0) == 0 || path == "out" || path == "name") {
+      problems.push_back(value.key_origin.str() + ": " + where + ": " + path +
+                         (path == "seed" ? " is swept with sweep.seeds" : " cannot be swept (the sweep sets it per run)"));
+    } else {
+      axes.push_back({path, value.items, value.key_origin});
+    }
+  }
+}
+
+// Filesystem-safe piece of a run's directory name.
+std::string safe(const std::string& text) {
+  std::string out;
+  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == '_' || c == '=') ? c : '_';
+  return out;
+}
+
+std::string last_part(const std::string& path) { return path.substr(path.rfind('.') + 1); }
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
+  return out;
+}
+
+}  // namespace
+
+std::string value_text(const ConfigNode& node) {
+  if (node.is_scalar()) return node.text;
+  if (node.is_null()) return "null";
+  std::string out;
+  for (const auto& item : node.items) out += (out.empty() ? "" : "+") + value_text(item);
+  return node.is_list() ? out : "{...}";
+}
+
+void reject_sweep_section(const Config& config) {
+  if (const ConfigNode* sweep = config.root().find("sweep"); sweep && !sweep->is_null()) {
+    throw ConfigError(sweep->key_origin.str() +
+                      ": sweep: this config describes a sweep; run it with `saccade sweep FILE --out DIR` "
+                      "(or run its base config alone with the override sweep=null)");
+  }
+}
+
+SweepPlan expand_sweep(const Config& config, const std::string& out_dir) {
+  std::vector<std::string> problems;
+  // The sweep section's own shape (a map with grid, zip, seeds) is the schema's job.
+  Config base = config;
+  base.root().erase("sweep");
+  if (const ConfigNode* sweep = config.root().find("sweep")) {
+    Config only_sweep;
+    only_sweep.root().fields.emplace_back("sweep", *sweep);
+    problems = check(only_sweep, schema());
+  }
+
+  std::vector<Axis> grid, zip;
+  std::vector<ConfigNode> seeds;
+  if (const ConfigNode* sweep = config.find("sweep"); sweep && problems.empty()) {
+    if (const ConfigNode* g = sweep->find("grid"); g && g->is_map()) collect_axes(*g, "sweep.grid", "", grid, problems);
+    if (const ConfigNode* z = sweep->find("zip"); z && z->is_map()) collect_axes(*z, "sweep.zip", "", zip, problems);
+    if (const ConfigNode* s = sweep->find("seeds"); s && s->is_list()) seeds = s->items;
+  }
+  for (const auto& z : zip) {
+    if (z.values.size() != zip.front().values.size()) {
+      problems.push_back(z.origin.str() + ": sweep.zip." + z.path + ": " + std::to_string(z.values.size()) +
+                         " values, but sweep.zip." + zip.front().path + " has " +
+                         std::to_string(zip.front().values.size()) + " (zipped lists must have equal lengths)");
+    }
+  }
+  std::set<std::string> seen;
+  for (const auto* axes : {&grid, &zip}) {
+    for (const auto& a : *axes) {
+      if (!seen.insert(a.path).second)
+        problems.push_back(a.origin.str() + ": " + a.path + ": swept twice (in both sweep.grid and sweep.zip)");
+    }
+  }
+  if (!problems.empty()) throw ConfigError(join_lines(problems));
+
+  SweepPlan plan;
+  for (const auto* axes : {&grid, &zip})
+    for (const auto& a : *axes) plan.swept_keys.push_back(a.path);
+  if (!seeds.empty()) plan.swept_keys.push_back("seed");
+
+  // Short names use a key's last part unless two swept keys share it. Zipped keys move together, so
+  // the first one names the zip position (an empty label: left out of the name).
+  auto named = [&](std::size_t i) { return i <= grid.size() || i >= grid.size() + zip.size(); };
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < plan.swept_keys.size(); ++i) {
+    const std::string& k = plan.swept_keys[i];
+    std::size_t same = 0;
+    for (std::size_t j = 0; j < plan.swept_keys.size(); ++j) same += named(j) && last_part(plan.swept_keys[j]) == last_part(k);
+    labels.push_back(!named(i) ? "" : same > 1 ? k : last_part(k));
+  }
+
+  std::size_t grid_combinations = 1;
+  for (const auto& a : grid) grid_combinations *= a.values.size();
+  const std::size_t zip_length = zip.empty() ? 1 : zip.front().values.size();
+  const std::size_t seed_count = seeds.empty() ? 1 : seeds.size();
+  const std::size_t total = grid_combinations * zip_length * seed_count;
+  const int digits = total > 1000 ? static_cast<int>(std::to_string(total - 1).size()) : 3;
+
+  // The same mistake in several runs is reported once, naming the runs unless it is in all of them.
+  std::vector<std::pair<std::string, std::vector<std::string>>> failures;
+  std::size_t counter = 0;
+  for (std::size_t g = 0; g < grid_combinations; ++g) {
+    for (std::size_t z = 0; z < zip_length; ++z) {
+      for (std::size_t s = 0; s < seed_count; ++s) {
+        SweepRun run;
+        run.index = counter++;
+        Config cfg = base;
+        std::size_t rest = g;  // mixed-radix digits of g, last grid key fastest
+        std::vector<const ConfigNode*> chosen(grid.size());
+        for (std::size_t i = grid.size(); i-- > 0;) {
+          chosen[i] = &grid[i].values[rest % grid[i].values.size()];
+          rest /= grid[i].values.size();
+        }
+        for (std::size_t i = 0; i < grid.size(); ++i) {
+          cfg.set(grid[i].path, *chosen[i]);
+          run.swept.emplace_back(grid[i].path, value_text(*chosen[i]));
+        }
+        for (const auto& a : zip) {
+          cfg.set(a.path, a.values[z]);
+          run.swept.emplace_back(a.path, value_text(a.values[z]));
+        }
+        if (!seeds.empty()) {
+          cfg.set("seed", seeds[s]);
+          run.swept.emplace_back("seed", value_text(seeds[s]));
+        }
+        std::string index = std::to_string(run.index);
+        run.name = std::string(static_cast<std::size_t>(std::max(0, digits - static_cast<int>(index.size()))), '0') + index;
+        for (std::size_t i = 0; i < run.swept.size(); ++i)
+          if (!labels[i].empty()) run.name += "-" + safe(labels[i] + "=" + run.swept[i].second);
+        if (run.name.size() > 80) run.name.resize(80);
+        const Origin from_sweep = Origin::label("sweep run " + run.name);
+        cfg.set("name", ConfigNode::scalar(run.name, from_sweep, true));
+        cfg.set("out", ConfigNode::scalar(out_dir + "/" + run.name, from_sweep, true));
+        try {
+          run.resolved = resolve(cfg);
+          check_task_config(run.resolved);
+        } catch (const ConfigError& e) {
+          auto it = std::find_if(failures.begin(), failures.end(), [&](const auto& f) { return f.first == e.what(); });
+          if (it == failures.end()) it = failures.insert(failures.end(), {e.what(), {}});
+          it->second.push_back(run.name);
+          continue;
+        }
+        plan.runs.push_back(std::move(run));
+      }
+    }
+  }
+  if (!failures.empty()) {
+    std::vector<std::string> lines;
+    for (const auto& [message, runs] : failures) {
+      std::string where;
+      if (runs.size() < total) {
+        for (std::size_t i = 0; i < runs.size() && i < 3; ++i) where += (i ? ", " : "") + runs[i];
+        if (runs.size() > 3) where += " and " + std::to_string(runs.size() - 3) + " more";
+        where = " (in run" + std::string(runs.size() > 1 ? "s " : " ") + where + ")";
+      }
+      lines.push_back(message + where);
+    }
+    throw ConfigError(join_lines(lines));
+  }
+  return plan;
+}
+
+}  // namespace saccade
