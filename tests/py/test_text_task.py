@@ -95,7 +95,7 @@ def test_stage_two_without_stage_one_says_what_to_run(tmp_path):
 
 
 def test_pretrain_then_skim(tmp_path):
-    # The two-stage recipe as README gives it, tiny: stage 2 starts from stage 1's reader.
+    # The two-stage recipe as docs/results/text.md gives it, tiny: stage 2 starts from stage 1's reader.
     r = saccade("run", ROOT / "experiments/configs/text_pretrain.yaml", *TINY[:-1], cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "runs/text-pretrain/checkpoints/first.npz").exists()
