@@ -1,4 +1,4 @@
-// One batch of episodes through the loop of DESIGN.md: the policy picks a region, the env reads it,
+// One batch of episodes through the loop (docs/concepts.md): the policy picks a region, the env reads it,
 // the reader encodes it and updates its memory, until every example has stopped or used its budget;
 // then the reader predicts. Only regions actually read are encoded (the batch is compacted to the
 // examples still reading at each step).
