@@ -42,11 +42,11 @@ struct Training {
   TaskPlan plan;
   PolicySetup s;
   Rng init{1}, rng{2};
-  ReinforceTrainer trainer;
+  std::unique_ptr<Trainer> trainer;  // train.algorithm's (experiments/tables/trainers.cpp)
   Training(const std::string& model, std::size_t batch)
       : plan(bench_plan(model, batch)),
         s(plan.setup("adaptive")),
-        trainer(*s.train_env, *s.reader, *s.policy, plan.options.rl, init) {}
+        trainer(plan.options.make_trainer(*s.train_env, *s.reader, *s.policy, init)) {}
 };
 
 void train_step(benchmark::State& state, const std::string& model) {
@@ -54,7 +54,7 @@ void train_step(benchmark::State& state, const std::string& model) {
   Training t(model, batch);
   PolicySetup& s = t.s;
   Rng& rng = t.rng;
-  ReinforceTrainer& trainer = t.trainer;
+  Trainer& trainer = *t.trainer;
   const std::size_t n = s.train_env->num_examples();
   // FLOPs of a training step per sample: the episode's forward (reader and policy, as results.csv
   // counts them) times 3, the usual count for forward + backward (the backward of a matmul is two).
@@ -94,7 +94,7 @@ void step_gemms(benchmark::State& state, const std::string& model) {
   const auto batch = static_cast<std::size_t>(state.range(0));
   Training t(model, batch);
   Rng& rng = t.rng;
-  ReinforceTrainer& trainer = t.trainer;
+  Trainer& trainer = *t.trainer;
   std::vector<std::size_t> examples(batch);
   for (std::size_t i = 0; i < batch; ++i) examples[i] = i;
   trainer.train_batch(examples, 0, rng);  // the first step allocates Adam's state: record the second

@@ -1,14 +1,27 @@
 // Every config key saccade knows. Adding a key is adding a row: validation, defaults, the order of
 // `saccade run --print-config` and docs/CONFIG.md (regenerate with `saccade config-docs`) follow.
+// A reader's, a learned policy's or a learner's own keys are in its row of experiments/tables/, and
+// reader.type, policy.type and train.algorithm are enums over those tables' names.
 // A key with no_default is optional: absent from the resolved config unless set, and the code that
 // reads it decides (usually per env type).
 #include "experiments/config/schema.hpp"
+#include "experiments/tables/tables.hpp"
 
 namespace saccade {
 
-const Schema& schema() {
+namespace {
+
+// Appends each row's keys, a key shared by several rows once.
+template <class Table>
+void append_row_keys(Schema& schema, const Table& table) {
+  for (const auto& row : table)
+    for (const KeySpec& k : row.keys)
+      if (!find_key(schema, k.path)) schema.push_back(k);
+}
+
+Schema build_schema() {
   using T = KeyType;
-  static const Schema keys = {
+  const Schema top = {
       key("name", T::String, "run", "Run name: labels results and names the default output directory."),
       key("seed", T::Int, "0", "Run seed; every random stream derives from (seed, stream name).").at_least(0),
       key("out", T::String, "runs/{name}", "Output directory for results and checkpoints (`--out DIR` sets it too)."),
@@ -49,21 +62,18 @@ const Schema& schema() {
       key("env.dialogue.train_size", T::Int, "5000", "Generated dialogues: training dialogues.").at_least(1),
       key("env.dialogue.eval_size", T::Int, "1000", "Generated dialogues: dialogues in each of validation, test and the out-of-vocabulary test.").at_least(1),
 
-      key("reader.type", T::String, no_default, "Reader (attention model); each env has one: image glimpses ram, image patches patch, text chunk, dialogue turn. Unset: the env's."),
+      key("reader.type", T::Enum, no_default, "Reader (attention model), a row of experiments/tables/readers.cpp: image glimpses ram, image patches patch, text chunk, dialogue turn. Unset: the env's.")
+          .one_of(row_names(reader_table())),
       key("reader.init", T::String, no_default, "A checkpoint (.npz, e.g. RUN/checkpoints/all.npz) whose reader starts every policy's reader; unset: random initialisation."),
       key("reader.hidden", T::Int, "128", "Width of the reader's embeddings and hidden state.").at_least(1),
-      key("reader.core", T::Enum, "rnn", "RAM reader: recurrent core, RAM's ReLU RNN or a GRU cell.").one_of({"rnn", "gru"}),
-      key("reader.glimpse_hidden", T::Int, "128", "RAM reader: width of the glimpse and location codes.").at_least(1),
-      key("reader.heads", T::Int, "4", "Attention readers: heads of the attention pooling.").at_least(1),
+  };
+  const Schema policy_type = {
 
-      key("policy.type", T::String, no_default, "The learned policy trained as `adaptive`. Image glimpses: spatial or gaussian (RAM's); image patches: topk; text: jump (read, jump or stop) or topk (one-shot from previews). Unset: gaussian, topk, jump."),
-      key("policy.max_jump", T::Int, "0", "Jump reading policy (text): how many chunks ahead it may jump (0: anywhere ahead).").at_least(0),
-      key("policy.order", T::Enum, "forward", "Jump reading policy (text): read only ahead of the chunk read last (LSTM-Jump's), or any chunk not read yet.")
-          .one_of({"forward", "any"}),
+      key("policy.type", T::Enum, no_default, "The learned policy trained as `adaptive`, a row of experiments/tables/learned_policies.cpp. Image glimpses: spatial or gaussian (RAM's); image patches: topk; text: jump (read, jump or stop) or topk (one-shot from previews); dialogue: topk or jump. Unset: gaussian, topk, jump, topk.")
+          .one_of(row_names(learned_policy_table())),
+  };
+  const Schema policy = {
       key("policy.budget", T::Int, "6", "Regions the policy may read per example (it may stop earlier).").at_least(1),
-      key("policy.std", T::Float, "0.1", "Gaussian location policy: fixed standard deviation of the location.").above(0),
-      key("policy.preview", T::Bool, "false", "Gaussian location policy: the mean also reads the thumbnail preview (else RAM's: the reader's state only)."),
-      key("policy.hidden", T::Int, "128", "One-shot region policy: hidden width of the scorer over the previews.").at_least(1),
       key("policy.stop", T::Bool, "false", "Learned policy may STOP before the budget is spent.") ,
       key("policy.greedy_stop", T::Bool, "false", "With policy.stop: evaluation thresholds STOP at p > 1/2 (default: one sample of it, the budget trained for)."),
       key("policy.min_steps", T::Int, "1", "With policy.stop: regions read before STOP is allowed.").at_least(1),
@@ -71,13 +81,12 @@ const Schema& schema() {
       key("policy.target_regions", T::Float, "0", "If > 0: a Lagrange multiplier adapts the cost until the mean regions read meets this.")
           .at_least(0),
       key("policy.lagrange_lr", T::Float, "0.01", "Step size of the Lagrange multiplier on the region cost.").above(0),
-      key("policy.baseline", T::Enum, "learned", "REINFORCE baseline: learned from the reader's state, the greedy policy's reward, or none.")
-          .one_of({"learned", "self_critical", "none"}),
       key("policy.reward", T::Enum, "correct", "What an answer pays the policy: 1 if correct (RAM's), or the reader's probability of the right class (denser while the reader is weak).")
           .one_of({"correct", "probability"}),
-      key("policy.entropy", T::Float, "0", "Entropy bonus weight.").at_least(0),
-      key("policy.normalize_advantage", T::Bool, "false", "Normalise advantages over each batch.") ,
-
+  };
+  const Schema train = {
+      key("train.algorithm", T::Enum, "reinforce", "The learner, a row of experiments/tables/trainers.cpp (its own keys are policy.* keys below).")
+          .one_of(row_names(trainer_table())),
       key("train.epochs", T::Int, "10", "Passes over the training set.").at_least(1),
       key("train.batch_size", T::Int, "64", "Examples per gradient step (envs stepped together).").at_least(1),
       key("train.lr", T::Float, "0.001", "Learning rate.").above(0),
@@ -104,6 +113,22 @@ const Schema& schema() {
       key("sweep.zip", T::KeyLists, no_default, "Sweep: lists of equal length taken together (i-th with i-th), crossed with the grid."),
       key("sweep.seeds", T::Ints, no_default, "Sweep: run every combination once per seed (sets `seed`).").at_least(0),
   };
+  // The rows' own keys follow the key that picks the row: reader.* after reader.hidden, the learned
+  // policies' after policy.type, the learners' after the keys every learner shares.
+  Schema keys = top;
+  append_row_keys(keys, reader_table());
+  keys.insert(keys.end(), policy_type.begin(), policy_type.end());
+  append_row_keys(keys, learned_policy_table());
+  keys.insert(keys.end(), policy.begin(), policy.end());
+  append_row_keys(keys, trainer_table());
+  keys.insert(keys.end(), train.begin(), train.end());
+  return keys;
+}
+
+}  // namespace
+
+const Schema& schema() {
+  static const Schema keys = build_schema();
   return keys;
 }
 

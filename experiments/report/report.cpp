@@ -21,6 +21,7 @@
 #include "core/files.hpp"
 #include "experiments/report/csv.hpp"
 #include "experiments/sweep/shell_quote.hpp"
+#include "experiments/tables/tables.hpp"
 
 namespace saccade {
 
@@ -239,9 +240,9 @@ std::vector<SettingSummary> summarize_results(const CsvTable& t, const std::stri
       ps.mean_regions = mean_ci95(from.regions).mean;
       ps.us_per_example = mean_ci95(from.us).mean;
       ps.flops_per_example = mean_ci95(from.flops).mean;
-      // `all` and `fc` are references by name: fc reads the whole canvas as a single "region", so
-      // its region count would let it pass for a budgeted policy.
-      const bool reference = ps.policy == "all" || ps.policy == "fc";
+      // References are rows of their table (experiments/tables/references.cpp): fc reads the whole
+      // canvas as a single "region", so its region count would let it pass for a budgeted policy.
+      const bool reference = is_reference(ps.policy);
       ps.competes = ps.policy != "adaptive" && !reference && ps.mean_regions <= s.budget + 1e-6;
       if (ps.competes && (s.best_fixed < 0 || ps.accuracy.mean > s.policies[s.best_fixed].accuracy.mean))
         s.best_fixed = static_cast<int>(p);

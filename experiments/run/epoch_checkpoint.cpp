@@ -29,24 +29,25 @@ std::string epoch_checkpoint_path(const std::string& out_dir, const std::string&
   return out_dir + "/checkpoints/" + policy + ".last.npz";
 }
 
-void save_epoch_checkpoint(const std::string& path, ReinforceTrainer& trainer, const EpochState& s, std::uint64_t seed) {
+void save_epoch_checkpoint(const std::string& path, Trainer& trainer, const EpochState& s, std::uint64_t seed) {
   const Module trainable = trainer.trainable();
   NpzEntries state;
   std::vector<std::int64_t> words(s.policy_rng.begin(), s.policy_rng.end());  // bit patterns, two's complement
   state.emplace_back(kPolicyRng, NpyArray::int64({words.size()}, words.data()));
   for (std::size_t i = 0; i < s.best.size(); ++i)
     state.emplace_back(kBest + trainable.named_parameters()[i].first, to_npy(s.best[i]));
-  const TrainerState t = trainer.state();
+  std::map<std::string, double> extra = {
+      {"epoch", as_extra(s.epoch)}, {"train_seconds", s.train_seconds}, {"val_accuracy", s.val_accuracy},
+      {"best_val", s.best_val}, {"best_epoch", as_extra(s.best_epoch)}, {"seed", static_cast<double>(seed)}};
+  for (const auto& [key, value] : trainer.state()) {
+    if (!extra.emplace(key, value).second)
+      throw std::logic_error("the trainer's state key '" + key + "' collides with an epoch checkpoint's own");
+  }
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  save_checkpoint(path, trainable, &trainer.optimizer(),
-                  {{"epoch", as_extra(s.epoch)}, {"train_seconds", s.train_seconds}, {"val_accuracy", s.val_accuracy},
-                   {"best_val", s.best_val}, {"best_epoch", as_extra(s.best_epoch)},
-                   {"lr", t.lr}, {"cost", t.cost}, {"steps", as_extra(t.steps)},
-                   {"nonfinite_run", as_extra(t.nonfinite_run)}, {"seed", static_cast<double>(seed)}},
-                  state);
+  save_checkpoint(path, trainable, &trainer.optimizer(), extra, state);
 }
 
-EpochState load_epoch_checkpoint(const std::string& path, ReinforceTrainer& trainer, std::uint64_t seed) {
+EpochState load_epoch_checkpoint(const std::string& path, Trainer& trainer, std::uint64_t seed) {
   // Everything is checked before anything is loaded.
   const std::map<std::string, double> extra = checkpoint_extras(path);
   if (const auto saved = static_cast<std::uint64_t>(required(extra, "seed", path)); saved != seed) {
@@ -59,13 +60,12 @@ EpochState load_epoch_checkpoint(const std::string& path, ReinforceTrainer& trai
   s.val_accuracy = required(extra, "val_accuracy", path);
   s.best_val = required(extra, "best_val", path);
   s.best_epoch = as_count(required(extra, "best_epoch", path));
-  const TrainerState t{required(extra, "lr", path), static_cast<float>(required(extra, "cost", path)),
-                       as_count(required(extra, "steps", path)), as_count(required(extra, "nonfinite_run", path))};
+  for (const auto& [key, value] : trainer.state()) required(extra, key, path);  // the keys the trainer declares
 
   Module trainable = trainer.trainable();
   std::map<std::string, NpyArray> state;
   load_checkpoint(path, trainable, &trainer.optimizer(), &state);
-  trainer.restore(t);
+  trainer.restore(extra);
   const auto rng = state.find(kPolicyRng);
   if (rng == state.end() || rng->second.size() != s.policy_rng.size())
     throw std::runtime_error(path + ": missing or mis-shaped key 'state/" + kPolicyRng + "'");

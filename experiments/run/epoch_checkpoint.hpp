@@ -1,6 +1,7 @@
 // One policy's training, saved after every epoch so that `saccade run --resume DIR` continues it as if
 // it had never stopped: CHECKPOINT_DIR/POLICY.last.npz holds the parameters, Adam's buffers and step,
-// the trainer's learning rate, Lagrange cost and counters, where the policy's random stream stands,
+// whatever state the trainer declares (Trainer::state(): REINFORCE's learning rate, Lagrange cost
+// and counters), where the policy's random stream stands,
 // and (train.keep=best) the best epoch's parameters. Every other random stream of a run is derived
 // afresh from (seed, name) each epoch, so this is the whole state. The file is replaced atomically
 // (core/npz.hpp): a kill leaves the previous epoch's whole file or this one's.
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "agents/reinforce.hpp"
+#include "agents/trainer.hpp"
 #include "core/random.hpp"
 
 namespace saccade {
@@ -28,14 +29,14 @@ struct EpochState {
 // OUT/checkpoints/POLICY.last.npz
 std::string epoch_checkpoint_path(const std::string& out_dir, const std::string& policy);
 
-// The trainer's part (parameters, optimizer, TrainerState) is taken from `trainer` itself.
-void save_epoch_checkpoint(const std::string& path, ReinforceTrainer& trainer, const EpochState& state,
+// The trainer's part (parameters, optimizer, Trainer::state()) is taken from `trainer` itself.
+void save_epoch_checkpoint(const std::string& path, Trainer& trainer, const EpochState& state,
                            std::uint64_t seed);
 
 // Restores the trainer (parameters, optimizer, TrainerState) from `path` and returns the rest. Throws
 // std::runtime_error naming the file when it is not this run's (another seed, checked before anything
 // is loaded) or lacks a key.
-EpochState load_epoch_checkpoint(const std::string& path, ReinforceTrainer& trainer, std::uint64_t seed);
+EpochState load_epoch_checkpoint(const std::string& path, Trainer& trainer, std::uint64_t seed);
 
 // The epochs finished according to the checkpoint at `path` (0 when there is none).
 std::size_t epochs_in_checkpoint(const std::string& path);

@@ -1,7 +1,9 @@
 // The experiment runner, the same for every task: for each policy (the learned `adaptive` and every
 // fixed one), train a fresh reader under that policy for the same epochs, seed and data, pick nothing
 // by test accuracy, then score it on the test split. A task (image, text, dialogue) only says how to
-// build the envs, the reader and the policy: see experiments/tasks/image_task.cpp.
+// build the envs, the reader and the policy: see experiments/tasks/. Training is one loop
+// (experiments/run/train_loop.hpp) with hooks around it (progress, metrics, checkpoints, keep-best);
+// scoring is experiments/run/scoring.hpp.
 #pragma once
 
 #include <chrono>
@@ -11,7 +13,7 @@
 #include <vector>
 
 #include "agents/evaluate.hpp"
-#include "agents/reinforce.hpp"
+#include "agents/trainer.hpp"
 
 namespace saccade {
 
@@ -38,7 +40,7 @@ struct RunOptions {
   bool keep_best = false;            // test the epoch with the best validation accuracy, not the last
   std::string reader_init;           // a checkpoint whose reader.* parameters start every policy's reader
   bool resume = false;               // continue the interrupted run in out_dir (experiments/run/resume.hpp)
-  ReinforceOptions rl;
+  TrainerFactory make_trainer;       // train.algorithm's, from experiments/tables/trainers.cpp
 };
 
 struct PolicyResult {

@@ -1,39 +1,28 @@
-// The dialogue task from a config: goal-oriented dialogues cut into turns (envs/dialogue), the turn
-// reader (attention/turn_reader.hpp), the learned `adaptive` policy and the fixed turn policies,
-// handed to the runner (experiments/run/runner.hpp). Deployed assistants keep a fixed recency window of
-// turns; this asks whether a learned choice of turns does better at the same budget.
+// The dialogue task from a config: its data and its envs, goal-oriented dialogues cut into turns
+// (envs/dialogue). Deployed assistants keep a fixed recency window of turns; this asks whether a
+// learned choice of turns does better at the same budget. The reader (by default `turn`,
+// attention/turn_reader.hpp) and the policies come from the tables (experiments/tables/) through
+// experiments/tasks/policy_setup.hpp.
 //
 //   data       env.dataset generated (default): dialogues from envs/dialogue/generator.hpp, seeded by
 //              the run seed, train / validation / test with training values and a test split whose
 //              cuisines and locations no training dialogue has (OOV, scored as oov_accuracy);
 //              babi:PREFIX: the bAbI dialog files PREFIX-trn.txt, -dev.txt, -tst.txt and, if there,
 //              -tst-OOV.txt
-//   adaptive   policy.type topk: k turns chosen at once from the previews (with policy.stop: ranked,
-//              read in that order until STOP); jump: one turn at a time, any unread turn, or STOP
-//   fixed      last (the recency window), last_user, first, random, all
 #include <filesystem>
 #include <memory>
 
-#include "agents/fixed_regions.hpp"
-#include "attention/turn_reader.hpp"
 #include "core/gemm.hpp"
-#include "core/suggest.hpp"
 #include "envs/dialogue/babi_file.hpp"
 #include "envs/dialogue/dialogue_env.hpp"
 #include "envs/dialogue/generator.hpp"
-#include "experiments/config/config.hpp"
-#include "experiments/tasks/region_policies.hpp"
+#include "experiments/tasks/policy_setup.hpp"
 #include "experiments/tasks/run_options.hpp"
 #include "experiments/tasks/tasks.hpp"
 
 namespace saccade {
 
 namespace {
-
-const std::vector<std::string>& dialogue_fixed_policies() {
-  static const std::vector<std::string> names = {"last", "last_user", "first", "random", "all"};
-  return names;
-}
 
 struct DialogueData {
   std::vector<Dialogue> train, val, test, oov;  // oov may be empty
@@ -91,57 +80,35 @@ DialogueData load_dialogues(const Config& cfg) {
   return d;
 }
 
-struct DialogueTask {
+struct DialogueTask : TaskModels {
   const Config& cfg;
   std::shared_ptr<const DialogueSplit> train{}, val{}, test{}, oov{};
   DialogueEnvOptions env{};
 
-  PolicySetup setup(const std::string& name) const {
-    const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
-    PolicySetup s;
-    s.name = name;
-    s.budget = env.budget;
+  explicit DialogueTask(const Config& c) : cfg(c) {}
+
+  EnvKind kind() const override { return kTurns; }
+  std::size_t regions(Layout) const override { return env.turns; }
+
+  void make_envs(PolicySetup& s, Layout, std::size_t budget) const override {
     DialogueEnvOptions eo = env;
-    if (name == "all") eo.budget = eo.turns;
+    eo.budget = budget;
     s.train_env = std::make_unique<DialogueEnv>(train, eo);
     s.val_env = std::make_unique<DialogueEnv>(val, eo);
     s.test_env = std::make_unique<DialogueEnv>(test, eo);
     if (oov) s.oov_test_env = std::make_unique<DialogueEnv>(oov, eo);
+  }
 
-    Rng rr = Rng::stream(seed, "reader-init");
-    TurnReaderOptions ro;
-    ro.vocab_size = train->vocab->size();
-    ro.turn_tokens = train->turn_tokens;
-    ro.regions = env.turns;
-    ro.dim = static_cast<std::size_t>(cfg.get<int>("reader.hidden"));
-    ro.heads = static_cast<std::size_t>(cfg.get<int>("reader.heads"));
-    for (const auto& v : train->kb.values) ro.slot_values.push_back(v.size());
-    s.reader = std::make_unique<TurnReader>(ro, rr);
-
-    Rng pr = Rng::stream(seed, "policy-init");
-    const std::size_t P = kPreviewFixed + train->buckets;
-    if (name != "adaptive") {
-      s.policy = std::make_unique<FixedRegionPolicy>(name, env.turns, eo.budget);
-    } else {
-      // Turns are read in any order: the order of reading need not be the dialogue's.
-      s.policy = learned_region_policy(cfg, {.regions = env.turns, .features = P, .summary = ro.dim, .budget = env.budget,
-                                             .default_type = "topk", .any_order = true}, pr);
-    }
-    return s;
+  ModelInputs model_inputs(const EnvSpec& spec) const override {
+    ModelInputs in{.kind = kTurns, .spec = spec, .vocab_size = train->vocab->size(), .region_tokens = train->turn_tokens};
+    for (const auto& v : train->kb.values) in.slot_values.push_back(v.size());
+    return in;
   }
 };
 
 }  // namespace
 
 void check_dialogue_task(const Config& cfg) {
-  check_policy_names(cfg, dialogue_fixed_policies(), "dialogue");
-  check_reader_type(cfg, "turn", "dialogue");
-  const std::string type = cfg.get_or<std::string>("policy.type", "topk");
-  if (type != "jump" && type != "topk")
-    cfg.fail("policy.type", "dialogue learns `topk` (turns chosen from previews) or `jump` (one turn at a time, or STOP), not \"" +
-                                type + "\"" + did_you_mean(closest(type, {"jump", "topk"})));
-  if (cfg.get<int>("policy.max_jump") != 0)
-    cfg.fail("policy.max_jump", "dialogue policies read any unread turn: max_jump does not apply");
   const std::string dataset = cfg.get_or<std::string>("env.dataset", "generated");
   if (dataset != "generated" && !dataset.starts_with("babi:"))
     cfg.fail("env.dataset", "dialogue reads `generated` or babi:PREFIX (the bAbI dialog files PREFIX-trn.txt, -dev.txt, -tst.txt), not \"" +
@@ -170,7 +137,7 @@ TaskPlan plan_dialogue_task(const Config& resolved) {
   auto encode = [&](const char* split, const std::vector<Dialogue>& d) {
     return std::make_shared<const DialogueSplit>(encode_dialogues(source + "/" + split, d, vocab, data.kb, L, H));
   };
-  auto task = std::make_shared<DialogueTask>(DialogueTask{.cfg = cfg});
+  auto task = std::make_shared<DialogueTask>(cfg);
   task->train = encode("train", data.train);
   task->val = encode("validation", data.val);
   task->test = encode("test", data.test);

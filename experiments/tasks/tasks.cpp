@@ -8,6 +8,7 @@
 #include "core/checkpoint.hpp"
 #include "experiments/config/resolve.hpp"
 #include "experiments/sweep/sweep.hpp"
+#include "experiments/tables/choose.hpp"
 
 namespace saccade {
 
@@ -17,14 +18,18 @@ struct Task {
   std::string_view env_type;
   TaskPlanner plan;
   TaskCheck check;
+  TaskKind kind;
 };
+
+EnvKind text_kind(const Config&) { return kChunks; }
+EnvKind dialogue_kind(const Config&) { return kTurns; }
 
 // One row per task.
 const std::vector<Task>& tasks() {
   static const std::vector<Task> table = {
-      {"image", plan_image_task, check_image_task},
-      {"text", plan_text_task, check_text_task},
-      {"dialogue", plan_dialogue_task, check_dialogue_task},
+      {"image", plan_image_task, check_image_task, image_env_kind},
+      {"text", plan_text_task, check_text_task, text_kind},
+      {"dialogue", plan_dialogue_task, check_dialogue_task, dialogue_kind},
   };
   return table;
 }
@@ -75,7 +80,10 @@ void check_task_config(const Config& resolved) {
     }
   }
   const std::string type = resolved.get<std::string>("env.type");
-  if (const Task* t = find_task(type)) return t->check(resolved);
+  if (const Task* t = find_task(type)) {
+    check_rows(resolved, t->kind(resolved));
+    return t->check(resolved);
+  }
   std::string existing;
   for (const auto& t : tasks()) existing += (existing.empty() ? "" : ", ") + std::string(t.env_type);
   resolved.fail("env.type", "no task runs env.type=" + type + " yet (tasks: " + existing + ")");

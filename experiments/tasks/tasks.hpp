@@ -16,6 +16,7 @@
 #include "experiments/config/config.hpp"
 #include "experiments/tasks/run_options.hpp"
 #include "experiments/run/runner.hpp"
+#include "experiments/tasks/policy_setup.hpp"
 
 namespace saccade {
 
@@ -27,12 +28,16 @@ struct TaskPlan {
 
 // Loads the data and builds the plan a resolved config describes, once check_task_config has passed it.
 using TaskPlanner = TaskPlan (*)(const Config& resolved);
-// Checks what the schema cannot (combinations, policy names, dataset files) without loading data or
-// building models: throws ConfigError pointing at the offending key. Runs before any work starts.
+// Checks what the schema cannot (combinations, dataset files) without loading data or building
+// models: throws ConfigError pointing at the offending key. Runs before any work starts, after the
+// names have been checked against the tables (experiments/tables/choose.hpp).
 using TaskCheck = void (*)(const Config& resolved);
+// Which kind of env the config's task makes (readers and policies fit kinds).
+using TaskKind = EnvKind (*)(const Config& resolved);
 
 TaskPlan plan_image_task(const Config& resolved);     // experiments/tasks/image_task.cpp
 void check_image_task(const Config& resolved);        // experiments/tasks/image_task.cpp
+EnvKind image_env_kind(const Config& resolved);       // experiments/tasks/image_task.cpp
 TaskPlan plan_text_task(const Config& resolved);      // experiments/tasks/text_task.cpp
 void check_text_task(const Config& resolved);         // experiments/tasks/text_task.cpp
 TaskPlan plan_dialogue_task(const Config& resolved);  // experiments/tasks/dialogue_task.cpp
@@ -51,13 +56,14 @@ int run_task(const Config& resolved, bool resume = false);
 // writes), resolved with `out` set to `dir` wherever the run is started from. Not yet checked.
 Config run_dir_config(const std::string& dir, const std::string& file);
 
-// What every task's planner ends with: the plan whose setup keeps `config` and `task` alive.
-template <class Task>
-TaskPlan plan_of(RunOptions options, const Config& config, std::shared_ptr<const Config> owned, std::shared_ptr<Task> task) {
+// What every task's planner ends with: the plan whose setup keeps `config` and `task` alive and
+// builds each policy's setup from the tables (experiments/tasks/policy_setup.hpp).
+inline TaskPlan plan_of(RunOptions options, const Config& config, std::shared_ptr<const Config> owned,
+                        std::shared_ptr<const TaskModels> task) {
   TaskPlan p;
   p.options = std::move(options);
   p.policies = policy_names_from_config(config);
-  p.setup = [owned = std::move(owned), task = std::move(task)](const std::string& name) { return task->setup(name); };
+  p.setup = [owned = std::move(owned), task = std::move(task)](const std::string& name) { return build_setup(*task, *owned, name); };
   return p;
 }
 

@@ -1,7 +1,8 @@
-// The fixed policies do what agents/fixed_regions.hpp and agents/fixed_glimpses.hpp say: the plans of
-// first/last/spaced/all/center/random/saliency over a 5 x 5 grid, plans over the regions an example has
-// (last_user among them), the glimpse scan, centre, random and
-// saliency locations, STOP once the budget is spent, and unknown names rejected with the choices.
+// The fixed policies do what agents/region_rules.hpp, agents/glimpse_rules.hpp and their files in
+// agents/fixed/ say, built by name from their table rows (experiments/tables/fixed_policies.cpp): the
+// plans of first/last/spaced/all/center/middle/random/saliency over a 5 x 5 grid, plans over the
+// regions an example has (last_user among them), the glimpse scan, centre, centre-out spiral, random
+// and saliency locations, STOP once the budget is spent, and unknown names rejected.
 #define BOOST_TEST_MODULE fixed_policies
 #include <boost/test/unit_test.hpp>
 
@@ -14,8 +15,8 @@
 #include <xtensor/xbuilder.hpp>
 #include <xtensor/xmath.hpp>
 
-#include "agents/fixed_glimpses.hpp"
-#include "agents/fixed_regions.hpp"
+#include "agents/fixed_policy.hpp"
+#include "experiments/tables/choose.hpp"
 
 using namespace saccade;
 
@@ -29,11 +30,28 @@ Observation observation(std::size_t b, Array preview = {}) {
   return o;
 }
 
-// Every step's action until the policy stops (region -1) or `max_steps`; returns plans[b] = regions.
-std::vector<std::vector<int>> plan(Policy& p, const Observation& obs, std::size_t max_steps = 30, std::uint64_t seed = 1,
-                                   PreviewKind kind = PreviewKind::per_region) {
+// The spec of an env of `regions` discrete regions (0: glimpse locations) with previews of `kind`.
+EnvSpec spec_of(std::size_t regions, PreviewKind kind = PreviewKind::per_region) {
   EnvSpec spec;
+  spec.num_regions = regions;
   spec.preview_kind = kind;
+  return spec;
+}
+
+// A fixed policy by its table name, as a run builds it; `all` is the reference that reads every region
+// with the `first` rule (experiments/tables/references.cpp).
+struct Fixed {
+  EnvSpec spec;
+  std::unique_ptr<Policy> policy;
+  Fixed(const std::string& name, std::size_t regions, std::size_t budget, PreviewKind kind = PreviewKind::per_region)
+      : spec(spec_of(regions, kind)),
+        policy(name == "all" ? make_fixed_policy("first", name, spec, regions) : make_fixed_policy(name, name, spec, budget)) {}
+};
+
+// Every step's action until the policy stops (region -1) or `max_steps`; returns plans[b] = regions.
+std::vector<std::vector<int>> plan(Fixed& f, const Observation& obs, std::size_t max_steps = 30, std::uint64_t seed = 1) {
+  Policy& p = *f.policy;
+  const EnvSpec& spec = f.spec;
   const Var summary;
   Rng rng(seed);
   const std::size_t B = obs.steps_left.size();
@@ -52,8 +70,8 @@ std::vector<std::vector<int>> plan(Policy& p, const Observation& obs, std::size_
 
 std::vector<int> plan1(const std::string& name, std::size_t regions, std::size_t budget, Array preview = {},
                        PreviewKind kind = PreviewKind::image) {
-  FixedRegionPolicy p(name, regions, budget);
-  return plan(p, observation(1, preview), 30, 1, kind)[0];
+  Fixed p(name, regions, budget, kind);
+  return plan(p, observation(1, preview))[0];
 }
 
 using V = std::vector<int>;
@@ -76,8 +94,9 @@ struct GlimpseRun {
   std::vector<Array> locations;
   std::vector<std::vector<std::uint8_t>> stop;
 };
-GlimpseRun glimpses(FixedGlimpsePolicy& p, const Observation& obs, std::size_t steps, std::uint64_t seed = 1) {
-  EnvSpec spec;
+GlimpseRun glimpses(Fixed& f, const Observation& obs, std::size_t steps, std::uint64_t seed = 1) {
+  Policy& p = *f.policy;
+  const EnvSpec& spec = f.spec;
   const Var summary;
   Rng rng(seed);
   GlimpseRun run;
@@ -112,7 +131,7 @@ BOOST_AUTO_TEST_CASE(region_plans_follow_the_header) {
 }
 
 BOOST_AUTO_TEST_CASE(random_plans_are_distinct_and_depend_on_the_seed) {
-  FixedRegionPolicy p("random", 25, 6);
+  Fixed p("random", 25, 6);
   const auto a = plan(p, observation(4), 30, 1), b = plan(p, observation(4), 30, 2);
   for (const auto& one : a) {
     BOOST_TEST(one.size() == 6u);
@@ -128,8 +147,8 @@ BOOST_AUTO_TEST_CASE(random_plans_are_distinct_and_depend_on_the_seed) {
 BOOST_AUTO_TEST_CASE(saliency_picks_bright_regions) {
   // [B, h, w] thumbnails (10 x 10 over the 5 x 5 grid): each example's bright region first.
   {
-    FixedRegionPolicy p("saliency", 25, 1);
-    const auto got = plan(p, observation(3, thumbnails(10, {16, 4, 12})), 30, 1, PreviewKind::image);
+    Fixed p("saliency", 25, 1, PreviewKind::image);
+    const auto got = plan(p, observation(3, thumbnails(10, {16, 4, 12})));
     BOOST_TEST(got == (std::vector<V>{{16}, {4}, {12}}));
   }
   {  // two blobs of different brightness: the brighter first
@@ -141,7 +160,7 @@ BOOST_AUTO_TEST_CASE(saliency_picks_bright_regions) {
   rows(0, 3, 1) = 2.0f;
   rows(0, 1, 0) = 1.0f;
   rows(1, 0, 2) = -4.0f;
-  FixedRegionPolicy p("saliency", 5, 2);
+  Fixed p("saliency", 5, 2);
   BOOST_TEST(plan(p, observation(2, rows)) == (std::vector<V>{{3, 1}, {0, 1}}));
   // Bag previews [B, R, 2K] (K feature ids, then K weights): the weights count, the ids do not.
   Array bags = xt::zeros<float>({1, 4, 4});
@@ -151,8 +170,8 @@ BOOST_AUTO_TEST_CASE(saliency_picks_bright_regions) {
   bags(0, 2, 2) = 0.5f;
   bags(0, 2, 3) = 0.25f;
   bags(0, 3, 3) = 0.3f;
-  FixedRegionPolicy salient("salient", 4, 3);
-  BOOST_TEST(plan(salient, observation(1, bags), 30, 1, PreviewKind::bag) == (std::vector<V>{{2, 3, 0}}));
+  Fixed salient("salient", 4, 3, PreviewKind::bag);
+  BOOST_TEST(plan(salient, observation(1, bags)) == (std::vector<V>{{2, 3, 0}}));
 }
 
 // A 5 x 5 grid (R = 25) under a 25 x 25 thumbnail (e.g. RAM's 100 x 100 canvas, preview_factor 4,
@@ -166,7 +185,7 @@ BOOST_AUTO_TEST_CASE(saliency_thumbnail_whose_side_equals_the_region_count) {
 
 BOOST_AUTO_TEST_CASE(glimpse_grid_center_and_random) {
   const Observation obs = observation(2);
-  FixedGlimpsePolicy grid("grid", 6);
+  Fixed grid("grid", 0, 6);
   const GlimpseRun g = glimpses(grid, obs, 6);
   // 6 glimpses: 2 rows x 3 columns of cell centres, row-major.
   const std::vector<std::pair<float, float>> want = {{-0.5f, -2.f / 3}, {-0.5f, 0.f}, {-0.5f, 2.f / 3},
@@ -177,10 +196,10 @@ BOOST_AUTO_TEST_CASE(glimpse_grid_center_and_random) {
       BOOST_TEST(std::abs(g.locations[s](b, 1) - want[s].second) < 1e-6f, "step " << s);
     }
   }
-  FixedGlimpsePolicy center("center", 3);
+  Fixed center("center", 0, 3);
   for (const Array& l : glimpses(center, obs, 3).locations) BOOST_TEST(xt::amax(xt::abs(l))() == 0.0f);
 
-  FixedGlimpsePolicy random("random", 4);
+  Fixed random("random", 0, 4);
   const GlimpseRun r1 = glimpses(random, obs, 4, 1), r2 = glimpses(random, obs, 4, 2);
   std::set<float> seen;
   for (const Array& l : r1.locations) {
@@ -197,30 +216,30 @@ BOOST_AUTO_TEST_CASE(glimpse_saliency_lands_on_bright_blobs) {
   Array t = xt::zeros<float>({1, 12, 12});
   for (int y : {8, 9}) for (int x : {2, 3}) t(0, y, x) = 1.0f;
   for (int y : {1, 2}) for (int x : {9, 10}) t(0, y, x) = 0.6f;
-  FixedGlimpsePolicy p("saliency", 2);
+  Fixed p("saliency", 0, 2);
   const GlimpseRun g = glimpses(p, observation(1, t), 2);
   const float pixel = 2.0f / 12;  // one thumbnail pixel in location units
   BOOST_TEST(std::abs(g.locations[0](0, 0) - 0.5f) <= pixel);
   BOOST_TEST(std::abs(g.locations[0](0, 1) + 0.5f) <= pixel);
   BOOST_TEST(std::abs(g.locations[1](0, 0) + 2.f / 3) <= pixel);  // the second glimpse: the other blob
   BOOST_TEST(std::abs(g.locations[1](0, 1) - 2.f / 3) <= pixel);
-  FixedGlimpsePolicy flat("saliency", 1);  // needs a thumbnail
+  Fixed flat("saliency", 0, 1);  // needs a thumbnail
   BOOST_CHECK_THROW(glimpses(flat, observation(1, xt::zeros<float>({1, 12})), 1), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(glimpses_stop_after_the_budget) {
   for (const std::string name : {"center", "random", "grid"}) {
-    FixedGlimpsePolicy p(name, 3);
+    Fixed p(name, 0, 3);
     const GlimpseRun g = glimpses(p, observation(2), 5);
     for (std::size_t s = 0; s < 5; ++s) {
       for (std::size_t b = 0; b < 2; ++b) BOOST_TEST(g.stop[s][b] == (s >= 3 ? 1 : 0), name << " step " << s);
     }
   }
-  FixedRegionPolicy r("first", 25, 3);
+  Fixed r("first", 25, 3);
   BOOST_TEST(plan(r, observation(1), 10)[0].size() == 3u);  // then region -1: STOP
 }
 
-BOOST_AUTO_TEST_CASE(unknown_names_list_the_choices) {
+BOOST_AUTO_TEST_CASE(unknown_or_unfitting_names_are_refused) {
   auto message = [](auto make) {
     try {
       make();
@@ -229,12 +248,27 @@ BOOST_AUTO_TEST_CASE(unknown_names_list_the_choices) {
     }
     return std::string("no throw");
   };
-  const std::string r = message([] { FixedRegionPolicy("middle", 25, 3); });
-  BOOST_TEST(r.find("\"middle\"") != std::string::npos, r);
-  for (const auto& n : FixedRegionPolicy::names()) BOOST_TEST(r.find(n) != std::string::npos, r << " lacks " << n);
-  const std::string g = message([] { FixedGlimpsePolicy("spiral", 3); });
-  BOOST_TEST(g.find("\"spiral\"") != std::string::npos, g);
-  for (const auto& n : FixedGlimpsePolicy::names()) BOOST_TEST(g.find(n) != std::string::npos, g << " lacks " << n);
+  const EnvSpec patches = spec_of(25), glimpses = spec_of(0);
+  BOOST_TEST(message([&] { make_fixed_policy("spiral", "spiral", patches, 3); }).find("\"spiral\"") != std::string::npos);
+  // center_out plans glimpse locations, not regions.
+  BOOST_TEST(message([&] { make_fixed_policy("center_out", "center_out", patches, 3); }).find("\"center_out\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(center_out_spirals_from_the_centre) {
+  Fixed spiral("center_out", 0, 9);
+  const GlimpseRun g = glimpses(spiral, observation(1), 10);
+  // 9 glimpses: the centre of a 3 x 3 grid of cells (side 2/3), then right, down, left, left, up, up,
+  // right, right: every cell once.
+  const float c = 2.f / 3;
+  const std::vector<std::pair<float, float>> want = {{0, 0}, {0, c}, {c, c}, {c, 0}, {c, -c}, {0, -c}, {-c, -c}, {-c, 0}, {-c, c}};
+  for (std::size_t s = 0; s < want.size(); ++s) {
+    BOOST_TEST(std::abs(g.locations[s](0, 0) - want[s].first) < 1e-6f, "step " << s);
+    BOOST_TEST(std::abs(g.locations[s](0, 1) - want[s].second) < 1e-6f, "step " << s);
+  }
+  BOOST_TEST(g.stop[9][0] == 1);  // then STOP
+  Fixed two("center_out", 0, 2);  // 2 glimpses: still a 3 x 3 grid (the smallest odd side holding 2)
+  const GlimpseRun g2 = glimpses(two, observation(1), 2);
+  BOOST_TEST(std::abs(g2.locations[1](0, 1) - c) < 1e-6f);
 }
 
 BOOST_AUTO_TEST_CASE(plans_skip_the_regions_an_example_does_not_have) {
@@ -248,7 +282,7 @@ BOOST_AUTO_TEST_CASE(plans_skip_the_regions_an_example_does_not_have) {
   obs.read.assign(2 * R, 0);
   for (std::size_t r = 0; r < 3; ++r) obs.read[r] = 1;
   auto run = [&](const std::string& name, std::size_t k) {
-    FixedRegionPolicy p(name, R, k);
+    Fixed p(name, R, k);
     return plan(p, obs);
   };
   BOOST_TEST(run("first", 2)[0] == (V{3, 4}), boost::test_tools::per_element());

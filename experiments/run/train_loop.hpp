@@ -1,0 +1,59 @@
+// Training, top to bottom: for each epoch, for each batch, one update by the trainer; then
+// validation. Everything else a run does around it (progress lines, metrics.jsonl, the epoch
+// checkpoint, keep-best) is a hook called after every batch and every epoch
+// (experiments/run/hooks.hpp), in the order given.
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+#include "agents/evaluate.hpp"
+#include "agents/trainer.hpp"
+#include "experiments/run/epoch_checkpoint.hpp"
+#include "experiments/run/runner.hpp"
+
+namespace saccade {
+
+// One finished epoch.
+struct EpochReport {
+  std::size_t epoch = 0;
+  TrainStats sum;             // summed over the batches that updated
+  std::size_t batches = 0;    // that updated (NaN-skipped ones are not counted)
+  // A summed figure per batch (in double: metrics.jsonl keeps every bit of it).
+  double mean(float total) const { return total / static_cast<double>(std::max<std::size_t>(batches, 1)); }
+  EvalResult val{};
+  double elapsed = 0.0;       // wall seconds of training so far, the interrupted run's included
+  double epoch_seconds = 0.0;
+};
+
+class TrainingHook {
+ public:
+  virtual ~TrainingHook() = default;
+  // After each update that was made; `sum` sums the stats of the epoch's `batches` updates so far.
+  virtual void batch_done(std::size_t epoch, std::size_t batches, const TrainStats& sum) {}
+  // After validation. `state` has this epoch's number, time, accuracy and policy stream.
+  virtual void epoch_done(const EpochReport& report, EpochState& state) {}
+  // Training stops with an error (too many NaN updates).
+  virtual void aborted() {}
+};
+
+// Trains from the epoch after state.epoch to options.epochs (or train.minutes), updating `state`.
+// Throws std::runtime_error naming the policy and the epoch when the trainer gives up on NaN or Inf.
+void train_epochs(PolicySetup& setup, const RunOptions& options, Trainer& trainer, EpochState& state, Rng& policy_rng,
+                  const std::vector<TrainingHook*>& hooks);
+
+// Validation and test examples are rendered from fixed seeds, the same for every run seed and every
+// policy, so all of them are scored on identical inputs.
+inline constexpr std::uint64_t kValidationSeed = 0x5EEDA11;
+inline constexpr std::uint64_t kTestSeed = 0x7E57;
+
+// eval.repeats > 1: each example is scored under that many draws of its randomness (clutter, canvas),
+// the same draws for every policy; the figures are the means over all of them (evidence_read over
+// all their reads, so a draw that read more weighs more).
+EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::size_t n, const RunOptions& options,
+                          std::uint64_t seed, Rng& rng);
+
+// `wanted` examples of `available` (0: all of them).
+inline std::size_t limit(std::size_t available, std::size_t wanted) { return wanted ? std::min(available, wanted) : available; }
+
+}  // namespace saccade

@@ -1,0 +1,47 @@
+// The table of learners: `train.algorithm` is an enum over these names. A row: the name, its own
+// config keys, and a factory that reads them (and the keys every learner shares: train.lr,
+// train.weight_decay, train.max_grad_norm, train.nonfinite_limit, policy.reward, policy.region_cost,
+// policy.target_regions, policy.lagrange_lr) and returns what builds the trainer for each policy's run.
+// Adding one: docs/extending.md, "A learner".
+#include "agents/reinforce.hpp"
+#include "experiments/tables/tables.hpp"
+
+namespace saccade {
+
+namespace {
+
+using T = KeyType;
+
+TrainerFactory make_reinforce(const Config& cfg) {
+  ReinforceOptions o;
+  o.lr = cfg.get<double>("train.lr");
+  o.weight_decay = cfg.get<double>("train.weight_decay");
+  o.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
+  o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
+  o.reward = cfg.get<std::string>("policy.reward");
+  o.region_cost = static_cast<float>(cfg.get<double>("policy.region_cost"));
+  o.target_regions = static_cast<float>(cfg.get<double>("policy.target_regions"));
+  o.lagrange_lr = static_cast<float>(cfg.get<double>("policy.lagrange_lr"));
+  o.baseline = cfg.get<std::string>("policy.baseline");
+  o.entropy_bonus = static_cast<float>(cfg.get<double>("policy.entropy"));
+  o.normalize_advantage = cfg.get<bool>("policy.normalize_advantage");
+  return [o](Env& env, Reader& reader, Policy& policy, Rng& init) {
+    return std::make_unique<ReinforceTrainer>(env, reader, policy, o, init);
+  };
+}
+
+}  // namespace
+
+const std::vector<TrainerRow>& trainer_table() {
+  static const std::vector<TrainerRow> table = {
+      {"reinforce", "REINFORCE with a baseline and RAM's hybrid loss (agents/reinforce.hpp)",
+       {key("policy.baseline", T::Enum, "learned", "REINFORCE baseline: learned from the reader's state, the greedy policy's reward, or none.")
+            .one_of({"learned", "self_critical", "none"}),
+        key("policy.entropy", T::Float, "0", "REINFORCE: entropy bonus weight.").at_least(0),
+        key("policy.normalize_advantage", T::Bool, "false", "REINFORCE: normalise advantages over each batch.")},
+       make_reinforce},
+  };
+  return table;
+}
+
+}  // namespace saccade

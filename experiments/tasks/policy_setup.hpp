@@ -1,0 +1,36 @@
+// What every task shares: one policy's setup (envs, reader, policy) built from the tables by name.
+// A task says only what is its own: its kind of env, its envs for a layout and a budget, and what of
+// the models' shapes only it knows (a vocabulary, the answer slots). The rest is here once:
+//   `adaptive`     the learned policy policy.type names, over the task's regions at policy.budget
+//   a fixed name   its rule (experiments/tables/fixed_policies.cpp) at policy.budget
+//   a reference    its layout, every region of it, its reader and its fixed policy
+//                  (experiments/tables/references.cpp)
+// and every reader is reader.type's (a reference may name its own), from the same seed.
+#pragma once
+
+#include <string>
+
+#include "experiments/run/runner.hpp"
+#include "experiments/tables/tables.hpp"
+
+namespace saccade {
+
+class TaskModels {
+ public:
+  virtual ~TaskModels() = default;
+  virtual EnvKind kind() const = 0;
+  // Regions an example has at most in that layout (what a reference reads).
+  virtual std::size_t regions(Layout layout) const = 0;
+  // Sets s.train_env, val_env, test_env (and oov_test_env where the task has one).
+  virtual void make_envs(PolicySetup& s, Layout layout, std::size_t budget) const = 0;
+  // vocab_size, region_tokens, slot_values: what the readers need beyond the spec.
+  virtual ModelInputs model_inputs(const EnvSpec& spec) const = 0;
+};
+
+// The setup of the policy `name` (`adaptive`, a fixed policy or a reference), for a checked config.
+PolicySetup build_setup(const TaskModels& task, const Config& cfg, const std::string& name);
+
+// The name the learned policy is scored under.
+inline constexpr const char* kAdaptive = "adaptive";
+
+}  // namespace saccade
