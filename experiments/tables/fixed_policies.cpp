@@ -11,6 +11,7 @@ namespace saccade {
 
 // Rules in files of their own (agents/fixed/).
 GlimpsePlan center_out_glimpses(const GlimpsePlanInput& in);  // agents/fixed/center_out.cpp
+std::vector<int> middle_regions(const RegionPlanInput& in);   // agents/fixed/middle.cpp
 
 const std::vector<FixedPolicyRow>& fixed_policy_table() {
   static const std::vector<FixedPolicyRow> table = {
@@ -26,6 +27,7 @@ const std::vector<FixedPolicyRow>& fixed_policy_table() {
        salient_regions, saliency_glimpses},
       {"salient", kChunks, "the chunks whose previews weigh most: those with the rarest words (idf)", salient_regions},
       {"center_out", kGlimpses, "glimpses on a square spiral from the centre outwards", nullptr, center_out_glimpses},
+      {"middle", kAnyRegions, "the regions nearest the middle of the example, in order", middle_regions},
   };
   return table;
 }

@@ -250,8 +250,16 @@ BOOST_AUTO_TEST_CASE(unknown_or_unfitting_names_are_refused) {
   };
   const EnvSpec patches = spec_of(25), glimpses = spec_of(0);
   BOOST_TEST(message([&] { make_fixed_policy("spiral", "spiral", patches, 3); }).find("\"spiral\"") != std::string::npos);
-  // center_out plans glimpse locations, not regions.
+  // middle plans regions, not glimpse locations; center_out the other way round.
+  BOOST_TEST(message([&] { make_fixed_policy("middle", "middle", glimpses, 3); }).find("\"middle\"") != std::string::npos);
   BOOST_TEST(message([&] { make_fixed_policy("center_out", "center_out", patches, 3); }).find("\"center_out\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(middle_reads_the_regions_nearest_the_middle_in_order) {
+  BOOST_TEST(plan1("middle", 16, 4) == (V{6, 7, 8, 9}), boost::test_tools::per_element());  // the middle is 7.5
+  BOOST_TEST(plan1("middle", 5, 1) == (V{2}), boost::test_tools::per_element());
+  BOOST_TEST(plan1("middle", 5, 3) == (V{1, 2, 3}), boost::test_tools::per_element());
+  BOOST_TEST(plan1("middle", 4, 3) == (V{0, 1, 2}), boost::test_tools::per_element());  // a tie (0 or 3): the lower
 }
 
 BOOST_AUTO_TEST_CASE(center_out_spirals_from_the_centre) {
