@@ -45,12 +45,12 @@ std::vector<std::string> fitting(const std::vector<Row>& table, EnvKind kind) {
 // The row `name` of `table` fits `kind`, else a ConfigError at `path` listing those that do.
 template <class Row>
 const Row& fitting_row(const Config& cfg, const std::vector<Row>& table, const std::string& path, const std::string& name,
-                       EnvKind kind, const char* what) {
+                       EnvKind kind, const char* what, const char* whats) {
   const Row* row = find_row(table, name);  // the schema's enum has already refused unknown names
   if (row && (row->fits & kind)) return *row;
   const auto choices = fitting(table, kind);
-  cfg.fail(path, "the " + std::string(what) + " \"" + name + "\" does not fit " + env_kind_name(kind) + " (" + what +
-                     "s for " + env_kind_name(kind) + ": " + joined(choices) + ")" + did_you_mean(closest(name, choices)));
+  cfg.fail(path, "the " + std::string(what) + " \"" + name + "\" does not fit " + env_kind_name(kind) + " (" + whats + " for " +
+                     env_kind_name(kind) + ": " + joined(choices) + ")" + did_you_mean(closest(name, choices)));
 }
 
 }  // namespace
@@ -62,8 +62,8 @@ std::string reader_type(const Config& cfg, EnvKind kind) { return cfg.get_or<std
 std::string policy_type(const Config& cfg, EnvKind kind) { return cfg.get_or<std::string>("policy.type", defaults(kind).policy); }
 
 void check_rows(const Config& cfg, EnvKind kind) {
-  fitting_row(cfg, reader_table(), "reader.type", reader_type(cfg, kind), kind, "reader");
-  const LearnedPolicyRow& policy = fitting_row(cfg, learned_policy_table(), "policy.type", policy_type(cfg, kind), kind, "learned policy");
+  fitting_row(cfg, reader_table(), "reader.type", reader_type(cfg, kind), kind, "reader", "readers");
+  const LearnedPolicyRow& policy = fitting_row(cfg, learned_policy_table(), "policy.type", policy_type(cfg, kind), kind, "learned policy", "learned policies");
   policy.check(cfg, kind);
   const auto names = cfg.get_or<std::vector<std::string>>("eval.policies", {});
   for (std::size_t i = 0; i < names.size(); ++i) {

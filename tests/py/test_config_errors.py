@@ -14,13 +14,13 @@ CASES = [
     ("enum_typo", "env:\n  region: glimpes\n", "run",
      'cfg.yaml:2:11: env.region: expected one of glimpse, patch, got "glimpes" (did you mean `glimpse`?)'),
     ("section_given_a_number", "train: 5\n", "run",
-     "cfg.yaml:1:8: train: expected a section (keys epochs, batch_size, lr, weight_decay, threads, max_grad_norm, nonfinite_limit, examples, keep, "
+     "cfg.yaml:1:8: train: expected a section (keys algorithm, epochs, batch_size, lr, weight_decay, threads, max_grad_norm, nonfinite_limit, examples, keep, "
      "minutes), got 5"),
     ("missing_include", "include: nope.yaml\nname: x\n", "run",
      "cfg.yaml:1:10: include: nope.yaml: cannot read config file: No such file or directory"),
     ("unknown_fixed_policy", "eval:\n  policies: [center, centre]\n", "run",
-     'cfg.yaml:2:22: eval.policies[1]: no fixed policy "centre" for env.region=glimpse '
-     "(choices: center, random, grid, saliency, fc) (did you mean `center`?)"),
+     'cfg.yaml:2:22: eval.policies[1]: no fixed policy or reference "centre" for image glimpses '
+     "(choices: random, grid, center, saliency, center_out, fc) (did you mean `center`?)"),
     ("missing_dataset_dir", "env:\n  dataset: idx-dir:/nonexistent\n", "run",
      "cfg.yaml:2:12: env.dataset: load_image_split: directory /nonexistent not found"),
     ("spatial_without_preview", "env: {preview_factor: 0}\npolicy: {type: spatial}\n", "run",
@@ -30,7 +30,12 @@ CASES = [
     ("dialogue_longer_than_the_env", "env: {type: dialogue, dialogue: {turns: 20, max_turns: 24}}\n", "run",
      "cfg.yaml:1:56: env.dialogue.max_turns: is more than env.dialogue.turns (20), the turns the env has room for"),
     ("reader_the_env_does_not_have", "env: {type: text}\nreader: {type: ram}\n", "run",
-     "cfg.yaml:2:16: reader.type: text reads with the `chunk` reader, not \"ram\""),
+     "cfg.yaml:2:16: reader.type: the reader \"ram\" does not fit text chunks (readers for text chunks: chunk)"),
+    ("policy_the_env_does_not_fit", "policy: {type: topk}\n", "run",
+     "cfg.yaml:1:16: policy.type: the learned policy \"topk\" does not fit image glimpses "
+     "(learned policies for image glimpses: gaussian, spatial)"),
+    ("unknown_learner", "train: {algorithm: reinforc}\n", "run",
+     'cfg.yaml:1:20: train.algorithm: expected one of reinforce, got "reinforc" (did you mean `reinforce`?)'),
     ("dialogue_max_jump", "env: {type: dialogue}\npolicy: {type: jump, max_jump: 2}\n", "run",
      "cfg.yaml:2:32: policy.max_jump: dialogue policies read any unread turn: max_jump does not apply"),
     ("text_any_order_with_max_jump", "env: {type: text}\npolicy: {type: jump, order: any, max_jump: 2}\n", "run",

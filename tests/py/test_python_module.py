@@ -76,7 +76,7 @@ def test_glimpse_env_takes_locations(saccade):
 def test_errors_arrive_with_the_same_message(saccade, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("env: {type: text}\nreader: {type: ram}\n")
-    with pytest.raises(saccade.ConfigError, match=r"bad.yaml:2:16: reader.type: text reads with the `chunk` reader"):
+    with pytest.raises(saccade.ConfigError, match=r"bad.yaml:2:16: reader.type: the reader \"ram\" does not fit text chunks"):
         saccade.run(bad)
     with pytest.raises(ValueError, match="train.epochs"):
         saccade.resolve(TINY_DIGITS, train__epochs=0)
