@@ -23,20 +23,27 @@ GaussianLocationPolicy::GaussianLocationPolicy(const GaussianLocationOptions& o,
   }
 }
 
-void GaussianLocationPolicy::begin(const PolicyContext& ctx, Rng&, bool) {
-  if (!opt_.preview_size) return;
+void GaussianLocationPolicy::begin(const PolicyContext& ctx, Rng&, bool) { code_ = preview_code(ctx); }
+
+Var GaussianLocationPolicy::preview_code(const PolicyContext& ctx) const {
+  if (!opt_.preview_size) return Var();
   const std::size_t B = ctx.obs.steps_left.size();
-  preview_code_ = relu(preview_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size}))));
+  return relu(preview_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size}))));
 }
 
-Var GaussianLocationPolicy::mean(const PolicyContext&, const Var& h) const {
-  return tanh(mean_(opt_.preview_size ? concat({h, preview_code_}, 1) : h));
+Var GaussianLocationPolicy::mean(const Var& h, const Var& code) const {
+  return tanh(mean_(opt_.preview_size ? concat({h, code}, 1) : h));
+}
+
+Var GaussianLocationPolicy::stop_logit(const PolicyContext& ctx, const Var& h) const {
+  if (!opt_.stop || ctx.step < opt_.min_steps) return Var();
+  return reshape(stop_(h), {h.shape(0)});
 }
 
 Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
   const Var h = ctx.summary.detach();
   const std::size_t B = h.shape(0);
-  const Var mean = this->mean(ctx, h);
+  const Var mean = this->mean(h, code_);
   // The sample is a constant: the gradient reaches the mean through log N(l; mean, std^2) only.
   Array sample = mean.value();
   if (!greedy) {
@@ -45,25 +52,42 @@ Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool gr
   Decision d;
   d.action.location = xt::clip(sample, -1.0f, 1.0f);
   d.action.stop.assign(B, 0);
-  if (!grad_enabled() && !opt_.stop) return d;  // no gradient to take: the log-probability is not needed
-  const Var std_var(Array(opt_.std));
-  d.log_prob = sum(gaussian_log_prob(Var(sample), mean, std_var), -1);
-  // A fixed-std Gaussian's entropy is a constant: it carries no gradient, but is reported.
-  const float gauss_entropy = 2.0f * 0.5f * std::log(2.0f * static_cast<float>(M_PI) * std::exp(1.0f) * opt_.std * opt_.std);
-  d.entropy = Var(xt::ones<float>({B}) * gauss_entropy);
-  if (opt_.stop && ctx.step >= opt_.min_steps) {
-    const Var logit = reshape(stop_(h), {B});
-    Array stop_taken = Array::from_shape({B});
+  d.sample = std::move(sample);  // log_prob() re-scores the draw, not the clipped location
+  const Var logit = stop_logit(ctx, h);
+  if (logit.defined()) {
     for (std::size_t i = 0; i < B; ++i) {
       const float p = 1.0f / (1.0f + std::exp(-logit.value()(i)));
       const bool s = greedy && opt_.greedy_stop ? p > 0.5f : rng.bernoulli(p);
-      stop_taken(i) = s ? 1.0f : 0.0f;
       d.action.stop[i] = s ? 1 : 0;
     }
-    d.log_prob = d.log_prob + bernoulli_log_prob(logit, stop_taken);
-    d.entropy = d.entropy + bernoulli_entropy(logit);
   }
+  if (!grad_enabled() && !opt_.stop) return d;  // no gradient to take: the log-probability is not needed
+  const Scored s = score(mean, d.sample, logit, d.action.stop);
+  d.log_prob = s.log_prob;
+  d.entropy = s.entropy;
   return d;
+}
+
+Policy::Scored GaussianLocationPolicy::log_prob(const PolicyContext& ctx, const Decision& d) const {
+  const Var h = ctx.summary.detach();
+  return score(mean(h, preview_code(ctx)), d.sample, stop_logit(ctx, h), d.action.stop);
+}
+
+Policy::Scored GaussianLocationPolicy::score(const Var& mean, const Array& sample, const Var& stop_logit,
+                                             const std::vector<std::uint8_t>& stop) const {
+  const std::size_t B = sample.shape()[0];
+  const Var std_var(Array(opt_.std));
+  Scored s;
+  s.log_prob = sum(gaussian_log_prob(Var(sample), mean, std_var), -1);
+  // A fixed-std Gaussian's entropy is a constant: it carries no gradient, but is reported.
+  const float gauss_entropy = 2.0f * 0.5f * std::log(2.0f * static_cast<float>(M_PI) * std::exp(1.0f) * opt_.std * opt_.std);
+  s.entropy = Var(xt::ones<float>({B}) * gauss_entropy);
+  if (!stop_logit.defined()) return s;
+  Array taken = Array::from_shape({B});
+  for (std::size_t i = 0; i < B; ++i) taken(i) = stop[i] ? 1.0f : 0.0f;
+  s.log_prob = s.log_prob + bernoulli_log_prob(stop_logit, taken);
+  s.entropy = s.entropy + bernoulli_entropy(stop_logit);
+  return s;
 }
 
 double GaussianLocationPolicy::flops_per_episode(std::size_t decisions) const {

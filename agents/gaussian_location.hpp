@@ -37,19 +37,31 @@ class GaussianLocationPolicy : public Policy {
   std::string name() const override { return "adaptive"; }
   bool learned() const override { return true; }
   bool needs_summary() const override { return true; }
-  // With a preview, its code is computed here once: the thumbnail is fixed for the episode.
+  // The preview's code (preview_code()) is computed here once: the thumbnail is fixed for the episode.
   void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
+  // From d.sample (the location before clipping) and d.action.stop; the preview's code is computed
+  // again from ctx.obs.preview.
+  Scored log_prob(const PolicyContext& ctx, const Decision& d) const override;
   double flops_per_episode(std::size_t decisions) const override;
 
  protected:
-  // The location's mean [B, 2] from the detached summary h (and the context's preview).
-  virtual Var mean(const PolicyContext& ctx, const Var& h) const;
+  // What the mean reads from the episode's fixed preview: [B, preview_hidden] here, undefined
+  // without a preview. begin() keeps it for the episode; log_prob() recomputes it from its context.
+  virtual Var preview_code(const PolicyContext& ctx) const;
+  // The location's mean [B, 2] from the detached summary h and the episode's preview code.
+  virtual Var mean(const Var& h, const Var& code) const;
   GaussianLocationOptions opt_;
 
  private:
+  // The STOP head's logit [B] where it decides (stop on, from min_steps), else undefined.
+  Var stop_logit(const PolicyContext& ctx, const Var& h) const;
+  // log N(sample; mean, std^2) over both coordinates and its entropy, plus the STOP head's Bernoulli
+  // of the `stop` taken where `stop_logit` is defined: act() and log_prob() share it.
+  Scored score(const Var& mean, const Array& sample, const Var& stop_logit, const std::vector<std::uint8_t>& stop) const;
+
   Linear mean_, stop_, preview_;
-  Var preview_code_;  // [B, preview_hidden] of the current episode
+  Var code_;  // preview_code() of the current episode
 };
 
 }  // namespace saccade

@@ -32,21 +32,25 @@ std::size_t JumpReadingPolicy::jump_row(int from, std::size_t to) const {
   return static_cast<std::size_t>(std::max(0L, d - 1));  // only d >= 1 is ever allowed
 }
 
-void JumpReadingPolicy::begin(const PolicyContext& ctx, Rng&, bool) {
-  const std::size_t B = ctx.obs.steps_left.size(), R = opt_.regions;
+Var JumpReadingPolicy::local_scores(const Observation& obs) const {
+  const std::size_t B = obs.steps_left.size(), R = opt_.regions;
   const std::size_t width = opt_.bag_slots ? 2 * opt_.bag_slots : opt_.preview_size;
-  if (ctx.obs.preview.size() != B * R * width) {
+  if (obs.preview.size() != B * R * width) {
     throw std::invalid_argument("jump reading policy: needs [B, " + std::to_string(R) + ", " + std::to_string(width) +
                                 "] per-chunk previews");
   }
-  const auto rows = xt::reshape_view(ctx.obs.preview, {B * R, width});
+  const auto rows = xt::reshape_view(obs.preview, {B * R, width});
   const Var local = opt_.bag_slots ? local_(bag_rows(rows, opt_.preview_size)) : local_(Var(rows));
-  local_scores_ = reshape(local_score_(relu(local)), {B, R});
-  position_.assign(B, -1);
+  return reshape(local_score_(relu(local)), {B, R});
 }
 
-Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
-  const Var h = ctx.summary.detach();
+void JumpReadingPolicy::begin(const PolicyContext& ctx, Rng&, bool) {
+  local_scores_ = local_scores(ctx.obs);
+  position_.assign(ctx.obs.steps_left.size(), -1);
+}
+
+JumpReadingPolicy::Choices JumpReadingPolicy::choices(const PolicyContext& ctx, const Var& h, const std::vector<int>& from,
+                                                      const Var& local_scores) const {
   const std::size_t B = h.shape(0), R = opt_.regions;
   const std::size_t reach = opt_.max_jump ? opt_.max_jump : R;
   const bool may_stop = opt_.stop && ctx.step >= opt_.min_steps;
@@ -60,7 +64,7 @@ Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy)
   for (std::size_t b = 0; b < B; ++b) {
     bool any = false;
     for (std::size_t r = 0; r < R; ++r) {
-      const long ahead = static_cast<long>(r) - position_[b];
+      const long ahead = static_cast<long>(r) - from[b];
       const bool ok = opt_.any_order ? ctx.obs.read[b * R + r] == 0
                                      : ahead >= 1 && ahead <= static_cast<long>(reach);
       masked(b, r) = ok ? 0.0f : 1.0f;
@@ -70,11 +74,18 @@ Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy)
   }
   std::vector<int> jump(B * R, 0);  // the jump_bias row of each move (any row where masked anyway)
   for (std::size_t b = 0; b < B; ++b)
-    for (std::size_t r = 0; r < R; ++r) jump[b * R + r] = static_cast<int>(jump_row(position_[b], r));
-  const Var scores = local_scores_ + state_score_(h) + reshape(gather_rows(jump_bias_, jump), {B, R});
+    for (std::size_t r = 0; r < R; ++r) jump[b * R + r] = static_cast<int>(jump_row(from[b], r));
+  const Var scores = local_scores + state_score_(h) + reshape(gather_rows(jump_bias_, jump), {B, R});
   const Var stop_logit = opt_.stop ? stop_(h) : Var(xt::zeros<float>({B, std::size_t{1}}));
-  const Var logits = masked_fill(concat({scores, stop_logit}, 1), masked, -1e9f);
-  const Array p = softmax(logits).value();
+  return {masked_fill(concat({scores, stop_logit}, 1), masked, -1e9f), std::move(masked)};
+}
+
+Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
+  const Var h = ctx.summary.detach();
+  const std::size_t B = h.shape(0), R = opt_.regions;
+  const Choices c = choices(ctx, h, position_, local_scores_);
+  const Array& masked = c.masked;
+  const Array p = softmax(c.logits).value();
 
   std::vector<int> choice(B);
   for (std::size_t b = 0; b < B; ++b) {
@@ -98,8 +109,9 @@ Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy)
   }
 
   Decision d;
-  d.log_prob = categorical_log_prob(logits, choice);
-  d.entropy = categorical_entropy(logits);
+  d.log_prob = categorical_log_prob(c.logits, choice);
+  d.entropy = categorical_entropy(c.logits);
+  d.from = position_;
   d.action.region.resize(B);
   for (std::size_t b = 0; b < B; ++b) {
     const bool stop = choice[b] == static_cast<int>(R);
@@ -107,6 +119,18 @@ Decision JumpReadingPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy)
     if (!stop) position_[b] = choice[b];  // a done example's choice is ignored by the env, and by us later
   }
   return d;
+}
+
+// The same categorical as act()'s, from d.from and the chunk chosen (-1: STOP, column R).
+Policy::Scored JumpReadingPolicy::log_prob(const PolicyContext& ctx, const Decision& d) const {
+  const Var h = ctx.summary.detach();
+  const std::size_t B = h.shape(0), R = opt_.regions;
+  if (d.from.size() != B || d.action.region.size() != B)
+    throw std::invalid_argument("jump reading policy: the decision carries no starting chunks of this policy");
+  const Var logits = choices(ctx, h, d.from, local_scores(ctx.obs)).logits;
+  std::vector<int> choice(B);
+  for (std::size_t b = 0; b < B; ++b) choice[b] = d.action.region[b] < 0 ? static_cast<int>(R) : d.action.region[b];
+  return {categorical_log_prob(logits, choice), categorical_entropy(logits)};
 }
 
 double JumpReadingPolicy::flops_per_episode(std::size_t decisions) const {

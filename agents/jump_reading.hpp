@@ -48,12 +48,22 @@ class JumpReadingPolicy : public Policy {
   bool needs_summary() const override { return true; }
   // The previews are fixed for the episode: their scores are computed once, here.
   void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
+  // d.from records where each example stood, which log_prob() needs with d.action.
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
+  Scored log_prob(const PolicyContext& ctx, const Decision& d) const override;
   double flops_per_episode(std::size_t decisions) const override;
 
  private:
   // The row of jump_bias_ for a move from chunk `from` (-1: none read yet) to chunk `to`.
   std::size_t jump_row(int from, std::size_t to) const;
+  Var local_scores(const Observation& obs) const;  // [B, R] from the previews
+  // The logits [B, R + 1] over the chunks and STOP (column R), -1e9 where `masked` [B, R + 1] is 1
+  // (not allowed), for examples standing at `from`: act() samples from them, log_prob() re-scores.
+  struct Choices {
+    Var logits;
+    Array masked;
+  };
+  Choices choices(const PolicyContext& ctx, const Var& h, const std::vector<int>& from, const Var& local_scores) const;
 
   JumpReadingOptions opt_;
   Linear local_, local_score_, state_score_, stop_;

@@ -28,6 +28,11 @@ struct Decision {
   Var log_prob;  // [B] log-probability of the action taken; undefined for fixed policies, and a
                  // learned policy may leave it undefined under NoGrad (nothing to differentiate)
   Var entropy;   // [B]; undefined for fixed policies
+  // What was sampled where `action` alone cannot say, so that Policy::log_prob can re-score the
+  // decision later (filled by act(); the env never reads them):
+  Array sample;             // Gaussian location policies: the location drawn [B, 2], before clipping
+  std::vector<int> plan;    // top-k: each example's regions in draw order [B * k], -1 past its plan
+  std::vector<int> from;    // jump reading: the chunk each example had read last [B], -1 for none
 };
 
 class Policy : public Module {
@@ -42,6 +47,19 @@ class Policy : public Module {
   // greedy: the deterministic choice (mean location, most likely regions) used for evaluation;
   // otherwise a sample, used for training.
   virtual Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) = 0;
+  // The log-probability and entropy (each [B]) of the decision `d` that act() returned at `ctx`,
+  // recomputed with the CURRENT parameters: a multi-epoch learner (PPO) stores each step's
+  // observation, detached summary, step and decision during the rollout and re-scores them after
+  // updating the policy, so its probability ratio is real. At the parameters act() used, the values
+  // equal the decision's own, for every example (the learner masks those that had finished). Where
+  // act() took no decision (a one-shot plan's later steps), both are undefined. Depends on ctx and d
+  // only, never on the state of the episode the policy is in now. Policies that do not learn throw
+  // std::logic_error.
+  struct Scored {
+    Var log_prob;  // [B]
+    Var entropy;   // [B]
+  };
+  virtual Scored log_prob(const PolicyContext& ctx, const Decision& d) const;
   // The controller's own compute for one example's episode of `decisions` steps (multiply-adds x 2).
   virtual double flops_per_episode(std::size_t decisions) const { return 0.0; }
 };

@@ -25,7 +25,7 @@ SpatialLocationPolicy::SpatialLocationPolicy(const SpatialLocationOptions& o, Rn
   centres_ = Var(std::move(c));
 }
 
-void SpatialLocationPolicy::begin(const PolicyContext& ctx, Rng&, bool) {
+Var SpatialLocationPolicy::preview_code(const PolicyContext& ctx) const {
   const std::size_t H = sopt_.height, W = sopt_.width, P = H * W;
   const std::size_t B = ctx.obs.steps_left.size();
   const Array& t = ctx.obs.preview;
@@ -47,11 +47,11 @@ void SpatialLocationPolicy::begin(const PolicyContext& ctx, Rng&, bool) {
       }
     }
   }
-  local_scores_ = reshape(local_score_(relu(local_(Var(std::move(f))))), {B, P});
+  return reshape(local_score_(relu(local_(Var(std::move(f))))), {B, P});
 }
 
-Var SpatialLocationPolicy::mean(const PolicyContext&, const Var& h) const {
-  return matmul(softmax(local_scores_ + state_score_(h)), centres_);
+Var SpatialLocationPolicy::mean(const Var& h, const Var& local_scores) const {
+  return matmul(softmax(local_scores + state_score_(h)), centres_);
 }
 
 double SpatialLocationPolicy::flops_per_episode(std::size_t decisions) const {

@@ -23,18 +23,17 @@ struct SpatialLocationOptions {
 class SpatialLocationPolicy : public GaussianLocationPolicy {
  public:
   SpatialLocationPolicy(const SpatialLocationOptions& options, Rng& rng);
-  // The thumbnail is fixed for the episode: its local scores are computed once, here.
-  void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   double flops_per_episode(std::size_t decisions) const override;
 
  protected:
-  Var mean(const PolicyContext& ctx, const Var& h) const override;
+  // The thumbnail's local scores [B, P]: fixed for the episode, so begin() computes them once.
+  Var preview_code(const PolicyContext& ctx) const override;
+  Var mean(const Var& h, const Var& local_scores) const override;
 
  private:
   SpatialLocationOptions sopt_;
   Linear local_, local_score_, state_score_;
-  Var centres_;       // [P, 2] constant
-  Var local_scores_;  // [B, P] of the current episode
+  Var centres_;  // [P, 2] constant
 };
 
 }  // namespace saccade

@@ -23,64 +23,82 @@ TopKRegionPolicy::TopKRegionPolicy(const TopKRegionOptions& o, Rng& rng)
   }
 }
 
+Var TopKRegionPolicy::logits(const Observation& obs) const {
+  const std::size_t B = obs.preview.shape()[0], R = opt_.regions;
+  if (opt_.bag_slots)
+    return reshape(scorer_(bag_rows(xt::reshape_view(obs.preview, {B * R, 2 * opt_.bag_slots}), opt_.features)), {B, R});
+  if (opt_.features) return reshape(scorer_(Var(xt::reshape_view(obs.preview, {B * R, opt_.features}))), {B, R});
+  return scorer_(Var(xt::reshape_view(obs.preview, {B, opt_.preview_size})));
+}
+
+Array TopKRegionPolicy::flagged_read(const Observation& obs) const {
+  const std::size_t B = obs.preview.shape()[0], R = opt_.regions;
+  Array flagged = xt::zeros<float>({B, R});
+  if (obs.read.size() == B * R)
+    for (std::size_t i = 0; i < B * R; ++i) flagged.data()[i] = obs.read[i] ? 1.0f : 0.0f;
+  return flagged;
+}
+
 void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
   const std::size_t B = ctx.obs.preview.shape()[0], R = opt_.regions, k = std::min(opt_.k, R);
-  Var logits;
-  if (opt_.bag_slots) {
-    logits = reshape(scorer_(bag_rows(xt::reshape_view(ctx.obs.preview, {B * R, 2 * opt_.bag_slots}), opt_.features)),
-                     {B, R});
-  } else if (opt_.features) {
-    logits = reshape(scorer_(Var(xt::reshape_view(ctx.obs.preview, {B * R, opt_.features}))), {B, R});
-  } else {
-    logits = scorer_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size})));
-  }
+  const Var logits = this->logits(ctx.obs);
   // Regions flagged read at the start are ones an example does not have (a short dialogue's empty
   // turns): never drawn, and an example with fewer than k regions plans fewer.
-  Array drawn = xt::zeros<float>({B, R});
-  if (ctx.obs.read.size() == B * R)
-    for (std::size_t i = 0; i < B * R; ++i) drawn.data()[i] = ctx.obs.read[i] ? 1.0f : 0.0f;
+  const Array missing = flagged_read(ctx.obs);
   // Order each example's regions by (logit + Gumbel noise), or by logit when greedy; take k.
-  plan_.assign(B, {});
+  plan_.assign(B * k, -1);
   std::vector<std::pair<float, int>> keys;
   for (std::size_t b = 0; b < B; ++b) {
     keys.clear();
     for (std::size_t r = 0; r < R; ++r) {
       float key = logits.value()(b, r);
       if (!greedy) key -= static_cast<float>(std::log(-std::log(std::max(rng.uniform(), 1e-12))));
-      if (drawn(b, r) == 0.0f) keys.emplace_back(key, static_cast<int>(r));
+      if (missing(b, r) == 0.0f) keys.emplace_back(key, static_cast<int>(r));
     }
     const std::size_t kb = std::min(k, keys.size());
     std::partial_sort(keys.begin(), keys.begin() + static_cast<long>(kb), keys.end(),
                       [](auto& a, auto& b) { return a.first > b.first; });
-    for (std::size_t j = 0; j < kb; ++j) plan_[b].push_back(keys[j].second);
+    for (std::size_t j = 0; j < kb; ++j) plan_[b * k + j] = keys[j].second;
   }
-  // log p of the ordered draw: the j-th pick is a categorical over the regions not yet drawn (zero
-  // for an example whose plan is shorter than j + 1).
+  Picks picks = score_picks(logits, missing, plan_, 0, k);
+  pick_log_prob_ = std::move(picks.log_prob);
+  has_pick_ = std::move(picks.has);
+  plan_entropy_ = picks.entropy;
+}
+
+// log p of the ordered draw: the j-th pick is a categorical over the regions not yet drawn (zero for
+// an example whose plan is shorter than j + 1).
+TopKRegionPolicy::Picks TopKRegionPolicy::score_picks(const Var& logits, Array drawn, const std::vector<int>& plan,
+                                                      std::size_t first, std::size_t last) const {
+  const std::size_t B = drawn.shape()[0], k = std::min(opt_.k, opt_.regions);
+  Picks out;
   std::vector<int> pick(B);
-  pick_log_prob_.clear();
-  has_pick_.clear();
-  for (std::size_t j = 0; j < k; ++j) {
+  for (std::size_t j = 0; j < last; ++j) {
     Array has = Array::from_shape({B});
     for (std::size_t b = 0; b < B; ++b) {
-      has(b) = j < plan_[b].size() ? 1.0f : 0.0f;
-      pick[b] = j < plan_[b].size() ? plan_[b][j] : 0;
+      const int r = plan[b * k + j];
+      has(b) = r >= 0 ? 1.0f : 0.0f;
+      pick[b] = r >= 0 ? r : 0;
     }
-    Var masked = masked_fill(logits, drawn, -1e9f);
-    pick_log_prob_.push_back(categorical_log_prob(masked, pick) * Var(has));
-    if (j == 0) plan_entropy_ = categorical_entropy(masked) * Var(has);  // entropy of the first pick
+    if (j >= first) {
+      Var masked = masked_fill(logits, drawn, -1e9f);
+      out.log_prob.push_back(categorical_log_prob(masked, pick) * Var(has));
+      if (j == 0) out.entropy = categorical_entropy(masked) * Var(has);  // entropy of the first pick
+    }
     for (std::size_t b = 0; b < B; ++b)
       if (has(b) != 0.0f) drawn(b, pick[b]) = 1.0f;
-    has_pick_.push_back(std::move(has));
+    if (j >= first) out.has.push_back(std::move(has));
   }
+  return out;
 }
 
 Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
   Decision d;
-  const std::size_t B = plan_.size(), t = ctx.step;
+  const std::size_t B = ctx.obs.preview.shape()[0], k = std::min(opt_.k, opt_.regions), t = ctx.step;
   d.action.region.assign(B, -1);
-  for (std::size_t b = 0; b < B; ++b) {
-    if (t < plan_[b].size()) d.action.region[b] = plan_[b][t];
-  }
+  if (t < k)
+    for (std::size_t b = 0; b < B; ++b) d.action.region[b] = plan_[b * k + t];
+  d.plan = plan_;
   if (!opt_.stop) {
     if (t == 0) {  // the whole set was one decision
       d.log_prob = pick_log_prob_[0];
@@ -90,25 +108,51 @@ Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) 
     return d;
   }
   if (t >= pick_log_prob_.size()) return d;  // the plan is spent: a forced STOP
-  d.log_prob = pick_log_prob_[t];
-  d.entropy = t == 0 ? plan_entropy_ : Var(xt::zeros<float>({B}));
-  if (t < opt_.min_steps) return d;
-  const Var logit = reshape(stop_(ctx.summary.detach()), {B});
-  Array stopped = Array::from_shape({B});
-  for (std::size_t b = 0; b < B; ++b) {
-    const float p = 1.0f / (1.0f + std::exp(-logit.value()(b)));
-    const bool s = greedy && opt_.greedy_stop ? p > 0.5f : rng.bernoulli(p);
-    stopped(b) = s ? 1.0f : 0.0f;
-    if (s) d.action.region[b] = -1;
+  Scored s{pick_log_prob_[t], t == 0 ? plan_entropy_ : Var(xt::zeros<float>({B}))};
+  if (t >= opt_.min_steps) {
+    const Var logit = reshape(stop_(ctx.summary.detach()), {B});
+    Array stopped = Array::from_shape({B});
+    for (std::size_t b = 0; b < B; ++b) {
+      const float p = 1.0f / (1.0f + std::exp(-logit.value()(b)));
+      const bool stop = greedy && opt_.greedy_stop ? p > 0.5f : rng.bernoulli(p);
+      stopped(b) = stop ? 1.0f : 0.0f;
+      if (stop) d.action.region[b] = -1;
+    }
+    for (std::size_t b = 0; b < B; ++b)
+      if (has_pick_[t](b) == 0.0f) stopped(b) = 1.0f;
+    s = with_stop(s, logit, stopped, has_pick_[t]);
   }
-  // A stop's pick was never read: only reading on carries the pick's log-probability. An example
-  // whose plan is spent stops without a choice (log-probability 0).
-  const Var has(has_pick_[t]);
-  for (std::size_t b = 0; b < B; ++b)
-    if (has_pick_[t](b) == 0.0f) stopped(b) = 1.0f;
-  d.log_prob = (bernoulli_log_prob(logit, stopped) + d.log_prob * Var(Array(1.0f - stopped))) * has;
-  d.entropy = d.entropy + bernoulli_entropy(logit) * has;
+  d.log_prob = s.log_prob;
+  d.entropy = s.entropy;
   return d;
+}
+
+// A stop's pick was never read: only reading on carries the pick's log-probability. An example whose
+// plan is spent stops without a choice (log-probability 0).
+Policy::Scored TopKRegionPolicy::with_stop(Scored s, const Var& logit, const Array& stopped, const Array& has) const {
+  const Var h(has);
+  s.log_prob = (bernoulli_log_prob(logit, stopped) + s.log_prob * Var(Array(1.0f - stopped))) * h;
+  s.entropy = s.entropy + bernoulli_entropy(logit) * h;
+  return s;
+}
+
+Policy::Scored TopKRegionPolicy::log_prob(const PolicyContext& ctx, const Decision& d) const {
+  const std::size_t B = ctx.obs.preview.shape()[0], k = std::min(opt_.k, opt_.regions), t = ctx.step;
+  if (opt_.stop ? t >= k : t > 0) return {};  // act() decided nothing at this step
+  if (d.plan.size() != B * k) throw std::invalid_argument("top-k policy: the decision carries no plan of this policy");
+  // An example has read its plan's first t picks by step t (fewer if it stopped): with those, the
+  // regions flagged read in ctx.obs are exactly the ones out of reach at pick t in begin().
+  const Picks p = score_picks(logits(ctx.obs), flagged_read(ctx.obs), d.plan, opt_.stop ? t : 0, opt_.stop ? t + 1 : k);
+  Scored s{p.log_prob[0], p.entropy};
+  if (!opt_.stop) {
+    for (std::size_t j = 1; j < p.log_prob.size(); ++j) s.log_prob = s.log_prob + p.log_prob[j];
+    return s;
+  }
+  if (t > 0) s.entropy = Var(xt::zeros<float>({B}));
+  if (t < opt_.min_steps) return s;
+  Array stopped = Array::from_shape({B});
+  for (std::size_t b = 0; b < B; ++b) stopped(b) = d.action.region[b] < 0 ? 1.0f : 0.0f;  // or had no pick
+  return with_stop(s, reshape(stop_(ctx.summary.detach()), {B}), stopped, p.has[0]);
 }
 
 double TopKRegionPolicy::flops_per_episode(std::size_t decisions) const {

@@ -53,14 +53,34 @@ class TopKRegionPolicy : public Policy {
   bool learned() const override { return true; }
   bool needs_summary() const override { return opt_.stop; }
   void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
+  // Every decision carries the episode's whole plan (d.plan), which log_prob() re-scores.
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
+  // Without stop, the set drawn at step 0; with stop, step t's read-on-or-stop. Undefined at the
+  // steps act() decided nothing.
+  Scored log_prob(const PolicyContext& ctx, const Decision& d) const override;
   double flops_per_episode(std::size_t) const override;
 
  private:
+  // The log-probabilities of picks [first, last) of the plans [B * k] (each [B], zero where an
+  // example's plan is shorter: `has` 0), each a categorical over the regions not drawn before it;
+  // `drawn` [B, R] starts as the regions out of reach. `entropy`: the first pick's, if first == 0.
+  struct Picks {
+    std::vector<Var> log_prob;
+    std::vector<Array> has;
+    Var entropy;
+  };
+  Picks score_picks(const Var& logits, Array drawn, const std::vector<int>& plan, std::size_t first,
+                    std::size_t last) const;
+  Var logits(const Observation& obs) const;  // [B, R] from the previews
+  Array flagged_read(const Observation& obs) const;  // [B, R] 1 where obs.read flags a region
+  // Adds the STOP head's Bernoulli to step `s` (the pick's log-probability counts only where the
+  // example read on); zero for examples without a pick at this step.
+  Scored with_stop(Scored s, const Var& logit, const Array& stopped, const Array& has) const;
+
   TopKRegionOptions opt_;
   MLP scorer_;
   Linear stop_;
-  std::vector<std::vector<int>> plan_;  // [B][k]
+  std::vector<int> plan_;               // [B * k] each example's regions in draw order, -1 past its plan
   std::vector<Var> pick_log_prob_;      // [k] of [B]: log p of the j-th pick given the earlier ones
   std::vector<Array> has_pick_;         // [k] of [B]: 1 where the example's plan has a j-th pick
   Var plan_entropy_;
