@@ -64,8 +64,4 @@ class Policy : public Module {
   virtual double flops_per_episode(std::size_t decisions) const { return 0.0; }
 };
 
-// For policies chosen by name: throws std::invalid_argument naming `name` and listing `choices`
-// unless it is one of them. `kind` says which family, e.g. "fixed glimpse policy".
-void require_known_policy(const std::string& kind, const std::string& name, const std::vector<std::string>& choices);
-
 }  // namespace saccade
