@@ -132,6 +132,88 @@ int sweep(const SweepArgs& args) {
   return saccade::run_sweep(plan, options);
 }
 
+// `saccade run`: its options, parsed into `args`.
+CLI::App* add_run_command(CLI::App& app, RunArgs& args) {
+  CLI::App* run_cmd =
+      app.add_subcommand("run", "Validate a YAML experiment config (plus key=value overrides) and run it");
+  CLI::Option* config_opt = run_cmd->add_option("config", args.config, "Experiment config (YAML)");
+  CLI::Option* overrides_opt = run_cmd->add_option("overrides", args.overrides,
+                                                   "key.path=value overrides, applied in order (e.g. train.epochs=3)");
+  CLI::Option* out_opt = run_cmd->add_option("--out", args.out, "Output directory (same as out=DIR)");
+  run_cmd->add_option("--resume", args.resume,
+                      "Continue the interrupted run in DIR from its last epoch checkpoint, with DIR/resolved.yaml "
+                      "(finished policies are kept; the metrics come out as an uninterrupted run's)")
+      ->option_text("DIR")
+      ->excludes(config_opt)
+      ->excludes(overrides_opt)
+      ->excludes(out_opt);
+  CLI::Option* sweep_dir_opt =
+      run_cmd->add_option("--sweep", args.sweep,
+                          "With --trial N: run N of the sweep made ready in DIR by `saccade sweep --emit slurm` or "
+                          "--backend dask (what each Slurm array task or Dask task runs); a finished run is left "
+                          "as it is, an interrupted one resumes")
+          ->option_text("DIR")
+          ->excludes(config_opt)
+          ->excludes(overrides_opt)
+          ->excludes(out_opt);
+  run_cmd->add_option("--trial", args.trial, "The run's index in DIR/manifest.json (with --sweep)")
+      ->option_text("N")
+      ->needs(sweep_dir_opt);
+  run_cmd->add_flag("--print-config", args.print_config,
+                    "Print the resolved config as YAML and exit without running");
+  return run_cmd;
+}
+
+// `saccade sweep`: its options, parsed into `args`.
+CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Expand a config's `sweep:` section (grid, zip, seeds) into runs and run them; re-run to resume");
+  sweep_cmd->add_option("config", args.config, "Sweep config (YAML with a sweep: section)")->required();
+  sweep_cmd->add_option("overrides", args.overrides, "key.path=value overrides of the base config, e.g. train.epochs=1");
+  sweep_cmd->add_option("--out", args.out, "Sweep directory: one subdirectory per run, manifest.json, results.csv")
+      ->required();
+  sweep_cmd->add_option("-j,--jobs", args.jobs, "Runs at once, each a separate process")
+      ->default_val(1)
+      ->check(CLI::PositiveNumber);
+  CLI::Option* dry_run_opt =
+      sweep_cmd->add_flag("--dry-run", args.dry_run, "Validate every run's config and list the runs, run nothing");
+  CLI::Option* backend_opt =
+      sweep_cmd->add_option("--backend", args.backend,
+                            "local: runs as processes here (-j at once); dask: each run sent to the workers of the Dask "
+                            "scheduler at --scheduler, OUT on a file system they share")
+          ->check(CLI::IsMember({"local", "dask"}))
+          ->default_val("local");
+  sweep_cmd->add_option("--scheduler", args.scheduler, "The Dask scheduler's address (with --backend dask)")
+      ->option_text("ADDRESS")
+      ->needs(backend_opt);
+  CLI::Option* emit_opt =
+      sweep_cmd->add_option("--emit", args.emit,
+                            "slurm: make OUT ready and write OUT/slurm.sbatch (a job array, one task per run not "
+                            "finished) and OUT/gather.sh; run nothing")
+          ->check(CLI::IsMember({"slurm"}))
+          ->excludes(backend_opt)
+          ->excludes(dry_run_opt);
+  sweep_cmd->add_option("--sbatch", args.sbatch, "More #SBATCH directives for --emit slurm, KEY=VALUE (partition=cpu)")
+      ->option_text("KEY=VALUE")
+      ->needs(emit_opt);
+  sweep_cmd->add_flag("--gather", args.gather,
+                      "Gather runs that ran elsewhere (Slurm, Dask) into OUT/manifest.json and OUT/results.csv; run "
+                      "nothing. Exit status 0 when every run has finished")
+      ->excludes(emit_opt)
+      ->excludes(backend_opt)
+      ->excludes(dry_run_opt);
+  return sweep_cmd;
+}
+
+// `saccade report`: its options, parsed into `args` and `no_plot`.
+CLI::App* add_report_command(CLI::App& app, saccade::ReportOptions& args, bool& no_plot) {
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Summarise DIR/results.csv: accuracy ± 95% CI per setting and policy; writes report.csv/.png/.html");
+  report_cmd->add_option("dir", args.dir, "A run's or sweep's output directory (holds results.csv)")->required();
+  report_cmd->add_flag("--no-plot", no_plot, "Skip report.png (no Python needed)");
+  return report_cmd;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -142,78 +224,12 @@ int main(int argc, char** argv) {
   app.footer("Run `saccade SUBCOMMAND --help` for a subcommand's options. Config keys: docs/CONFIG.md.");
 
   RunArgs run_args;
-  CLI::App* run_cmd =
-      app.add_subcommand("run", "Validate a YAML experiment config (plus key=value overrides) and run it");
-  CLI::Option* config_opt = run_cmd->add_option("config", run_args.config, "Experiment config (YAML)");
-  CLI::Option* overrides_opt = run_cmd->add_option("overrides", run_args.overrides,
-                                                   "key.path=value overrides, applied in order (e.g. train.epochs=3)");
-  CLI::Option* out_opt = run_cmd->add_option("--out", run_args.out, "Output directory (same as out=DIR)");
-  run_cmd->add_option("--resume", run_args.resume,
-                      "Continue the interrupted run in DIR from its last epoch checkpoint, with DIR/resolved.yaml "
-                      "(finished policies are kept; the metrics come out as an uninterrupted run's)")
-      ->option_text("DIR")
-      ->excludes(config_opt)
-      ->excludes(overrides_opt)
-      ->excludes(out_opt);
-  CLI::Option* sweep_dir_opt =
-      run_cmd->add_option("--sweep", run_args.sweep,
-                          "With --trial N: run N of the sweep made ready in DIR by `saccade sweep --emit slurm` or "
-                          "--backend dask (what each Slurm array task or Dask task runs); a finished run is left "
-                          "as it is, an interrupted one resumes")
-          ->option_text("DIR")
-          ->excludes(config_opt)
-          ->excludes(overrides_opt)
-          ->excludes(out_opt);
-  run_cmd->add_option("--trial", run_args.trial, "The run's index in DIR/manifest.json (with --sweep)")
-      ->option_text("N")
-      ->needs(sweep_dir_opt);
-  run_cmd->add_flag("--print-config", run_args.print_config,
-                    "Print the resolved config as YAML and exit without running");
-
+  CLI::App* run_cmd = add_run_command(app, run_args);
   SweepArgs sweep_args;
-  CLI::App* sweep_cmd = app.add_subcommand(
-      "sweep", "Expand a config's `sweep:` section (grid, zip, seeds) into runs and run them; re-run to resume");
-  sweep_cmd->add_option("config", sweep_args.config, "Sweep config (YAML with a sweep: section)")->required();
-  sweep_cmd->add_option("overrides", sweep_args.overrides, "key.path=value overrides of the base config, e.g. train.epochs=1");
-  sweep_cmd->add_option("--out", sweep_args.out, "Sweep directory: one subdirectory per run, manifest.json, results.csv")
-      ->required();
-  sweep_cmd->add_option("-j,--jobs", sweep_args.jobs, "Runs at once, each a separate process")
-      ->default_val(1)
-      ->check(CLI::PositiveNumber);
-  CLI::Option* dry_run_opt =
-      sweep_cmd->add_flag("--dry-run", sweep_args.dry_run, "Validate every run's config and list the runs, run nothing");
-  CLI::Option* backend_opt =
-      sweep_cmd->add_option("--backend", sweep_args.backend,
-                            "local: runs as processes here (-j at once); dask: each run sent to the workers of the Dask "
-                            "scheduler at --scheduler, OUT on a file system they share")
-          ->check(CLI::IsMember({"local", "dask"}))
-          ->default_val("local");
-  sweep_cmd->add_option("--scheduler", sweep_args.scheduler, "The Dask scheduler's address (with --backend dask)")
-      ->option_text("ADDRESS")
-      ->needs(backend_opt);
-  CLI::Option* emit_opt =
-      sweep_cmd->add_option("--emit", sweep_args.emit,
-                            "slurm: make OUT ready and write OUT/slurm.sbatch (a job array, one task per run not "
-                            "finished) and OUT/gather.sh; run nothing")
-          ->check(CLI::IsMember({"slurm"}))
-          ->excludes(backend_opt)
-          ->excludes(dry_run_opt);
-  sweep_cmd->add_option("--sbatch", sweep_args.sbatch, "More #SBATCH directives for --emit slurm, KEY=VALUE (partition=cpu)")
-      ->option_text("KEY=VALUE")
-      ->needs(emit_opt);
-  sweep_cmd->add_flag("--gather", sweep_args.gather,
-                      "Gather runs that ran elsewhere (Slurm, Dask) into OUT/manifest.json and OUT/results.csv; run "
-                      "nothing. Exit status 0 when every run has finished")
-      ->excludes(emit_opt)
-      ->excludes(backend_opt)
-      ->excludes(dry_run_opt);
-
+  CLI::App* sweep_cmd = add_sweep_command(app, sweep_args);
   saccade::ReportOptions report_args;
   bool no_plot = false;
-  CLI::App* report_cmd = app.add_subcommand(
-      "report", "Summarise DIR/results.csv: accuracy ± 95% CI per setting and policy; writes report.csv/.png/.html");
-  report_cmd->add_option("dir", report_args.dir, "A run's or sweep's output directory (holds results.csv)")->required();
-  report_cmd->add_flag("--no-plot", no_plot, "Skip report.png (no Python needed)");
+  CLI::App* report_cmd = add_report_command(app, report_args, no_plot);
 
   // For maintainers: regenerates the table in docs/CONFIG.md. Hidden (empty group) from --help.
   CLI::App* docs_cmd = app.add_subcommand("config-docs", "Print the config-key table for docs/CONFIG.md");

@@ -58,6 +58,133 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return out;
 }
 
+struct Axes {
+  std::vector<Axis> grid, zip;
+  std::vector<ConfigNode> seeds;
+};
+
+// Runs that failed to resolve, grouped by message: the same mistake in several runs is reported once.
+using Failures = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// The sweep section's own shape (a map with grid, zip, seeds) is the schema's job.
+std::vector<std::string> check_sweep_shape(const Config& config) {
+  std::vector<std::string> problems;
+  if (const ConfigNode* sweep = config.root().find("sweep")) {
+    Config only_sweep;
+    only_sweep.root().fields.emplace_back("sweep", *sweep);
+    problems = check(only_sweep, schema());
+  }
+  return problems;
+}
+
+// The swept keys and seeds. Throws ConfigError with every problem of the sweep section: its shape,
+// keys that are unknown or not to be swept, zipped lists of unequal lengths, keys swept twice.
+Axes read_axes(const Config& config) {
+  std::vector<std::string> problems = check_sweep_shape(config);
+  Axes axes;
+  auto& [grid, zip, seeds] = axes;
+  if (const ConfigNode* sweep = config.find("sweep"); sweep && problems.empty()) {
+    if (const ConfigNode* g = sweep->find("grid"); g && g->is_map()) collect_axes(*g, "sweep.grid", "", grid, problems);
+    if (const ConfigNode* z = sweep->find("zip"); z && z->is_map()) collect_axes(*z, "sweep.zip", "", zip, problems);
+    if (const ConfigNode* s = sweep->find("seeds"); s && s->is_list()) seeds = s->items;
+  }
+  for (const auto& z : zip) {
+    if (z.values.size() != zip.front().values.size()) {
+      problems.push_back(z.origin.str() + ": sweep.zip." + z.path + ": " + std::to_string(z.values.size()) +
+                         " values, but sweep.zip." + zip.front().path + " has " +
+                         std::to_string(zip.front().values.size()) + " (zipped lists must have equal lengths)");
+    }
+  }
+  std::set<std::string> seen;
+  for (const auto* swept : {&grid, &zip}) {
+    for (const auto& a : *swept) {
+      if (!seen.insert(a.path).second)
+        problems.push_back(a.origin.str() + ": " + a.path + ": swept twice (in both sweep.grid and sweep.zip)");
+    }
+  }
+  if (!problems.empty()) throw ConfigError(join_lines(problems));
+  return axes;
+}
+
+// In order: grid keys, zip keys, then `seed` if seeds are given.
+std::vector<std::string> swept_keys(const Axes& axes) {
+  std::vector<std::string> keys;
+  for (const auto* swept : {&axes.grid, &axes.zip})
+    for (const auto& a : *swept) keys.push_back(a.path);
+  if (!axes.seeds.empty()) keys.push_back("seed");
+  return keys;
+}
+
+// Short names use a key's last part unless two swept keys share it. Zipped keys move together, so
+// the first one names the zip position (an empty label: left out of the name).
+std::vector<std::string> name_labels(const std::vector<std::string>& keys, std::size_t grid_size, std::size_t zip_size) {
+  auto named = [&](std::size_t i) { return i <= grid_size || i >= grid_size + zip_size; };
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const std::string& k = keys[i];
+    std::size_t same = 0;
+    for (std::size_t j = 0; j < keys.size(); ++j) same += named(j) && last_part(keys[j]) == last_part(k);
+    labels.push_back(!named(i) ? "" : same > 1 ? k : last_part(k));
+  }
+  return labels;
+}
+
+// Sets one run's swept values in `cfg` and records them in `run.swept`: grid combination g, zip
+// position z, seed s.
+void set_swept_values(const Axes& axes, std::size_t g, std::size_t z, std::size_t s, Config& cfg, SweepRun& run) {
+  const auto& [grid, zip, seeds] = axes;
+  std::size_t rest = g;  // mixed-radix digits of g, last grid key fastest
+  std::vector<const ConfigNode*> chosen(grid.size());
+  for (std::size_t i = grid.size(); i-- > 0;) {
+    chosen[i] = &grid[i].values[rest % grid[i].values.size()];
+    rest /= grid[i].values.size();
+  }
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    cfg.set(grid[i].path, *chosen[i]);
+    run.swept.emplace_back(grid[i].path, value_text(*chosen[i]));
+  }
+  for (const auto& a : zip) {
+    cfg.set(a.path, a.values[z]);
+    run.swept.emplace_back(a.path, value_text(a.values[z]));
+  }
+  if (!seeds.empty()) {
+    cfg.set("seed", seeds[s]);
+    run.swept.emplace_back("seed", value_text(seeds[s]));
+  }
+}
+
+// "003-budget=6-seed=1": the index zero-padded to `digits`, then each labelled swept value; at most
+// 80 characters.
+std::string run_name(const SweepRun& run, int digits, const std::vector<std::string>& labels) {
+  std::string index = std::to_string(run.index);
+  std::string name = std::string(static_cast<std::size_t>(std::max(0, digits - static_cast<int>(index.size()))), '0') + index;
+  for (std::size_t i = 0; i < run.swept.size(); ++i)
+    if (!labels[i].empty()) name += "-" + safe(labels[i] + "=" + run.swept[i].second);
+  if (name.size() > 80) name.resize(80);
+  return name;
+}
+
+void add_failure(Failures& failures, const std::string& message, const std::string& run) {
+  auto it = std::find_if(failures.begin(), failures.end(), [&](const auto& f) { return f.first == message; });
+  if (it == failures.end()) it = failures.insert(failures.end(), {message, {}});
+  it->second.push_back(run);
+}
+
+// One line per distinct mistake, naming the runs unless it is in all `total` of them.
+std::string failures_text(const Failures& failures, std::size_t total) {
+  std::vector<std::string> lines;
+  for (const auto& [message, runs] : failures) {
+    std::string where;
+    if (runs.size() < total) {
+      for (std::size_t i = 0; i < runs.size() && i < 3; ++i) where += (i ? ", " : "") + runs[i];
+      if (runs.size() > 3) where += " and " + std::to_string(runs.size() - 3) + " more";
+      where = " (in run" + std::string(runs.size() > 1 ? "s " : " ") + where + ")";
+    }
+    lines.push_back(message + where);
+  }
+  return join_lines(lines);
+}
+
 }  // namespace
 
 std::string value_text(const ConfigNode& node) {
@@ -77,64 +204,22 @@ void reject_sweep_section(const Config& config) {
 }
 
 SweepPlan expand_sweep(const Config& config, const std::string& out_dir) {
-  std::vector<std::string> problems;
-  // The sweep section's own shape (a map with grid, zip, seeds) is the schema's job.
+  const Axes axes = read_axes(config);
   Config base = config;
   base.root().erase("sweep");
-  if (const ConfigNode* sweep = config.root().find("sweep")) {
-    Config only_sweep;
-    only_sweep.root().fields.emplace_back("sweep", *sweep);
-    problems = check(only_sweep, schema());
-  }
-
-  std::vector<Axis> grid, zip;
-  std::vector<ConfigNode> seeds;
-  if (const ConfigNode* sweep = config.find("sweep"); sweep && problems.empty()) {
-    if (const ConfigNode* g = sweep->find("grid"); g && g->is_map()) collect_axes(*g, "sweep.grid", "", grid, problems);
-    if (const ConfigNode* z = sweep->find("zip"); z && z->is_map()) collect_axes(*z, "sweep.zip", "", zip, problems);
-    if (const ConfigNode* s = sweep->find("seeds"); s && s->is_list()) seeds = s->items;
-  }
-  for (const auto& z : zip) {
-    if (z.values.size() != zip.front().values.size()) {
-      problems.push_back(z.origin.str() + ": sweep.zip." + z.path + ": " + std::to_string(z.values.size()) +
-                         " values, but sweep.zip." + zip.front().path + " has " +
-                         std::to_string(zip.front().values.size()) + " (zipped lists must have equal lengths)");
-    }
-  }
-  std::set<std::string> seen;
-  for (const auto* axes : {&grid, &zip}) {
-    for (const auto& a : *axes) {
-      if (!seen.insert(a.path).second)
-        problems.push_back(a.origin.str() + ": " + a.path + ": swept twice (in both sweep.grid and sweep.zip)");
-    }
-  }
-  if (!problems.empty()) throw ConfigError(join_lines(problems));
 
   SweepPlan plan;
-  for (const auto* axes : {&grid, &zip})
-    for (const auto& a : *axes) plan.swept_keys.push_back(a.path);
-  if (!seeds.empty()) plan.swept_keys.push_back("seed");
-
-  // Short names use a key's last part unless two swept keys share it. Zipped keys move together, so
-  // the first one names the zip position (an empty label: left out of the name).
-  auto named = [&](std::size_t i) { return i <= grid.size() || i >= grid.size() + zip.size(); };
-  std::vector<std::string> labels;
-  for (std::size_t i = 0; i < plan.swept_keys.size(); ++i) {
-    const std::string& k = plan.swept_keys[i];
-    std::size_t same = 0;
-    for (std::size_t j = 0; j < plan.swept_keys.size(); ++j) same += named(j) && last_part(plan.swept_keys[j]) == last_part(k);
-    labels.push_back(!named(i) ? "" : same > 1 ? k : last_part(k));
-  }
+  plan.swept_keys = swept_keys(axes);
+  const std::vector<std::string> labels = name_labels(plan.swept_keys, axes.grid.size(), axes.zip.size());
 
   std::size_t grid_combinations = 1;
-  for (const auto& a : grid) grid_combinations *= a.values.size();
-  const std::size_t zip_length = zip.empty() ? 1 : zip.front().values.size();
-  const std::size_t seed_count = seeds.empty() ? 1 : seeds.size();
+  for (const auto& a : axes.grid) grid_combinations *= a.values.size();
+  const std::size_t zip_length = axes.zip.empty() ? 1 : axes.zip.front().values.size();
+  const std::size_t seed_count = axes.seeds.empty() ? 1 : axes.seeds.size();
   const std::size_t total = grid_combinations * zip_length * seed_count;
   const int digits = total > 1000 ? static_cast<int>(std::to_string(total - 1).size()) : 3;
 
-  // The same mistake in several runs is reported once, naming the runs unless it is in all of them.
-  std::vector<std::pair<std::string, std::vector<std::string>>> failures;
+  Failures failures;
   std::size_t counter = 0;
   for (std::size_t g = 0; g < grid_combinations; ++g) {
     for (std::size_t z = 0; z < zip_length; ++z) {
@@ -142,29 +227,8 @@ SweepPlan expand_sweep(const Config& config, const std::string& out_dir) {
         SweepRun run;
         run.index = counter++;
         Config cfg = base;
-        std::size_t rest = g;  // mixed-radix digits of g, last grid key fastest
-        std::vector<const ConfigNode*> chosen(grid.size());
-        for (std::size_t i = grid.size(); i-- > 0;) {
-          chosen[i] = &grid[i].values[rest % grid[i].values.size()];
-          rest /= grid[i].values.size();
-        }
-        for (std::size_t i = 0; i < grid.size(); ++i) {
-          cfg.set(grid[i].path, *chosen[i]);
-          run.swept.emplace_back(grid[i].path, value_text(*chosen[i]));
-        }
-        for (const auto& a : zip) {
-          cfg.set(a.path, a.values[z]);
-          run.swept.emplace_back(a.path, value_text(a.values[z]));
-        }
-        if (!seeds.empty()) {
-          cfg.set("seed", seeds[s]);
-          run.swept.emplace_back("seed", value_text(seeds[s]));
-        }
-        std::string index = std::to_string(run.index);
-        run.name = std::string(static_cast<std::size_t>(std::max(0, digits - static_cast<int>(index.size()))), '0') + index;
-        for (std::size_t i = 0; i < run.swept.size(); ++i)
-          if (!labels[i].empty()) run.name += "-" + safe(labels[i] + "=" + run.swept[i].second);
-        if (run.name.size() > 80) run.name.resize(80);
+        set_swept_values(axes, g, z, s, cfg, run);
+        run.name = run_name(run, digits, labels);
         const Origin from_sweep = Origin::label("sweep run " + run.name);
         cfg.set("name", ConfigNode::scalar(run.name, from_sweep, true));
         cfg.set("out", ConfigNode::scalar(out_dir + "/" + run.name, from_sweep, true));
@@ -172,28 +236,14 @@ SweepPlan expand_sweep(const Config& config, const std::string& out_dir) {
           run.resolved = resolve(cfg);
           check_task_config(run.resolved);
         } catch (const ConfigError& e) {
-          auto it = std::find_if(failures.begin(), failures.end(), [&](const auto& f) { return f.first == e.what(); });
-          if (it == failures.end()) it = failures.insert(failures.end(), {e.what(), {}});
-          it->second.push_back(run.name);
+          add_failure(failures, e.what(), run.name);
           continue;
         }
         plan.runs.push_back(std::move(run));
       }
     }
   }
-  if (!failures.empty()) {
-    std::vector<std::string> lines;
-    for (const auto& [message, runs] : failures) {
-      std::string where;
-      if (runs.size() < total) {
-        for (std::size_t i = 0; i < runs.size() && i < 3; ++i) where += (i ? ", " : "") + runs[i];
-        if (runs.size() > 3) where += " and " + std::to_string(runs.size() - 3) + " more";
-        where = " (in run" + std::string(runs.size() > 1 ? "s " : " ") + where + ")";
-      }
-      lines.push_back(message + where);
-    }
-    throw ConfigError(join_lines(lines));
-  }
+  if (!failures.empty()) throw ConfigError(failures_text(failures, total));
   return plan;
 }
 
