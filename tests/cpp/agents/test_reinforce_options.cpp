@@ -8,7 +8,8 @@
 //                         every reward (a region cost when everyone reads the same number of regions);
 //   entropy_bonus         the loss is lower by weight * (summed entropy / B), exactly, and its gradient
 //                         raises the entropy of a top-k policy where without it the entropy falls;
-//   the Lagrange cost     moves by lagrange_lr * (mean regions - target).
+//   the Lagrange cost     moves by lagrange_lr * (mean regions - target);
+//   and with several slots (dialogue), reward: probability is the mean over the slots.
 //
 // The replay: one glimpse (budget 1) per example, so an episode is reset, the policy's first decision
 // from the empty memory's summary, one read, one prediction. It draws from a copy of the trainer's Rng,
@@ -22,13 +23,17 @@
 #include <numeric>
 #include <vector>
 
+#include "agents/fixed_regions.hpp"
 #include "agents/gaussian_location.hpp"
 #include "agents/reinforce.hpp"
 #include "agents/top_k_regions.hpp"
 #include "attention/patch_reader.hpp"
 #include "attention/ram_reader.hpp"
+#include "attention/turn_reader.hpp"
 #include "core/ops.hpp"
+#include "envs/dialogue/dialogue_env.hpp"
 #include "envs/image/image_env.hpp"
+#include "envs/text/tokenizer.hpp"
 
 #include <xtensor/xmath.hpp>
 
@@ -286,4 +291,77 @@ BOOST_AUTO_TEST_CASE(lagrange_cost_follows_the_regions_read) {
       cost = s.cost;
     }
   }
+}
+
+namespace {
+
+// Two dialogues with four slots each (tests/cpp/envs/test_dialogue_env.cpp's, trimmed).
+std::shared_ptr<const DialogueSplit> dialogues() {
+  KnowledgeBase kb;
+  kb.values[0] = {"italian", "french", "greek"};
+  kb.values[1] = {"paris", "rome"};
+  kb.values[2] = {"cheap", "expensive"};
+  kb.values[3] = {"two", "four", "six"};
+  auto turn = [](Speaker s, const char* text) { return Turn{s, tokenize(text)}; };
+  Dialogue a, b;
+  a.turns = {turn(Speaker::user, "table for four in rome please"), turn(Speaker::bot, "which cuisine"),
+             turn(Speaker::user, "italian and cheap"), turn(Speaker::user, "actually make it six")};
+  a.target = {"italian", "rome", "cheap", "six"};
+  b.turns = {turn(Speaker::user, "greek food in paris for two"), turn(Speaker::bot, "price range"),
+             turn(Speaker::user, "expensive")};
+  b.target = {"greek", "paris", "expensive", "two"};
+  const auto vocab = dialogue_vocabulary({a, b}, 1);
+  return std::make_shared<const DialogueSplit>(encode_dialogues("tiny", {a, b}, vocab, kb, 6, 4));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(reward_probability_with_several_slots_is_the_mean_over_the_slots) {
+  // A fixed policy (the first 2 turns of each dialogue): no sampling, so the replay below is the
+  // trainer's episode. Expected reward of example b: mean over its 4 slots of p(true value) - cost * 2.
+  const auto data = dialogues();
+  DialogueEnv env(data, {.turns = 4, .budget = 2});
+  auto make_reader = [&] {
+    Rng rng(12);
+    return TurnReader({.vocab_size = data->vocab->size(), .turn_tokens = 6, .regions = 4, .dim = 8, .heads = 2,
+                       .slot_values = {3, 2, 2, 3}}, rng);
+  };
+  TurnReader reader = make_reader(), replica = make_reader();
+  FixedRegionPolicy policy("first", 4, 2);
+  const std::vector<std::size_t> ex = {0, 1};
+  const std::size_t S = 4;
+  // The replay: reset, two reads of every example, predict.
+  auto [obs, info] = env.reset(ex, kSeed);
+  Memory m = replica.init(2);
+  Rng none(0);
+  for (std::size_t step = 0; step < 2; ++step) {
+    const PolicyContext ctx{env.spec(), obs, Var(), step};
+    if (step == 0) policy.begin(ctx, none, false);
+    const StepResult r = env.step(policy.act(ctx, none, false).action);
+    BOOST_TEST_REQUIRE((r.obs.active == std::vector<std::uint8_t>{1, 1}));
+    RegionBatch regions;
+    regions.content = r.obs.content;
+    regions.region = r.obs.region;
+    m = replica.update(m, replica.encode(regions), {0, 1});
+    obs = r.obs;
+  }
+  const Array p = softmax(replica.predict(m)).value();  // [2 * S, Vmax]
+  Tape::current().clear();
+  const float cost = 0.1f;
+  double expected = 0.0, per_slot_sum = 0.0;
+  for (std::size_t b = 0; b < 2; ++b) {
+    double mean = 0.0;
+    for (std::size_t s = 0; s < S; ++s) mean += p(b * S + s, static_cast<std::size_t>(info.labels[b * S + s])) / S;
+    expected += (mean - cost * 2) / 2;
+    per_slot_sum += S * mean / 2;
+  }
+  Rng init(1), rng(2);
+  ReinforceTrainer trainer(env, reader, policy, {.region_cost = cost, .reward = "probability"}, init);
+  const TrainStats stats = trainer.train_batch(ex, kSeed, rng);
+  BOOST_TEST_MESSAGE("dialogue reward " << stats.reward << ", by hand " << expected << ", summed over slots "
+                                        << per_slot_sum - cost * 2);
+  BOOST_TEST(stats.mean_regions == 2.0f);
+  BOOST_TEST(stats.reward == expected, tt::tolerance(1e-4));
+  // Not the sum over slots (nor, since the slots' probabilities differ, any one slot's alone).
+  BOOST_TEST(std::abs(stats.reward - (per_slot_sum - cost * 2)) > 0.1);
 }
