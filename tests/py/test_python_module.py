@@ -263,5 +263,7 @@ def test_training_releases_the_gil(saccade, tmp_path):
     elapsed = time.monotonic() - start
     stop.set()
     thread.join()
-    # About one tick per millisecond when the thread can run; none while C++ held the GIL.
-    assert elapsed > 0.2 and ticks[0] > 0.3 * elapsed / 0.001, (ticks[0], elapsed)
+    # The other thread ticks while C++ runs only if the GIL was released: held for the whole run, it
+    # could tick only before and after (a tick or two). No bound on the measured time itself: a loaded
+    # machine stretches both, and a test asserts on what was computed, never on how long it took.
+    assert ticks[0] >= 20, (ticks[0], elapsed)

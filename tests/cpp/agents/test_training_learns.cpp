@@ -1,22 +1,30 @@
-// End to end: ReinforceTrainer on scikit-learn's digits translated onto a 16 x 16 canvas learns, in a
-// few seconds, with a learned glimpse policy (RAM), a learned one-shot patch policy (PatchDrop-like)
-// and a fixed glimpse scan: test accuracy (greedy, single-sample) well above chance (0.1). The learned
-// patch policy beats random patches at the same budget. And the Lagrange multiplier of a target
-// budget moves the right way.
+// End to end: does the policy gradient pay? Each learned-policy test trains two arms from the same
+// initial weights, seeds, data and epochs:
+//   learned  ReinforceTrainer as configured (reader by cross-entropy, policy by REINFORCE)
+//   frozen   the same with ReinforceOptions::train_policy = false: the reader trains under the policy
+//            as initialised, whose parameters never move
+// and requires the learned arm's greedy single-sample accuracy on the held-out test split to beat the
+// frozen arm's by a stated margin. A policy gradient that is zero, or that has the wrong sign (it
+// would steer the reads away from the digit, below the frozen arm), fails it.
 //
-// Measured (60 epochs of 40 batches, three trainer seeds): RAM 0.63-0.72, top-k patches 0.62-0.66,
-// random patches 0.30-0.35, grid glimpses 0.64-0.70 (10 epochs: 0.1-0.3). The training split has
-// 1,295 items, so 60 epochs is about a second per run.
+// The setups are chosen so that where the reads go matters: scikit-learn's 8x8 digits translated onto
+// a larger canvas, a small budget, and a thumbnail preview from which a policy can see where the digit
+// is. An untrained policy reads roughly the same place whatever the canvas (a soft-argmax over scores
+// near zero is about the centre; top-k from near-equal scores), so its reader learns little.
+// Figures measured are in each test's comment (model seeds 4 and 5 gave differences of 0.58-0.65 for
+// RAM and 0.41 for patches); the test split has 359 items, so the standard error of one arm's
+// accuracy is at most 0.026 and that of the difference (unpaired bound) at most 0.037. Each test
+// takes about 2 s of CPU (both arms).
 #define BOOST_TEST_MODULE training_learns
 #include <boost/test/unit_test.hpp>
 
+#include <functional>
 #include <memory>
 
 #include "agents/evaluate.hpp"
-#include "agents/fixed_glimpses.hpp"
-#include "agents/fixed_regions.hpp"
 #include "agents/gaussian_location.hpp"
 #include "agents/reinforce.hpp"
+#include "agents/spatial_location.hpp"
 #include "agents/top_k_regions.hpp"
 #include "attention/patch_reader.hpp"
 #include "attention/ram_reader.hpp"
@@ -33,19 +41,20 @@ const ImageSplits& splits() {
 std::shared_ptr<const ImageDataset> train() { return std::make_shared<const ImageDataset>(splits().train); }
 std::shared_ptr<const ImageDataset> test() { return std::make_shared<const ImageDataset>(splits().test); }
 
-const CanvasSpec canvas = CanvasSpec::translated(16);
-const ImageGlimpseOptions glimpse_options{.retina = {4, 2}, .budget = 3, .preview_factor = 4};
-const ImagePatchOptions patch_options{.grid = 2, .budget = 2, .preview_factor = 4};
-const ReinforceOptions adam{.lr = 2e-3};
-constexpr std::size_t epochs = 60;
+
+// Builds a reader and a policy from one Rng (so both arms start from the same weights).
+using MakeModels = std::function<std::pair<std::unique_ptr<Reader>, std::unique_ptr<Policy>>(Rng&)>;
 
 // `epochs` passes over the training split in shuffled batches of 32 (a new canvas seed each epoch),
-// then greedy single-sample accuracy on the test split.
+// then greedy single-sample accuracy on the whole test split.
 template <class EnvT, class Options>
-double train_and_test(const Options& options, Reader& reader, Policy& policy, const ReinforceOptions& ro = adam) {
+double train_and_test(const CanvasSpec& canvas, const Options& options, const MakeModels& make, ReinforceOptions ro,
+                   std::size_t epochs) {
   EnvT env(train(), canvas, options), test_env(test(), canvas, options);
+  Rng models(3);
+  auto [reader, policy] = make(models);
   Rng init(1), rng(2);
-  ReinforceTrainer trainer(env, reader, policy, ro, init);
+  ReinforceTrainer trainer(env, *reader, *policy, ro, init);
   const std::size_t n = env.num_examples(), batch = 32;
   for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
     const auto order = rng.permutation(n);
@@ -54,71 +63,70 @@ double train_and_test(const Options& options, Reader& reader, Policy& policy, co
       trainer.train_batch(ex, 100 + epoch, rng);
     }
   }
-  const EvalResult r = evaluate(test_env, reader, policy, test_env.num_examples(), 128, 7, rng);
-  BOOST_TEST_MESSAGE(policy.name() << ": test accuracy " << r.accuracy << ", regions " << r.mean_regions);
+  Rng eval_rng(9);
+  const EvalResult r = evaluate(test_env, *reader, *policy, test_env.num_examples(), 128, 7, eval_rng);
   return r.accuracy;
+}
+
+// Both arms; checks learned > frozen + margin and reports the figures.
+template <class EnvT, class Options>
+void learned_beats_frozen(const std::string& what, const CanvasSpec& canvas, const Options& options,
+                          const MakeModels& make, ReinforceOptions ro, std::size_t epochs, double margin) {
+  ro.train_policy = true;
+  const double learned = train_and_test<EnvT>(canvas, options, make, ro, epochs);
+  ro.train_policy = false;
+  const double frozen = train_and_test<EnvT>(canvas, options, make, ro, epochs);
+  BOOST_TEST_MESSAGE(what << ": learned " << learned << ", frozen " << frozen << ", difference " << learned - frozen
+                          << ", required > " << margin);
+  BOOST_TEST(learned > frozen + margin, what << ": learned " << learned << " vs frozen " << frozen);
+}
+
+// RAM's reader (2 glimpses of a 2-scale retina, 6 x 6 and 12 x 12) on a 24 x 24 canvas whose 8 x 8
+// thumbnail shows where the digit is. Paid the true class's probability (a dense reward while the
+// reader is weak; with 0/1 it took longer to start). 60 epochs, lr 3e-3.
+const ImageGlimpseOptions glimpses{.retina = {6, 2}, .budget = 2, .preview_factor = 3};
+const CanvasSpec canvas24 = CanvasSpec::translated(24);
+const ReinforceOptions glimpse_training{.lr = 3e-3, .reward = "probability"};
+std::unique_ptr<Reader> ram_reader(Rng& rng) {
+  return std::make_unique<RamReader>(RamReaderOptions{.glimpse_size = 6 * 6 * 2, .glimpse_hidden = 64, .hidden = 64}, rng);
 }
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(ram_glimpses_with_a_gaussian_policy_learn) {
-  Rng init(3);
-  RamReader reader({.glimpse_size = 32, .glimpse_hidden = 64, .hidden = 64}, init);
-  GaussianLocationPolicy policy({.input = 64, .std = 0.15f}, init);
-  BOOST_TEST(train_and_test<ImageGlimpseEnv>(glimpse_options, reader, policy) > 0.5);
+// Measured: learned 0.83, frozen 0.24 (difference 0.59, 16 standard errors). Required: 0.3.
+BOOST_AUTO_TEST_CASE(ram_glimpses_with_a_spatial_policy_beat_the_frozen_policy) {
+  const MakeModels make = [](Rng& rng) {
+    auto reader = ram_reader(rng);
+    std::unique_ptr<Policy> policy = std::make_unique<SpatialLocationPolicy>(
+        SpatialLocationOptions{.gaussian = {.input = 64, .std = 0.15f}, .height = 8, .width = 8}, rng);
+    return std::pair(std::move(reader), std::move(policy));
+  };
+  learned_beats_frozen<ImageGlimpseEnv>("RAM, spatial policy", canvas24, glimpses, make, glimpse_training, 60, 0.3);
 }
 
-BOOST_AUTO_TEST_CASE(patches_with_a_top_k_policy_learn_and_beat_random_patches) {
-  Rng init(4);
-  PatchReader reader({.content_size = 64, .regions = 4, .dim = 32, .heads = 2}, init);
-  TopKRegionPolicy policy({.preview_size = 16, .regions = 4, .k = 2, .hidden = 32}, init);
-  const double learned = train_and_test<ImagePatchEnv>(patch_options, reader, policy);
-  BOOST_TEST(learned > 0.5);
-
-  Rng init2(4);
-  PatchReader random_reader({.content_size = 64, .regions = 4, .dim = 32, .heads = 2}, init2);
-  FixedRegionPolicy random("random", 4, 2);
-  const double fixed = train_and_test<ImagePatchEnv>(patch_options, random_reader, random);
-  BOOST_TEST(fixed > 0.2);  // a fixed policy's reader trains too
-  BOOST_TEST(learned > fixed + 0.15);
+// Measured: learned 0.77, frozen 0.23 (difference 0.54, 15 standard errors). Required: 0.3.
+BOOST_AUTO_TEST_CASE(ram_glimpses_with_a_gaussian_policy_beat_the_frozen_policy) {
+  const MakeModels make = [](Rng& rng) {
+    auto reader = ram_reader(rng);
+    std::unique_ptr<Policy> policy = std::make_unique<GaussianLocationPolicy>(
+        GaussianLocationOptions{.input = 64, .std = 0.15f, .preview_size = 8 * 8, .preview_hidden = 32}, rng);
+    return std::pair(std::move(reader), std::move(policy));
+  };
+  learned_beats_frozen<ImageGlimpseEnv>("RAM, gaussian policy", canvas24, glimpses, make, glimpse_training, 60, 0.3);
 }
 
-BOOST_AUTO_TEST_CASE(a_fixed_glimpse_scan_trains_its_reader) {
-  Rng init(3);
-  RamReader reader({.glimpse_size = 32, .glimpse_hidden = 64, .hidden = 64}, init);
-  FixedGlimpsePolicy policy("grid", 3);
-  BOOST_TEST(train_and_test<ImageGlimpseEnv>(glimpse_options, reader, policy) > 0.5);
-}
-
-BOOST_AUTO_TEST_CASE(lagrange_cost_follows_the_regions_read) {
-  // Budget 4, target 2. A STOP head biased to keep reading (~4 regions) must raise the cost; one
-  // biased to stop at once (1 region, the minimum) must lower it; each step is lagrange_lr * (mean - 2).
-  for (float stop_bias : {-6.0f, 6.0f}) {
-    ImageGlimpseOptions o = glimpse_options;
-    o.budget = 4;
-    ImageGlimpseEnv env(train(), canvas, o);
-    Rng init(6), rng(7);
-    RamReader reader({.glimpse_size = 32, .glimpse_hidden = 16, .hidden = 32}, init);
-    GaussianLocationPolicy policy({.input = 32, .stop = true, .min_steps = 1}, init);
-    for (const auto& [name, v] : policy.named_parameters()) {
-      if (name == "stop.bias") Var(v).value().fill(stop_bias);
-    }
-    ReinforceTrainer trainer(env, reader, policy, {.region_cost = 0.5f, .target_regions = 2.0f, .lagrange_lr = 0.05f}, init);
-    float cost = trainer.cost();
-    for (std::size_t i = 0; i < 4; ++i) {
-      std::vector<std::size_t> ex(32);
-      for (std::size_t j = 0; j < 32; ++j) ex[j] = 32 * i + j;
-      const TrainStats s = trainer.train_batch(ex, 1, rng);
-      BOOST_TEST(s.cost == trainer.cost());
-      BOOST_TEST(s.cost == cost + 0.05f * (s.mean_regions - 2.0f), boost::test_tools::tolerance(1e-6f));
-      if (stop_bias < 0) {
-        BOOST_TEST(s.mean_regions > 3.5f);
-        BOOST_TEST(s.cost > cost, "batch " << i << ": " << cost << " -> " << s.cost);
-      } else {
-        BOOST_TEST(s.mean_regions < 1.5f);
-        BOOST_TEST(s.cost < cost, "batch " << i << ": " << cost << " -> " << s.cost);
-      }
-      cost = s.cost;
-    }
-  }
+// PatchDrop-like: 3 of the 16 patches (4 x 4) of a 16 x 16 canvas, chosen at once from its 8 x 8
+// thumbnail. 60 epochs, lr 3e-3, paid the true class's probability.
+// Measured: learned 0.53, frozen 0.16 (difference 0.36, 10 standard errors). Required: 0.2.
+BOOST_AUTO_TEST_CASE(patches_with_a_top_k_policy_beat_the_frozen_policy) {
+  const ImagePatchOptions patches{.grid = 4, .budget = 3, .preview_factor = 2};
+  const MakeModels make = [](Rng& rng) {
+    std::unique_ptr<Reader> reader =
+        std::make_unique<PatchReader>(PatchReaderOptions{.content_size = 16, .regions = 16, .dim = 32, .heads = 2}, rng);
+    std::unique_ptr<Policy> policy =
+        std::make_unique<TopKRegionPolicy>(TopKRegionOptions{.preview_size = 64, .regions = 16, .k = 3, .hidden = 32}, rng);
+    return std::pair(std::move(reader), std::move(policy));
+  };
+  learned_beats_frozen<ImagePatchEnv>("patches, top-k policy", CanvasSpec::translated(16), patches, make,
+                                      {.lr = 3e-3, .reward = "probability"}, 60, 0.2);
 }

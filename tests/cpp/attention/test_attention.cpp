@@ -20,6 +20,7 @@
 using namespace saccade;
 using saccade::testing::gradcheck;
 using saccade::testing::gradcheck_leaves;
+using saccade::testing::gradcheck_relative;
 using saccade::testing::with_inputs;
 
 namespace {
@@ -158,6 +159,15 @@ BOOST_AUTO_TEST_CASE(gradients) {
               [&mask](const std::vector<Var>& x) { return scaled_dot_product_attention(x[0], x[1], x[2], &mask); },
               inputs);
   }
+  // By relative error per tensor (gradcheck.hpp: < 1e-2, ||numeric|| >= 0.1) w.r.t. query, keys and
+  // values, with and without a mask.
+  {
+    Var q(inputs[0], true), k(inputs[1], true), v(inputs[2], true);
+    const NamedParameters leaves = {{"query", q}, {"keys", k}, {"values", v}};
+    const Array partial = partial_mask();
+    gradcheck_relative("sdpa", [&] { return scaled_dot_product_attention(q, k, v); }, leaves);
+    gradcheck_relative("sdpa masked", [&] { return scaled_dot_product_attention(q, k, v, &partial); }, leaves);
+  }
   // The weights are differentiable too (a loss may supervise them).
   const Array mask = partial_mask();
   gradcheck("sdpa weights", [&mask](const std::vector<Var>& x) {
@@ -242,6 +252,10 @@ BOOST_AUTO_TEST_CASE(gradients) {
   Var x = leaf(rng, {2, 5, 4});
   const Array mask = partial_mask();
   gradcheck_leaves("mha self", [&] { return mha(x, x, x, &mask); }, with_inputs(mha, {{"x", x}}));
+  // By relative error per tensor: every projection's weight and bias, and the inputs. The key bias
+  // adds q.b_k to every score of a query alike, which softmax ignores: its gradient must be 0.
+  gradcheck_relative("mha", [&] { return mha(q, k, v, &mask); }, leaves, {}, {"k_proj.bias"});
+  gradcheck_relative("mha self", [&] { return mha(x, x, x, &mask); }, with_inputs(mha, {{"x", x}}), {}, {"k_proj.bias"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -340,6 +354,10 @@ BOOST_AUTO_TEST_CASE(gradients) {
     gradcheck_leaves("attention pooling", [&] { return pma(x, mask); }, with_inputs(pma, {{"x", x}}));
     gradcheck_leaves("additive pooling", [&] { return add(x, mask); }, with_inputs(add, {{"x", x}}));
   }
+  // By relative error per tensor (all-masked rows excluded: their output is a constant zero).
+  gradcheck_relative("attention pooling", [&] { return pma(x, &partial); }, with_inputs(pma, {{"x", x}}), {},
+                     {"attention.k_proj.bias"});
+  gradcheck_relative("additive pooling", [&] { return add(x, &partial); }, with_inputs(add, {{"x", x}}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -20,6 +20,7 @@
 
 using namespace saccade;
 using saccade::testing::gradcheck_leaves;
+using saccade::testing::gradcheck_relative;
 
 namespace {
 
@@ -83,6 +84,48 @@ BOOST_AUTO_TEST_CASE(gradients_through_encode_update_predict_with_padding) {
   }
   // ...except the pad embedding, which nothing can see.
   BOOST_TEST(xt::amax(xt::abs(xt::view(param(reader, "token.weight").grad(), 0)))() == 0.0f);
+}
+
+// By relative error per tensor (gradcheck.hpp: < 1e-2, ||numeric|| >= 1e-2) on a weighted sum of the
+// cross-entropies of 16 documents (so that every tensor's gradient stands well above float32's noise; with 3 many are
+// ~1e-3), read in 3 steps with partial rows and random padding. Steps up to 1e-2: the reader is deep
+// and its gradients small. The key biases' gradients are 0 (softmax's shift invariance).
+BOOST_AUTO_TEST_CASE(relative_error_per_tensor_of_the_cross_entropy) {
+  ChunkReader reader = tiny_reader(3);
+  constexpr std::size_t N = 16;
+  Rng data(4);
+  auto random_chunks = [&](const std::vector<int>& rows) {
+    Array ids = Array::from_shape({rows.size(), L});
+    for (auto& v : ids) v = data.uniform() < 0.25 ? 0.0f : static_cast<float>(1 + data.randint(6));
+    std::vector<int> region;
+    for (std::size_t i = 0; i < rows.size(); ++i) region.push_back(static_cast<int>(data.randint(3)));
+    return chunks(ids, region);
+  };
+  std::vector<int> all(N), evens, labels;
+  for (std::size_t b = 0; b < N; ++b) {
+    all[b] = static_cast<int>(b);
+    if (b % 2 == 0) evens.push_back(static_cast<int>(b));
+    labels.push_back(static_cast<int>(data.randint(C)));
+  }
+  const RegionBatch r1 = random_chunks(evens), r2 = random_chunks(all), r3 = random_chunks({5, 1, 12});
+  Array onehot = xt::zeros<float>({N, C});
+  for (std::size_t b = 0; b < N; ++b) onehot(b, static_cast<std::size_t>(labels[b])) = 1.0f;
+  auto run = [&] {
+    Memory m = reader.init(N);
+    m = reader.update(m, reader.encode(r1), evens);
+    m = reader.update(m, reader.encode(r2), all);
+    m = reader.update(m, reader.encode(r3), {5, 1, 12});
+    // Each example's log-probabilities of its label (the weighted sum is a cross-entropy per example).
+    return log_softmax(reader.predict(m)) * Var(onehot);
+  };
+  // NOT the suite's 1e-2 / 1e-2: this reader's self-attention, layer norms and poolings leave eight
+  // tensors with ||gradient|| 3e-3 to 1e-2 at this size, where float32's central difference is good
+  // to 1-2.5% (measured, largest 0.025 on attention.k_proj.weight). Stated here: 3e-2 and 2e-3. A
+  // backward 10% off still fails it.
+  const double worst = gradcheck_relative("chunk", run, reader.named_parameters(),
+                                          {.eps = {1e-3f, 3e-3f, 1e-2f}, .max_rel_error = 3e-2, .min_norm = 2e-3},
+                                          {"attention.k_proj.bias", "chunk_pool.attention.k_proj.bias", "pool.attention.k_proj.bias"});
+  BOOST_TEST_MESSAGE("chunk: largest relative error " << worst);
 }
 
 BOOST_AUTO_TEST_CASE(the_logits_gradients_too) {
