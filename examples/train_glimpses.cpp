@@ -1,11 +1,14 @@
-// Learning where to look, in one file: RAM (Mnih et al. 2014) on scikit-learn's digits placed on a
-// cluttered canvas. A Gaussian location policy picks each glimpse from the reader's state; REINFORCE
-// trains it while cross-entropy trains the reader. The same reader is then trained under a fixed grid
-// scan, for the same epochs and data, and both are scored on the test split: adaptive against fixed,
-// like for like. It uses only the library's public headers; `saccade run` does the same from YAML with
+// Learning where to look, in one file: RAM (Mnih et al. 2014) on scikit-learn's digits placed at
+// random on a 24 x 24 canvas. A location policy picks each glimpse from a cheap 8 x 8 thumbnail and the
+// reader's state (a spatial soft-argmax, agents/spatial_location.hpp); REINFORCE trains it while
+// cross-entropy trains the reader. The same reader is then trained under two fixed policies (a grid
+// scan, and the thumbnail's brightest peaks), for the same epochs and data, and all are scored on the
+// test split: adaptive against fixed, like for like. (With 30 epochs, seed 0: adaptive 0.760, grid
+// 0.234, saliency 0.869: the learned policy beats the blind scan and loses to the rule that reads the
+// same thumbnail, as on Fashion-MNIST in docs/results/image.md.) It uses only the library's public headers; `saccade run` does the same from YAML with
 // progress, checkpoints and results files (README.md).
 //
-//   build/train_glimpses [--epochs 8] [--budget 3] [--seed 0]
+//   build/train_glimpses [--epochs 30] [--budget 2] [--seed 0]
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -13,7 +16,7 @@
 
 #include "agents/evaluate.hpp"
 #include "agents/fixed_policy.hpp"
-#include "agents/gaussian_location.hpp"
+#include "agents/spatial_location.hpp"
 #include "agents/glimpse_rules.hpp"
 #include "agents/reinforce.hpp"
 #include "attention/ram_reader.hpp"
@@ -24,9 +27,9 @@ using namespace saccade;
 
 // ---- options -------------------------------------------------------------------------------------
 struct Options {
-  std::size_t epochs = 8, budget = 3, batch = 32, canvas = 24, hidden = 64;
+  std::size_t epochs = 30, budget = 2, batch = 32, canvas = 24, hidden = 64;
   std::uint64_t seed = 0;
-  double lr = 2e-3;
+  double lr = 3e-3;
 };
 
 Options parse(int argc, char** argv) {
@@ -45,7 +48,7 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-// ---- env: digits on a cluttered canvas, read through a 2-scale retina ----------------------------
+// ---- env: digits on a 24 x 24 canvas, read through a 2-scale retina -------------------------------
 struct Data {
   std::shared_ptr<const ImageDataset> train, val, test;
 };
@@ -58,20 +61,21 @@ Data load_digits(std::uint64_t seed) {
 
 ImageGlimpseOptions glimpse_options(const Options& o) {
   ImageGlimpseOptions g;
-  g.retina = {.glimpse = 4, .scales = 2};  // a 4x4 patch and a 8x8 one averaged down to 4x4
+  g.retina = {.glimpse = 6, .scales = 2};  // a 6x6 patch and a 12x12 one averaged down to 6x6
   g.budget = o.budget;
-  g.preview_factor = 2;
+  g.preview_factor = 3;                    // the 8x8 thumbnail every policy may look at
   return g;
 }
 
 // ---- one policy's run: a fresh reader trained under `policy`, scored on the test split -----------
 double train_and_test(const char* name, const Options& o, const Data& d, Policy& policy, Reader& reader) {
-  const CanvasSpec canvas = CanvasSpec::cluttered(o.canvas, 3, 4);
+  const CanvasSpec canvas = CanvasSpec::translated(o.canvas);
   ImageGlimpseEnv train(d.train, canvas, glimpse_options(o)), val(d.val, canvas, glimpse_options(o)),
       test(d.test, canvas, glimpse_options(o));
   Rng init = Rng::stream(o.seed, "baseline-init"), rng = Rng::stream(o.seed, std::string("policy-") + name);
-  // The learner: REINFORCE with a learned baseline for the policy, cross-entropy for the reader.
-  ReinforceTrainer trainer(train, reader, policy, ReinforceOptions{.lr = o.lr}, init);
+  // The learner: REINFORCE with a learned baseline for the policy, paid the reader's probability of
+  // the true class (dense while the reader is weak); cross-entropy for the reader.
+  ReinforceTrainer trainer(train, reader, policy, ReinforceOptions{.lr = o.lr, .reward = "probability"}, init);
 
   // ---- the loop: epochs, batches, one update each, then validation ----
   for (std::size_t epoch = 1; epoch <= o.epochs; ++epoch) {
@@ -99,24 +103,26 @@ double train_and_test(const char* name, const Options& o, const Data& d, Policy&
 
 std::unique_ptr<RamReader> make_reader(const Options& o, const Data& d) {
   Rng rng = Rng::stream(o.seed, "reader-init");  // the same starting reader for every policy
-  return std::make_unique<RamReader>(RamReaderOptions{.glimpse_size = 2 * 4 * 4, .glimpse_hidden = o.hidden, .hidden = o.hidden, .num_classes = d.train->num_classes}, rng);
+  return std::make_unique<RamReader>(RamReaderOptions{.glimpse_size = 2 * 6 * 6, .glimpse_hidden = o.hidden, .hidden = o.hidden, .num_classes = d.train->num_classes}, rng);
 }
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   const Data d = load_digits(o.seed);
 
-  // ---- adaptive: RAM's location policy, a Gaussian (std 0.1) around a mean from the reader's state ----
+  // ---- adaptive: a Gaussian (std 0.15) around a soft-argmax over the thumbnail and the reader's state ----
   const auto adaptive_reader = make_reader(o, d);
   Rng policy_init = Rng::stream(o.seed, "policy-init");
-  GaussianLocationPolicy adaptive({.input = o.hidden, .std = 0.1f}, policy_init);
+  SpatialLocationPolicy adaptive({.gaussian = {.input = o.hidden, .std = 0.15f}, .height = 8, .width = 8}, policy_init);
   const double learned = train_and_test("adaptive", o, d, adaptive, *adaptive_reader);
 
-  // ---- fixed: the budget's glimpses on a grid scan, same reader, epochs and data ----
-  const auto grid_reader = make_reader(o, d);
-  FixedGlimpsePolicy grid("grid", grid_glimpses, o.budget);
-  const double fixed = train_and_test("grid", o, d, grid, *grid_reader);
-
-  std::printf("adaptive - grid: %+.3f test accuracy at %zu glimpses\n", learned - fixed, o.budget);
+  // ---- fixed: a blind grid scan, and glimpses at the thumbnail's brightest peaks (the same preview the
+  // learned policy sees: the strongest fixed rule); each with its own reader, epochs and data ----
+  for (const auto& [name, rule] : {std::pair<const char*, GlimpseRule>{"grid", grid_glimpses}, {"saliency", saliency_glimpses}}) {
+    const auto reader = make_reader(o, d);
+    FixedGlimpsePolicy fixed(name, rule, o.budget);
+    const double accuracy = train_and_test(name, o, d, fixed, *reader);
+    std::printf("adaptive - %s: %+.3f test accuracy at %zu glimpses\n", name, learned - accuracy, o.budget);
+  }
   return 0;
 }

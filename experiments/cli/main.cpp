@@ -24,6 +24,7 @@
 #include "experiments/sweep/sweep_trial.hpp"
 #include "experiments/tasks/tasks.hpp"
 #include "experiments/cli/version.hpp"
+#include "experiments/tables/choose.hpp"
 
 namespace {
 
@@ -231,6 +232,9 @@ int main(int argc, char** argv) {
   bool no_plot = false;
   CLI::App* report_cmd = add_report_command(app, report_args, no_plot);
 
+  CLI::App* list_cmd = app.add_subcommand(
+      "list", "List the readers, learned and fixed policies, references and learners a config may name, with the envs each fits");
+
   // For maintainers: regenerates the table in docs/CONFIG.md. Hidden (empty group) from --help.
   CLI::App* docs_cmd = app.add_subcommand("config-docs", "Print the config-key table for docs/CONFIG.md");
   docs_cmd->group("");
@@ -248,6 +252,10 @@ int main(int argc, char** argv) {
     if (*report_cmd) {
       report_args.plot = !no_plot;
       return saccade::report_command(report_args, std::cout);
+    }
+    if (*list_cmd) {
+      std::cout << saccade::tables_text();
+      return 0;
     }
     if (*docs_cmd) {
       std::cout << saccade::schema_markdown();

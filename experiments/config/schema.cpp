@@ -85,8 +85,6 @@ Schema build_schema() {
           .one_of({"correct", "probability"}),
   };
   const Schema train = {
-      key("train.algorithm", T::Enum, "reinforce", "The learner, a row of experiments/tables/trainers.cpp (its own keys are policy.* keys below).")
-          .one_of(row_names(trainer_table())),
       key("train.epochs", T::Int, "10", "Passes over the training set.").at_least(1),
       key("train.batch_size", T::Int, "64", "Examples per gradient step (envs stepped together).").at_least(1),
       key("train.lr", T::Float, "0.001", "Learning rate.").above(0),
@@ -100,6 +98,8 @@ Schema build_schema() {
           .one_of({"last", "best"}),
       key("train.minutes", T::Float, "0", "Wall-clock limit per policy's training in minutes (0: none); training stops after the epoch that crosses it.")
           .at_least(0),
+      key("train.algorithm", T::Enum, "reinforce", "The learner, a row of experiments/tables/trainers.cpp (its own keys are the policy.* keys above).")
+          .one_of(row_names(trainer_table())),
 
       key("eval.policies", T::Strings, no_default, "Fixed policies and baselines (e.g. center, grid, all, fc) scored beside `adaptive`, each with its own reader trained under it."),
       key("eval.adaptive", T::Bool, "true", "Train and score the learned policy as `adaptive` (false: only eval.policies)."),

@@ -23,4 +23,7 @@ void check_rows(const Config& cfg, EnvKind kind);
 // its region rule for discrete regions, its glimpse rule for glimpse locations. `label` names it.
 std::unique_ptr<Policy> make_fixed_policy(std::string_view name, const std::string& label, const EnvSpec& spec, std::size_t budget);
 
+// Every table as text, for `saccade list` (experiments/tables/list.cpp).
+std::string tables_text();
+
 }  // namespace saccade

@@ -12,12 +12,10 @@
 #include <filesystem>
 #include <memory>
 
-#include "core/gemm.hpp"
 #include "envs/dialogue/babi_file.hpp"
 #include "envs/dialogue/dialogue_env.hpp"
 #include "envs/dialogue/generator.hpp"
 #include "experiments/tasks/policy_setup.hpp"
-#include "experiments/tasks/run_options.hpp"
 #include "experiments/tasks/tasks.hpp"
 
 namespace saccade {
@@ -128,7 +126,6 @@ void check_dialogue_task(const Config& cfg) {
 TaskPlan plan_dialogue_task(const Config& resolved) {
   auto owned = std::make_shared<const Config>(resolved);  // the task reads it for as long as the plan lives
   const Config& cfg = *owned;
-  set_blas_threads(cfg.get<int>("train.threads"));
   DialogueData data = load_dialogues(cfg);
   const auto L = static_cast<std::size_t>(cfg.get<int>("env.dialogue.turn_tokens"));
   const auto H = static_cast<std::size_t>(cfg.get<int>("env.dialogue.buckets"));
@@ -145,9 +142,8 @@ TaskPlan plan_dialogue_task(const Config& resolved) {
   task->env.turns = static_cast<std::size_t>(cfg.get<int>("env.dialogue.turns"));
   task->env.budget = static_cast<std::size_t>(cfg.get<int>("policy.budget"));
 
-  RunOptions o = run_options_from_config(cfg);
-  o.env_name = "dialogue-" + std::to_string(task->env.turns);
-  return plan_of(std::move(o), cfg, std::move(owned), task);
+  const std::string env_name = "dialogue-" + std::to_string(task->env.turns);
+  return plan_of(env_name, std::move(owned), task);
 }
 
 }  // namespace saccade

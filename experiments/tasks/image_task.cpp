@@ -4,10 +4,8 @@
 // (experiments/tables/) through experiments/tasks/policy_setup.hpp.
 #include <memory>
 
-#include "core/gemm.hpp"
 #include "envs/image/image_env.hpp"
 #include "experiments/tasks/policy_setup.hpp"
-#include "experiments/tasks/run_options.hpp"
 #include "experiments/tasks/tasks.hpp"
 
 namespace saccade {
@@ -75,7 +73,6 @@ TaskPlan plan_image_task(const Config& resolved) {
   auto owned = std::make_shared<const Config>(resolved);  // the task reads it for as long as the plan lives
   const Config& cfg = *owned;
   const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
-  set_blas_threads(cfg.get<int>("train.threads"));
   const std::string source = cfg.get_or<std::string>("env.dataset", "fashion-mnist");
   ImageSplits splits = load_image_splits(source, seed);
   auto task = std::make_shared<ImageTask>(cfg);
@@ -87,10 +84,8 @@ TaskPlan plan_image_task(const Config& resolved) {
                                         static_cast<std::size_t>(cfg.get<int>("env.clutter.size")));
   task->side = canvas_side(task->canvas, *task->train);
 
-  RunOptions o = run_options_from_config(cfg);
-  o.env_name = "image-" + cfg.get<std::string>("env.region") + "-" + std::to_string(task->side);
-
-  return plan_of(std::move(o), cfg, std::move(owned), task);
+  const std::string env_name = "image-" + cfg.get<std::string>("env.region") + "-" + std::to_string(task->side);
+  return plan_of(env_name, std::move(owned), task);
 }
 
 }  // namespace saccade

@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/checkpoint.hpp"
+#include "core/gemm.hpp"
 #include "experiments/config/resolve.hpp"
 #include "experiments/sweep/sweep.hpp"
 #include "experiments/tables/choose.hpp"
@@ -46,6 +47,7 @@ TaskPlan plan_task(const Config& resolved) {
   const std::string type = resolved.get<std::string>("env.type");
   const Task* t = find_task(type);
   if (!t) resolved.fail("env.type", "no task runs env.type=" + type);
+  set_blas_threads(resolved.get<int>("train.threads"));  // before any task loads or computes
   return t->plan(resolved);
 }
 

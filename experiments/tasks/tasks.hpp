@@ -56,13 +56,15 @@ int run_task(const Config& resolved, bool resume = false);
 // writes), resolved with `out` set to `dir` wherever the run is started from. Not yet checked.
 Config run_dir_config(const std::string& dir, const std::string& file);
 
-// What every task's planner ends with: the plan whose setup keeps `config` and `task` alive and
-// builds each policy's setup from the tables (experiments/tasks/policy_setup.hpp).
-inline TaskPlan plan_of(RunOptions options, const Config& config, std::shared_ptr<const Config> owned,
-                        std::shared_ptr<const TaskModels> task) {
+// What every task's planner ends with, the same for all: the runner's options (env_name is the
+// task's label for results.csv), the policies to score, and the setup that keeps the config and the
+// task alive and builds each policy's envs, reader and policy from the tables
+// (experiments/tasks/policy_setup.hpp).
+inline TaskPlan plan_of(const std::string& env_name, std::shared_ptr<const Config> owned, std::shared_ptr<const TaskModels> task) {
   TaskPlan p;
-  p.options = std::move(options);
-  p.policies = policy_names_from_config(config);
+  p.options = run_options_from_config(*owned);
+  p.options.env_name = env_name;
+  p.policies = policy_names_from_config(*owned);
   p.setup = [owned = std::move(owned), task = std::move(task)](const std::string& name) { return build_setup(*task, *owned, name); };
   return p;
 }

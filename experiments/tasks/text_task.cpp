@@ -4,12 +4,10 @@
 // through experiments/tasks/policy_setup.hpp.
 #include <memory>
 
-#include "core/gemm.hpp"
 #include "envs/text/corpus.hpp"
 #include "envs/text/text_env.hpp"
 #include "envs/text/text_split.hpp"
 #include "experiments/tasks/policy_setup.hpp"
-#include "experiments/tasks/run_options.hpp"
 #include "experiments/tasks/tasks.hpp"
 
 namespace saccade {
@@ -86,7 +84,6 @@ TaskPlan plan_text_task(const Config& resolved) {
   auto owned = std::make_shared<const Config>(resolved);  // the task reads it for as long as the plan lives
   const Config& cfg = *owned;
   const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
-  set_blas_threads(cfg.get<int>("train.threads"));
   TextSplits splits = load_text_splits(source_options(cfg), seed);
   auto task = std::make_shared<TextTask>(cfg);
   task->train = std::make_shared<const TextSplit>(std::move(splits.train));
@@ -94,9 +91,8 @@ TaskPlan plan_text_task(const Config& resolved) {
   task->test = std::make_shared<const TextSplit>(std::move(splits.test));
   task->env = env_options(cfg);
 
-  RunOptions o = run_options_from_config(cfg);
-  o.env_name = std::string("text-") + (task->env.clutter ? "cluttered-" : "") + std::to_string(task->env.chunks);
-  return plan_of(std::move(o), cfg, std::move(owned), task);
+  const std::string env_name = std::string("text-") + (task->env.clutter ? "cluttered-" : "") + std::to_string(task->env.chunks);
+  return plan_of(env_name, std::move(owned), task);
 }
 
 }  // namespace saccade

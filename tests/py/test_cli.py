@@ -20,6 +20,21 @@ def test_help_lists_subcommands():
     assert "config-docs" not in r.stdout  # maintainer-only, hidden
 
 
+def test_list_shows_every_table_with_what_each_name_fits():
+    r = saccade("list")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    for title in ("readers (reader.type)", "learned policies (policy.type", "fixed policies (eval.policies)",
+                  "full-view references", "learners (train.algorithm)"):
+        assert any(line.startswith(title) for line in lines), title
+    # A row, the envs it fits on the next line, and its own keys.
+    middle = lines.index(next(line for line in lines if line.startswith("  middle ")))
+    assert lines[middle + 1].strip() == "fits: image patches, text chunks, dialogue turns"
+    ram = lines.index(next(line for line in lines if line.startswith("  ram ")))
+    assert "[reader.core, reader.glimpse_hidden]" in lines[ram + 1]
+    assert any(line.startswith("  reinforce ") and "policy.baseline" in line for line in lines)
+
+
 def test_version():
     r = saccade("--version")
     assert r.returncode == 0

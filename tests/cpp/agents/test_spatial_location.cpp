@@ -28,10 +28,10 @@ namespace {
 constexpr std::size_t S = 8, P = S * S, Hs = 4;  // an 8 x 8 thumbnail, a summary of 4
 constexpr float kStd = 0.1f;
 
-// Exposes the protected mean(ctx, h) for the gradient check.
+// Exposes the protected mean (from the summary and the preview's code) for the gradient check.
 struct Spatial : SpatialLocationPolicy {
   using SpatialLocationPolicy::SpatialLocationPolicy;
-  Var mean_of(const PolicyContext& ctx, const Var& h) const { return mean(ctx, h); }
+  Var mean_of(const PolicyContext& ctx, const Var& h) const { return mean(h, preview_code(ctx)); }
 };
 
 Spatial make(std::uint64_t seed) {

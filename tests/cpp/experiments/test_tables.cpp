@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(names_are_checked_against_the_rows_for_the_env) {
   BOOST_TEST(check("eval: {policies: [last_user, all]}\n", kTurns) == "");
   // A fixed policy that exists, on an env it does not fit: refused at its list item.
   const std::string text = check("eval: {policies: [first, center_out]}\n", kChunks);
-  BOOST_TEST(text.find("cfg.yaml:1:27: eval.policies[1]: no fixed policy or reference \"center_out\" for text chunks") == 0u, text);
+  BOOST_TEST(text.find("cfg.yaml:1:26: eval.policies[1]: no fixed policy or reference \"center_out\" for text chunks") == 0u, text);
   BOOST_TEST(text.find("middle") != std::string::npos, text);  // the choices are listed
   BOOST_TEST(check("reader: {type: ram}\n", kChunks).find("reader.type: the reader \"ram\" does not fit text chunks") !=
              std::string::npos);
