@@ -91,9 +91,7 @@ struct DialogueTask : TaskModels {
   void make_envs(PolicySetup& s, Layout, std::size_t budget) const override {
     DialogueEnvOptions eo = env;
     eo.budget = budget;
-    s.train_env = std::make_unique<DialogueEnv>(train, eo);
-    s.val_env = std::make_unique<DialogueEnv>(val, eo);
-    s.test_env = std::make_unique<DialogueEnv>(test, eo);
+    set_split_envs<DialogueEnv>(s, train, val, test, eo);
     if (oov) s.oov_test_env = std::make_unique<DialogueEnv>(oov, eo);
   }
 

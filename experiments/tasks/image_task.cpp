@@ -23,14 +23,6 @@ struct ImageTask : TaskModels {
   std::size_t grid(Layout layout) const { return layout == Layout::whole ? 1 : static_cast<std::size_t>(cfg.get<int>("env.grid")); }
   std::size_t regions(Layout layout) const override { return grid(layout) * grid(layout); }
 
-  // Three envs (train, validation, test) of one kind with the same options.
-  template <class E, class O>
-  void make_envs_of(PolicySetup& s, const O& opt) const {
-    s.train_env = std::make_unique<E>(train, canvas, opt);
-    s.val_env = std::make_unique<E>(val, canvas, opt);
-    s.test_env = std::make_unique<E>(test, canvas, opt);
-  }
-
   void make_envs(PolicySetup& s, Layout layout, std::size_t budget) const override {
     const auto preview_factor = static_cast<std::size_t>(cfg.get<int>("env.preview_factor"));
     if (kind() == kGlimpses && layout == Layout::task) {
@@ -39,13 +31,13 @@ struct ImageTask : TaskModels {
       o.retina.scales = static_cast<std::size_t>(cfg.get<int>("env.retina.scales"));
       o.budget = budget;
       o.preview_factor = preview_factor;
-      return make_envs_of<ImageGlimpseEnv>(s, o);
+      return set_split_envs<ImageGlimpseEnv>(s, train, val, test, canvas, o);
     }
     ImagePatchOptions o;  // the patch grid; Layout::whole: the whole canvas as one patch
     o.grid = grid(layout);
     o.budget = budget;
     o.preview_factor = preview_factor;
-    make_envs_of<ImagePatchEnv>(s, o);
+    set_split_envs<ImagePatchEnv>(s, train, val, test, canvas, o);
   }
 
   ModelInputs model_inputs(const EnvSpec& spec) const override { return {.kind = kind(), .spec = spec}; }

@@ -8,6 +8,7 @@
 // and every reader is reader.type's (a reference may name its own), from the same seed.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "experiments/run/runner.hpp"
@@ -26,6 +27,14 @@ class TaskModels {
   // vocab_size, region_tokens, slot_values: what the readers need beyond the spec.
   virtual ModelInputs model_inputs(const EnvSpec& spec) const = 0;
 };
+
+// The train, validation and test envs of one type over the three splits, each E(split, args...).
+template <class E, class Split, class... Args>
+void set_split_envs(PolicySetup& s, const Split& train, const Split& val, const Split& test, const Args&... args) {
+  s.train_env = std::make_unique<E>(train, args...);
+  s.val_env = std::make_unique<E>(val, args...);
+  s.test_env = std::make_unique<E>(test, args...);
+}
 
 // The setup of the policy `name` (`adaptive`, a fixed policy or a reference), for a checked config.
 PolicySetup build_setup(const TaskModels& task, const Config& cfg, const std::string& name);

@@ -47,9 +47,7 @@ struct TextTask : TaskModels {
   void make_envs(PolicySetup& s, Layout, std::size_t budget) const override {
     TextEnvOptions eo = env;
     eo.budget = budget;
-    s.train_env = std::make_unique<TextChunkEnv>(train, eo);
-    s.val_env = std::make_unique<TextChunkEnv>(val, eo);
-    s.test_env = std::make_unique<TextChunkEnv>(test, eo);
+    set_split_envs<TextChunkEnv>(s, train, val, test, eo);
   }
 
   ModelInputs model_inputs(const EnvSpec& spec) const override {

@@ -20,9 +20,11 @@
 #include "agents/spatial_location.hpp"
 #include "agents/top_k_regions.hpp"
 #include "core/ops.hpp"
+#include "gradcheck_module.hpp"
 #include "policy_formulas.hpp"
 
 using namespace saccade;
+using saccade::testing::gradcheck_relative;
 using namespace saccade::testing;
 
 namespace {
@@ -213,73 +215,31 @@ bool zero_gradient(const Case& c, const std::string& param, bool entropy) {
   return entropy && !param.starts_with("stop.");
 }
 
-// d/dθ of the sum over the episode's steps and examples of log_prob's `log_prob` (or `entropy`) against
-// central differences with step `eps` (sums in double), per parameter tensor θ:
-// ||analytic - numeric|| / ||numeric||. Returns the worst; reports each tensor that fails.
-struct Measured {
-  double smallest = 1e30;  // the smallest numeric gradient norm checked
-  double noise = 0;        // the largest numeric gradient norm of a truly zero gradient, per element
-};
-double check_gradient(Policy& p, const Case& c, const Episode& ep, bool entropy, float eps, Measured& m) {
+// d/dθ of the sum over the episode's steps and examples of log_prob's `log_prob` (or `entropy`), per
+// parameter tensor θ, against central differences (gradcheck_relative: relative error < 1e-2, with
+// the guard ||numeric|| > 0.02, about 100 times the differences' float32 noise measured on the truly
+// zero gradients, ~1.5e-4 per element). Returns the worst relative error.
+double check_gradient(Policy& p, const Case& c, const Episode& ep, bool entropy) {
+  // Every step's [B] values side by side (gradcheck_relative weighs and sums them in double).
   auto outputs = [&] {
-    std::vector<Var> out;
+    std::vector<Var> parts;
     for (const Step& s : ep) {
       const Policy::Scored sc = p.log_prob(context(s), s.d);
-      if (sc.log_prob.defined()) out.push_back(entropy ? sc.entropy : sc.log_prob);
+      if (sc.log_prob.defined()) parts.push_back(entropy ? sc.entropy : sc.log_prob);
     }
-    return out;
+    return concat(parts, 0);
   };
-  Tape::current().clear();
-  p.zero_grad();
-  Var total;
-  for (const Var& o : outputs()) total = total.defined() ? total + sum(o) : sum(o);
-  if (total.requires_grad()) backward(total);
-  auto loss = [&] {
-    NoGrad ng;
-    double s = 0;
-    for (const Var& o : outputs())
-      for (float v : o.value()) s += v;
-    return s;
-  };
-  double worst = 0;
-  for (const auto& [name, v] : p.named_parameters()) {
-    const Array analytic = v.grad();
-    float* x = v.node()->value.data();
-    double numeric2 = 0, diff2 = 0, analytic2 = 0;
-    for (std::size_t j = 0; j < v.size(); ++j) {
-      const float saved = x[j];
-      x[j] = saved + eps;
-      const double plus = loss();
-      x[j] = saved - eps;
-      const double minus = loss();
-      x[j] = saved;
-      const double numeric = (plus - minus) / (2.0 * eps), a = analytic.data()[j];
-      numeric2 += numeric * numeric, diff2 += (a - numeric) * (a - numeric), analytic2 += a * a;
-    }
-    const std::string what = c.name + (entropy ? ", entropy" : ", log_prob") + ", " + name;
-    if (zero_gradient(c, name, entropy)) {
-      BOOST_TEST(std::sqrt(analytic2) < 1e-5, what << ": analytic " << std::sqrt(analytic2) << ", should be 0");
-      BOOST_TEST(std::sqrt(numeric2) < 1e-2, what << ": numeric " << std::sqrt(numeric2) << ", should be 0");
-      m.noise = std::max(m.noise, std::sqrt(numeric2 / static_cast<double>(v.size())));
-      continue;
-    }
-    // The finite differences' float32 noise, measured on the truly zero gradients above, is ~1.5e-4
-    // per element (printed): a gradient this large is measured to ~1%, and a zero analytic one fails
-    // with relative error 1.
-    BOOST_TEST(std::sqrt(numeric2) > 0.02, what << ": numeric gradient " << std::sqrt(numeric2) << " too small to check");
-    const double err = std::sqrt(diff2 / numeric2);
-    BOOST_TEST(err < 1e-2, what << ": relative error " << err);
-    worst = std::max(worst, err);
-    m.smallest = std::min(m.smallest, std::sqrt(numeric2));
-  }
-  return worst;
+  std::vector<std::string> zero;
+  for (const auto& [name, v] : p.named_parameters())
+    if (zero_gradient(c, name, entropy)) zero.push_back(name);
+  return gradcheck_relative(c.name + (entropy ? ", entropy" : ", log_prob"), outputs, p.named_parameters(),
+                            {.eps = {1e-3f}, .min_norm = 0.02}, zero);
 }
 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(log_prob_and_entropy_gradients_match_finite_differences) {
   double worst_lp = 0, worst_ent = 0;
-  Measured m;
   for (const Case& c : cases()) {
     Rng init(1), rng(2), noise(4);
     const auto p = make(c, init);
@@ -292,13 +252,11 @@ BOOST_AUTO_TEST_CASE(log_prob_and_entropy_gradients_match_finite_differences) {
     Episode ep = rollout(*p, c, rng);
     // Summaries on the tape, as the reader's are: log_prob detaches them.
     for (Step& s : ep) s.summary = Var(s.summary.value(), /*requires_grad=*/true);
-    worst_lp = std::max(worst_lp, check_gradient(*p, c, ep, false, 1e-3f, m));
-    worst_ent = std::max(worst_ent, check_gradient(*p, c, ep, true, 1e-3f, m));
+    worst_lp = std::max(worst_lp, check_gradient(*p, c, ep, false));
+    worst_ent = std::max(worst_ent, check_gradient(*p, c, ep, true));
     for (const Step& s : ep) BOOST_TEST(!s.summary.has_grad(), c.name << ": a gradient reached the summary");
   }
-  BOOST_TEST_MESSAGE("max relative error per tensor: log_prob " << worst_lp << ", entropy " << worst_ent
-                                                                 << "; smallest numeric gradient norm checked " << m.smallest
-                                                                 << "; float noise on zero gradients, per element " << m.noise);
+  BOOST_TEST_MESSAGE("max relative error per tensor: log_prob " << worst_lp << ", entropy " << worst_ent);
 }
 
 BOOST_AUTO_TEST_CASE(a_policy_that_does_not_learn_cannot_re_score) {
