@@ -13,6 +13,7 @@
 
 #include <optional>
 
+#include "core/allocator.hpp"
 #include "core/blas_kernels.hpp"
 #include "core/checkpoint.hpp"
 #include "core/interrupt.hpp"
@@ -287,6 +288,7 @@ class PyAgent {
 
 PYBIND11_MODULE(_saccade, m) {
   m.doc() = "saccade's C++ core; use the `saccade` package around it.";
+  keep_freed_memory();  // as the command line does (core/allocator.hpp); for the whole Python process
   // ConfigError -> saccade.ConfigError (a ValueError); std::invalid_argument -> ValueError,
   // std::out_of_range -> IndexError, other std::exception -> RuntimeError (pybind11's own mapping),
   // each with the C++ message.

@@ -23,6 +23,7 @@
 #include "experiments/sweep/sweep_slurm.hpp"
 #include "experiments/sweep/sweep_trial.hpp"
 #include "experiments/tasks/tasks.hpp"
+#include "core/allocator.hpp"
 #include "experiments/cli/version.hpp"
 #include "experiments/tables/choose.hpp"
 
@@ -219,6 +220,7 @@ CLI::App* add_report_command(CLI::App& app, saccade::ReportOptions& args, bool& 
 
 int main(int argc, char** argv) {
   saccade::use_best_blas_kernels(argv);  // OpenBLAS may have fallen back to generic kernels: see the header
+  saccade::keep_freed_memory();          // no page zeroing at every step: core/allocator.hpp
   CLI::App app{"saccade: learn where to spend attention under a compute budget"};
   app.set_version_flag("--version", std::string("saccade ") + saccade::kVersion);
   app.require_subcommand(1);
