@@ -1,16 +1,19 @@
-// Small helpers shared by the C++ tests: a temp dir, an exception's message, and discrete env actions and rows.
+// Small helpers shared by the C++ tests: a temp dir, an exception's message, discrete env actions and
+// rows, and a module's parameter by name.
 #pragma once
 
 #include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <unistd.h>
 
+#include "core/module.hpp"
 #include "envs/env.hpp"
 
 namespace saccade::testing {
@@ -53,6 +56,14 @@ inline Action regions(std::vector<int> r) {
 inline bool row_is_zero(const Array& x, std::size_t i) {
   const std::size_t per = x.size() / x.shape()[0];
   return std::all_of(x.data() + i * per, x.data() + (i + 1) * per, [](float v) { return v == 0.0f; });
+}
+
+// The module's parameter `name` (as named_parameters() names it), a handle: writing through it writes
+// the module's. std::runtime_error if it has none.
+inline Var param(const Module& m, const std::string& name) {
+  for (const auto& [n, v] : m.named_parameters())
+    if (n == name) return v;
+  throw std::runtime_error("no parameter " + name);
 }
 
 }  // namespace saccade::testing

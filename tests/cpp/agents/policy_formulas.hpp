@@ -14,6 +14,7 @@
 #include "agents/jump_reading.hpp"
 #include "agents/spatial_location.hpp"
 #include "agents/top_k_regions.hpp"
+#include "test_helpers.hpp"
 
 namespace saccade::testing {
 
@@ -29,12 +30,6 @@ struct Step {
 };
 using Episode = std::vector<Step>;
 
-inline const Array& param(const Module& m, const std::string& name) {
-  for (const auto& [n, v] : m.named_parameters())
-    if (n == name) return v.value();
-  throw std::runtime_error("no parameter " + name);
-}
-
 inline bool has_param(const Module& m, const std::string& name) {
   const auto& ps = m.named_parameters();
   return std::any_of(ps.begin(), ps.end(), [&](const auto& p) { return p.first == name; });
@@ -42,10 +37,10 @@ inline bool has_param(const Module& m, const std::string& name) {
 
 // x W + b of layer `name` (b if it has one), relu'd if asked.
 inline std::vector<double> layer(const Module& m, const std::string& name, const std::vector<double>& x, bool relu = false) {
-  const Array& W = param(m, name + ".weight");
+  const Array& W = saccade::testing::param(m, name + ".weight").value();
   std::vector<double> y(W.shape()[1], 0.0);
   for (std::size_t j = 0; j < y.size(); ++j) {
-    if (has_param(m, name + ".bias")) y[j] = param(m, name + ".bias")(j);
+    if (has_param(m, name + ".bias")) y[j] = saccade::testing::param(m, name + ".bias").value()(j);
     for (std::size_t i = 0; i < x.size(); ++i) y[j] += x[i] * W(i, j);
     if (relu) y[j] = std::max(0.0, y[j]);
   }
@@ -182,7 +177,7 @@ inline Ref jump_ref(const Module& p, const JumpReadingOptions& o, const Episode&
     any = any || allowed[r];
     const long bias_row = o.any_order ? d + static_cast<long>(R) : std::max(0L, d - 1);
     logits[r] = layer(p, "local_score", layer(p, "local", region_row(s.obs.preview, b, r, o.bag_slots, o.preview_size), true))[0] +
-                state[r] + param(p, "jump_bias")(static_cast<std::size_t>(bias_row), 0);
+                state[r] + saccade::testing::param(p, "jump_bias").value()(static_cast<std::size_t>(bias_row), 0);
   }
   allowed[R] = (o.stop && t >= o.min_steps) || !any;
   logits[R] = o.stop ? layer(p, "stop", h)[0] : 0.0;

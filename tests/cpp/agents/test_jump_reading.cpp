@@ -13,18 +13,14 @@
 #include "agents/jump_reading.hpp"
 #include "core/ops.hpp"
 #include "core/optim.hpp"
+#include "test_helpers.hpp"
 
 using namespace saccade;
+using saccade::testing::param;
 
 namespace {
 
 constexpr std::size_t R = 6, P = 3, H = 4;
-
-const Var& param(const Module& m, const std::string& name) {
-  for (const auto& [n, v] : m.named_parameters())
-    if (n == name) return v;
-  throw std::runtime_error("no parameter " + name);
-}
 
 struct Episode {
   EnvSpec spec;

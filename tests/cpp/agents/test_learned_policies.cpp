@@ -19,19 +19,14 @@
 #include "agents/top_k_regions.hpp"
 #include "attention/ram_reader.hpp"
 #include "core/ops.hpp"
+#include "test_helpers.hpp"
 
 using namespace saccade;
+using saccade::testing::param;
 
 namespace {
 
 constexpr std::size_t H = 4;
-
-const Var& param(const Module& m, const std::string& name) {
-  for (const auto& [n, v] : m.named_parameters()) {
-    if (n == name) return v;
-  }
-  throw std::runtime_error("no parameter " + name);
-}
 
 // `rows` copies of one summary row.
 Var summaries(std::size_t rows, const std::vector<float>& h) {

@@ -19,8 +19,10 @@
 #include "agents/spatial_location.hpp"
 #include "core/ops.hpp"
 #include "gradcheck_module.hpp"
+#include "test_helpers.hpp"
 
 using namespace saccade;
+using saccade::testing::param;
 using saccade::testing::gradcheck_relative;
 
 namespace {
@@ -37,13 +39,6 @@ struct Spatial : SpatialLocationPolicy {
 Spatial make(std::uint64_t seed) {
   Rng rng(seed);
   return Spatial({.gaussian = {.input = Hs, .std = kStd}, .height = S, .width = S, .hidden = 6}, rng);
-}
-
-Var param(Module& m, const std::string& name) {
-  for (const auto& [n, v] : m.named_parameters()) {
-    if (n == name) return v;
-  }
-  throw std::runtime_error("no parameter " + name);
 }
 
 // A context for B examples: thumbnails [B, S, S], a summary [B, Hs].

@@ -17,8 +17,10 @@
 #include "core/ops.hpp"
 #include "core/optim.hpp"
 #include "gradcheck_module.hpp"
+#include "test_helpers.hpp"
 
 using namespace saccade;
+using saccade::testing::param;
 using saccade::testing::gradcheck_leaves;
 using saccade::testing::gradcheck_relative;
 
@@ -47,14 +49,6 @@ bool all_finite(const Array& a) {
 }
 
 float max_abs_diff(const Array& a, const Array& b) { return xt::amax(xt::abs(a - b))(); }
-
-Var param(const Module& m, const std::string& name) {
-  for (const auto& [k, v] : m.named_parameters()) {
-    if (k == name) return v;
-  }
-  BOOST_FAIL("no parameter " << name);
-  return Var();
-}
 
 }  // namespace
 
