@@ -5,11 +5,11 @@
 
 namespace saccade {
 
-FixedRegionPolicy::FixedRegionPolicy(std::string name, RegionRule rule, std::size_t regions, std::size_t budget)
-    : name_(std::move(name)), rule_(rule), regions_(regions), budget_(std::min(budget, regions)) {}
+FixedRegionPolicy::FixedRegionPolicy(std::string name, RegionRule rule, std::size_t budget)
+    : name_(std::move(name)), rule_(rule), budget_(budget) {}
 
 void FixedRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool) {
-  const std::size_t B = ctx.obs.steps_left.size(), R = regions_;
+  const std::size_t B = ctx.obs.steps_left.size(), R = ctx.spec.num_regions;
   const bool flagged = ctx.obs.read.size() == B * R;
   plan_.assign(B, {});
   for (std::size_t b = 0; b < B; ++b) {

@@ -42,8 +42,9 @@ using GlimpseRule = GlimpsePlan (*)(const GlimpsePlanInput&);
 
 class FixedRegionPolicy : public Policy {
  public:
-  // Reads min(budget, regions) of `regions` regions per example, in the order `rule` gives.
-  FixedRegionPolicy(std::string name, RegionRule rule, std::size_t regions, std::size_t budget);
+  // Reads at most `budget` of the regions each example has (the env's spec says how many it can
+  // have), in the order `rule` gives.
+  FixedRegionPolicy(std::string name, RegionRule rule, std::size_t budget);
   std::string name() const override { return name_; }
   void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
@@ -51,7 +52,7 @@ class FixedRegionPolicy : public Policy {
  private:
   std::string name_;
   RegionRule rule_;
-  std::size_t regions_, budget_;
+  std::size_t budget_;
   std::vector<std::vector<int>> plan_;
 };
 

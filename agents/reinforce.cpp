@@ -87,8 +87,12 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   s.mean_regions = static_cast<float>(regions / static_cast<double>(B));
 
   if (trains_policy() && !ep.log_probs.empty()) {
-    const std::vector<Array> base = baselines(ep, reward, examples, seed, rng, loss, s);
-    Var policy_loss = policy_gradient_loss(ep.log_probs, advantages(ep, reward, base), B);
+    const Baselines base = baselines(ep, reward, examples, seed, rng);
+    if (base.loss.defined()) {
+      s.baseline_loss = base.loss.item();
+      loss = loss + base.loss;
+    }
+    Var policy_loss = policy_gradient_loss(ep.log_probs, advantages(ep, reward, base.b), B);
     s.policy_loss = policy_loss.item();
     loss = loss + policy_loss;
     if (opt_.entropy_bonus != 0.0f) {
@@ -102,13 +106,13 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   return s;
 }
 
-std::vector<Array> ReinforceTrainer::baselines(const Episode& ep, const std::vector<float>& reward,
-                                               const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng,
-                                               Var& loss, TrainStats& s) {
+ReinforceTrainer::Baselines ReinforceTrainer::baselines(const Episode& ep, const std::vector<float>& reward,
+                                                        const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng) {
   const std::size_t B = examples.size();
-  std::vector<Array> base(ep.log_probs.size(), xt::zeros<float>({B}));
+  Baselines out{std::vector<Array>(ep.log_probs.size(), xt::zeros<float>({B})), Var()};
+  std::vector<Array>& base = out.b;
   if (opt_.baseline == "learned") {
-    Var bl_loss;
+    Var& bl_loss = out.loss;
     const Var R(Array(xt::adapt(reward, {B})));
     for (std::size_t t = 0; t < ep.summaries.size(); ++t) {
       const Var input = ep.summaries[t].defined() ? ep.summaries[t] : Var(xt::ones<float>({B, std::size_t{1}}));
@@ -118,8 +122,6 @@ std::vector<Array> ReinforceTrainer::baselines(const Episode& ep, const std::vec
       Var term = sum(diff * diff) * (1.0f / static_cast<float>(B));
       bl_loss = bl_loss.defined() ? bl_loss + term : term;
     }
-    s.baseline_loss = bl_loss.item();
-    loss = loss + bl_loss;
   } else if (opt_.baseline == "self_critical") {
     NoGrad no_grad;
     Rng greedy_rng = rng.fork("self-critical");
@@ -129,7 +131,7 @@ std::vector<Array> ReinforceTrainer::baselines(const Episode& ep, const std::vec
     for (std::size_t b = 0; b < B; ++b) gb(b) = gr[b];
     for (auto& b_t : base) b_t = gb;
   }
-  return base;
+  return out;
 }
 
 std::vector<Array> ReinforceTrainer::advantages(const Episode& ep, const std::vector<float>& reward,

@@ -56,9 +56,13 @@ class ReinforceTrainer : public Trainer {
 
  private:
   bool trains_policy() const { return policy_.learned() && opt_.train_policy; }
-  // b_t per decision step, [B] each; adds the learned baseline's loss to `loss`.
-  std::vector<Array> baselines(const Episode& ep, const std::vector<float>& reward, const std::vector<std::size_t>& examples,
-                               std::uint64_t seed, Rng& rng, Var& loss, TrainStats& s);
+  // b_t per decision step, [B] each, and the learned baseline's own loss (undefined for the others).
+  struct Baselines {
+    std::vector<Array> b;
+    Var loss;
+  };
+  Baselines baselines(const Episode& ep, const std::vector<float>& reward, const std::vector<std::size_t>& examples,
+                      std::uint64_t seed, Rng& rng);
   // A_t = R - b_t over the decisions taken, optionally normalised.
   std::vector<Array> advantages(const Episode& ep, const std::vector<float>& reward, const std::vector<Array>& base) const;
   Env& env_;

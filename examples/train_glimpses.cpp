@@ -5,7 +5,8 @@
 // scan, and the thumbnail's brightest peaks), for the same epochs and data, and all are scored on the
 // test split: adaptive against fixed, like for like. (With 30 epochs, seed 0: adaptive 0.760, grid
 // 0.234, saliency 0.869: the learned policy beats the blind scan and loses to the rule that reads the
-// same thumbnail, as on Fashion-MNIST in docs/results/image.md.) It uses only the library's public headers; `saccade run` does the same from YAML with
+// same thumbnail, as on Fashion-MNIST in docs/results/image.md. The settings are those of
+// tests/cpp/agents/test_training_learns.cpp, not chosen on validation: a demonstration, not a result.) It uses only the library's public headers; `saccade run` does the same from YAML with
 // progress, checkpoints and results files (README.md).
 //
 //   build/train_glimpses [--epochs 30] [--budget 2] [--seed 0]

@@ -85,7 +85,7 @@ std::unique_ptr<Policy> make_fixed_policy(std::string_view name, const std::stri
   const FixedPolicyRow* row = find_row(fixed_policy_table(), name);
   if (spec.num_regions == 0 && row && row->glimpse) return std::make_unique<FixedGlimpsePolicy>(label, row->glimpse, budget);
   if (spec.num_regions > 0 && row && row->region)
-    return std::make_unique<FixedRegionPolicy>(label, row->region, spec.num_regions, budget);
+    return std::make_unique<FixedRegionPolicy>(label, row->region, budget);
   throw std::invalid_argument("no fixed policy \"" + std::string(name) + "\" for " + spec.name);
 }
 

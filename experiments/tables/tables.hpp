@@ -26,17 +26,19 @@ namespace saccade {
 // The kinds of env a row may fit (a bit each; a row's `fits` is their union).
 enum EnvKind : unsigned { kGlimpses = 1u, kPatches = 2u, kChunks = 4u, kTurns = 8u };
 inline constexpr unsigned kAnyRegions = kPatches | kChunks | kTurns;
-// "image glimpses", "image patches", "text chunks", "dialogue turns"
+// "image glimpses", "image patches", "text chunks", "dialogue turns" (experiments/tables/choose.cpp)
 std::string env_kind_name(EnvKind kind);
 
 // What a reader's or a policy's shape depends on: the env's spec and what only the task knows.
+// The task fills in spec and what only it knows; build_setup (experiments/tasks/policy_setup.hpp)
+// adds kind and budget, the same way for every task.
 struct ModelInputs {
-  EnvKind kind;
   const EnvSpec& spec;
   std::size_t vocab_size = 0;              // text, dialogue: the reader's token vocabulary
   std::size_t region_tokens = 0;           // text, dialogue: tokens of one chunk or turn
   std::vector<std::size_t> slot_values{};  // dialogue: values of each answer slot
-  std::size_t budget = 0;                  // policy.budget
+  EnvKind kind{};                          // the task's
+  std::size_t budget = 0;                  // regions the policy may read: policy.budget, or all (a reference)
 };
 
 struct ReaderRow {

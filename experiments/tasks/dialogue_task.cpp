@@ -96,7 +96,7 @@ struct DialogueTask : TaskModels {
   }
 
   ModelInputs model_inputs(const EnvSpec& spec) const override {
-    ModelInputs in{.kind = kTurns, .spec = spec, .vocab_size = train->vocab->size(), .region_tokens = train->turn_tokens};
+    ModelInputs in{.spec = spec, .vocab_size = train->vocab->size(), .region_tokens = train->turn_tokens};
     for (const auto& v : train->kb.values) in.slot_values.push_back(v.size());
     return in;
   }

@@ -40,7 +40,7 @@ struct ImageTask : TaskModels {
     set_split_envs<ImagePatchEnv>(s, train, val, test, canvas, o);
   }
 
-  ModelInputs model_inputs(const EnvSpec& spec) const override { return {.kind = kind(), .spec = spec}; }
+  ModelInputs model_inputs(const EnvSpec& spec) const override { return {.spec = spec}; }
 };
 
 }  // namespace

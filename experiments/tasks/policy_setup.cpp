@@ -15,6 +15,7 @@ PolicySetup build_setup(const TaskModels& task, const Config& cfg, const std::st
   task.make_envs(s, layout, budget);
 
   ModelInputs in = task.model_inputs(s.train_env->spec());
+  in.kind = task.kind();
   in.budget = budget;
   const std::string reader = reference && !reference->reader.empty() ? std::string(reference->reader) : reader_type(cfg, task.kind());
   Rng reader_init = Rng::stream(seed, "reader-init");

@@ -24,7 +24,7 @@ class TaskModels {
   virtual std::size_t regions(Layout layout) const = 0;
   // Sets s.train_env, val_env, test_env (and oov_test_env where the task has one).
   virtual void make_envs(PolicySetup& s, Layout layout, std::size_t budget) const = 0;
-  // vocab_size, region_tokens, slot_values: what the readers need beyond the spec.
+  // The spec and vocab_size, region_tokens, slot_values: what the readers need beyond the spec.
   virtual ModelInputs model_inputs(const EnvSpec& spec) const = 0;
 };
 

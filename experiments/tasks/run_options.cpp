@@ -1,7 +1,5 @@
 #include "experiments/tasks/run_options.hpp"
 
-#include <algorithm>
-
 #include "experiments/tables/tables.hpp"
 
 namespace saccade {

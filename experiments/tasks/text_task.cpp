@@ -51,7 +51,7 @@ struct TextTask : TaskModels {
   }
 
   ModelInputs model_inputs(const EnvSpec& spec) const override {
-    return {.kind = kChunks, .spec = spec, .vocab_size = train->vocab_size, .region_tokens = env.chunk_tokens};
+    return {.spec = spec, .vocab_size = train->vocab_size, .region_tokens = env.chunk_tokens};
   }
 };
 

@@ -173,7 +173,7 @@ BOOST_AUTO_TEST_CASE(examples_that_stop_read_less_and_are_not_encoded) {
   ImagePatchEnv env = patch_env(4);
   PatchReader inner({.content_size = 16, .regions = 16, .dim = 16, .heads = 2}, init);
   SpyReader patch_spy(inner);
-  FixedRegionPolicy two("spaced", spaced_regions, 16, 2);
+  FixedRegionPolicy two("spaced", spaced_regions, 2);
   const Episode p = run_episode(env, patch_spy, two, first(5), 1, rng, true);
   BOOST_TEST(p.regions_read == std::vector<int>(5, 2), boost::test_tools::per_element());
   BOOST_TEST(patch_spy.encoded == (std::vector<std::size_t>{5, 5}), boost::test_tools::per_element());
@@ -224,10 +224,10 @@ BOOST_AUTO_TEST_CASE(evaluate_counts_reads_on_the_evidence) {
   PatchReader reader({.content_size = 16, .regions = 16, .dim = 16, .heads = 2}, init);
   // `first` reads regions 0, 1, 2: the evidence for the 12 of examples 0..19 with e % 5 < 3, so 12 of
   // 60 reads (batches of 8 check that a batch row is not taken for the example).
-  FixedRegionPolicy head("first", first_regions, 16, 3);
+  FixedRegionPolicy head("first", first_regions, 3);
   BOOST_TEST(evaluate(env, reader, head, 20, 8, 5, rng).evidence_read == 12.0 / 60.0);
   // `last` reads 13, 14, 15: region 15 is every example's evidence, the others no one's.
-  FixedRegionPolicy tail("last", last_regions, 16, 3);
+  FixedRegionPolicy tail("last", last_regions, 3);
   BOOST_TEST(evaluate(env, reader, tail, 20, 8, 5, rng).evidence_read == 20.0 / 60.0);
   // Per read: example 7 (7 % 5 = 2) read its evidence at its third step only.
   NoGrad ng;

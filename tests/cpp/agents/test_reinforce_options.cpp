@@ -328,7 +328,7 @@ BOOST_AUTO_TEST_CASE(reward_probability_with_several_slots_is_the_mean_over_the_
                        .slot_values = {3, 2, 2, 3}}, rng);
   };
   TurnReader reader = make_reader(), replica = make_reader();
-  FixedRegionPolicy policy("first", first_regions, 4, 2);
+  FixedRegionPolicy policy("first", first_regions, 2);
   const std::vector<std::size_t> ex = {0, 1};
   const std::size_t S = 4;
   // The replay: reset, two reads of every example, predict.
