@@ -4,7 +4,9 @@
 #include <string>
 
 #include <xtensor/xbuilder.hpp>
+#include <xtensor/xmath.hpp>
 
+#include "attention/query_attention.hpp"
 #include "attention/scaled_dot_product.hpp"
 #include "core/ops.hpp"
 
@@ -38,23 +40,17 @@ Var AttentionPooling::forward_projected(const Var& keys, const Var& values, cons
   const std::size_t d = attention_.d_model();
   require_set(keys, d, "AttentionPooling");
   require_set(values, d, "AttentionPooling");
-  const std::size_t b = keys.shape(0);
-  // One query per example: broadcasting the seed against zeros [B, 1, d] repeats it, and the add's
-  // backward sums the B gradients back into the one seed.
-  Var queries = Var(xt::zeros<float>({b, std::size_t{1}, d})) + query_;
-  return reshape(attention_.attend_projected(queries, keys, values, mask), {b, d});
+  // The seed's projection is the same for every example: made once [1, d] and shared by all of them
+  // (query_attention's backward sums the examples' gradients into it).
+  const Var q = attention_.q_proj()(reshape(query_, {1, d}));
+  return attention_.out_proj()(query_attention(q, keys, values, attention_.heads(), mask, &last_weights_));
 }
 
-Array AttentionPooling::last_weights_per_head() const {
-  Array w = attention_.last_weights_per_head();  // [B, H, 1, T]
-  if (w.dimension() == 4) w.reshape({w.shape()[0], w.shape()[1], w.shape()[3]});
-  return w;
-}
+Array AttentionPooling::last_weights_per_head() const { return last_weights_; }
 
 Array AttentionPooling::last_weights() const {
-  Array w = attention_.last_weights();  // [B, 1, T]
-  if (w.dimension() == 3) w.reshape({w.shape()[0], w.shape()[2]});
-  return w;
+  if (last_weights_.dimension() != 3) return Array();
+  return xt::mean(last_weights_, {1});
 }
 
 // ---- AdditivePooling ----

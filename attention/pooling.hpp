@@ -42,6 +42,7 @@ class AttentionPooling : public Module {
  private:
   Var query_;
   MultiHeadAttention attention_;
+  mutable Array last_weights_;  // [B, H, T] of the last forward; do not share across threads
 };
 
 // Bahdanau-style additive scoring (Bahdanau et al. 2015; the attention of HAN readers):
