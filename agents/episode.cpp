@@ -55,6 +55,10 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   Memory memory = reader.init(B);
   std::vector<std::uint8_t> going(B, 1);
   std::size_t decisions = 0;
+  // A policy that never looks at the memory (fixed and one-shot policies) chooses the same regions
+  // whenever they are encoded, so they are read after the loop, in one batched reader call.
+  const bool read_at_end = !policy.needs_summary();
+  std::vector<StepRead> pending;
   const auto start = std::chrono::steady_clock::now();
 
   for (std::size_t step = 0; step < spec.max_steps; ++step) {
@@ -92,8 +96,11 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
       } else {
         for (int b : rows) regions.region.push_back(r.obs.region[b]);
       }
-      const Var e = reader.encode(regions);
-      memory = reader.update(memory, e, rows);
+      if (read_at_end) {
+        pending.push_back({std::move(regions), rows});
+      } else {
+        memory = reader.update(memory, reader.encode(regions), rows);
+      }
       ep.reader_flops += static_cast<double>(rows.size()) * (reader.flops_encode() + reader.flops_update(step));
       for (int b : rows) ++ep.regions_read[b];
     }
@@ -102,6 +109,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
     for (auto g : going) any = any || g;
     if (!any) break;
   }
+  if (!pending.empty()) memory = reader.read_steps(memory, pending);
   ep.logits = reader.predict(memory);
   ep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (std::size_t b = 0; b < B; ++b) ep.reader_flops += reader.flops_predict(ep.regions_read[b]);

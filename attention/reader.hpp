@@ -35,12 +35,25 @@ struct Memory {
   Array mask;  // [B, T], 1 where step t read a region
 };
 
+// The regions one step read and the examples that read them: row i of `regions` is example rows[i]'s.
+struct StepRead {
+  RegionBatch regions;
+  std::vector<int> rows;
+};
+
+// Several steps' regions as one batch, step after step (attention/reader.cpp).
+RegionBatch concat_steps(const std::vector<StepRead>& steps);
+// Each step's rows, in order.
+std::vector<std::vector<int>> rows_of(const std::vector<StepRead>& steps);
+
 // A set memory's entries as one [B, T, w] (T >= 1).
 Var stacked(const std::vector<Var>& entries);
 
-// A set memory one step on: item, key and value rows i ([n, w] each, any widths) become step T's entry
-// of example rows[i]; examples not in rows get a zero entry, masked. (set_reader.cpp)
-Memory append_item(const Memory& memory, const Var& item, const Var& key, const Var& value, const std::vector<int>& rows);
+// A set memory S steps on: the item, key and value rows ([n, w] each, any widths) are the S steps' rows
+// one step after the other, rows[s] naming the examples of step s's; they become steps T .. T + S - 1
+// of those examples, and the examples a step did not read get a zero entry, masked. (set_reader.cpp)
+Memory append_steps(const Memory& memory, const Var& item, const Var& key, const Var& value,
+                    const std::vector<std::vector<int>>& rows);
 
 // Whether rows is exactly 0, 1, ..., batch-1: every example read, in order, so a reader can skip the
 // gather and scatter of the compacted path.
@@ -57,6 +70,11 @@ class Reader : public Module {
   virtual Var encode(const RegionBatch& regions) const = 0;
   // Adds embedding row i to example rows[i]; examples not in rows keep their memory.
   virtual Memory update(const Memory& memory, const Var& embedding, const std::vector<int>& rows) const = 0;
+  // Several steps' regions read at once, for a policy that never looks at the memory between steps
+  // (fixed and one-shot policies, agents/episode.cpp): the memory that encode and update step by step
+  // would give, which is what this default does. A set reader encodes them all in one call, so its
+  // matrix products are a few large ones rather than a small set per step.
+  virtual Memory read_steps(const Memory& memory, const std::vector<StepRead>& steps) const;
   virtual Var summary(const Memory& memory) const = 0;
   virtual Var predict(const Memory& memory) const = 0;
   virtual std::size_t summary_size() const = 0;

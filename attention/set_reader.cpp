@@ -47,31 +47,46 @@ Var stacked(const std::vector<Var>& entries) {
   return entries.size() == 1 ? entries.front() : concat(entries, 1);
 }
 
-Memory append_item(const Memory& m, const Var& item, const Var& key, const Var& value, const std::vector<int>& rows) {
-  const std::size_t B = m.batch, T = m.mask.shape()[1];
-  Memory next = m;
-  // This step's entry: the new rows for the examples that read, zeros (masked) for the rest.
-  const bool every_row = all_rows_in_order(rows, B);
-  const auto entry = [&](const Var& rows_value) {
-    const std::size_t w = rows_value.shape(1);
-    Var slot = every_row ? rows_value : scatter_rows(Var(xt::zeros<float>({B, w})), rows, rows_value);
-    return reshape(slot, {B, 1, w});
+Memory append_steps(const Memory& m, const Var& item, const Var& key, const Var& value,
+                    const std::vector<std::vector<int>>& rows) {
+  const std::size_t B = m.batch, T = m.mask.shape()[1], S = rows.size();
+  // Where each row goes in the new entry [B, S, w] seen as [B * S, w]: example b's step s is row b S + s.
+  std::vector<int> to;
+  for (std::size_t s = 0; s < S; ++s) {
+    for (int b : rows[s]) to.push_back(static_cast<int>(static_cast<std::size_t>(b) * S + s));
+  }
+  // One step that every example read, in order, is the rows as they are: no scatter.
+  const bool as_is = S == 1 && all_rows_in_order(rows[0], B);
+  const auto entry = [&](const Var& step_rows) {
+    const std::size_t w = step_rows.shape(1);
+    Var slots = as_is ? step_rows : scatter_rows(Var(xt::zeros<float>({B * S, w})), to, step_rows);
+    return reshape(slots, {B, S, w});
   };
+  Memory next = m;
   next.items.push_back(entry(item));
   next.keys.push_back(entry(key));
   next.values.push_back(entry(value));
-  next.mask = Array::from_shape({B, T + 1});
+  next.mask = xt::zeros<float>({B, T + S});
   for (std::size_t b = 0; b < B; ++b) {
     for (std::size_t t = 0; t < T; ++t) next.mask(b, t) = m.mask(b, t);
-    next.mask(b, T) = 0.0f;
   }
-  for (int b : rows) next.mask(b, T) = 1.0f;
+  for (std::size_t s = 0; s < S; ++s) {
+    for (int b : rows[s]) next.mask(b, T + s) = 1.0f;
+  }
   return next;
 }
 
 Memory SetReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
+  return append(m, e, {rows});
+}
+
+Memory SetReader::read_steps(const Memory& m, const std::vector<StepRead>& steps) const {
+  return append(m, encode(concat_steps(steps)), rows_of(steps));
+}
+
+Memory SetReader::append(const Memory& m, const Var& e, const std::vector<std::vector<int>>& rows) const {
   const MultiHeadAttention& a = pool_.attention();
-  return append_item(m, e, a.k_proj()(e), a.v_proj()(e), rows);
+  return append_steps(m, e, a.k_proj()(e), a.v_proj()(e), rows);
 }
 
 Var SetReader::summary(const Memory& m) const {

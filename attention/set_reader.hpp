@@ -33,6 +33,8 @@ class SetReader : public Reader {
   // encode_content(regions) + P[regions.region]: [n, dim].
   Var encode(const RegionBatch& regions) const override;
   Memory update(const Memory& memory, const Var& embedding, const std::vector<int>& rows) const override;
+  // All the steps' regions encoded in one call, their keys and values projected in one product each.
+  Memory read_steps(const Memory& memory, const std::vector<StepRead>& steps) const override;
   Var summary(const Memory& memory) const override;
   Var predict(const Memory& memory) const override;
   std::size_t summary_size() const override { return set_.dim; }
@@ -59,6 +61,8 @@ class SetReader : public Reader {
 
  private:
   void require_built() const;
+  // The embeddings of steps' regions (rows[s] the examples of step s, in order) added to the set.
+  Memory append(const Memory& memory, const Var& embedding, const std::vector<std::vector<int>>& rows) const;
 
   SetReaderOptions set_{0, 0, 0, 0};  // dim 0 until build_set
   Embedding position_;

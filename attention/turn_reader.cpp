@@ -116,11 +116,21 @@ Var TurnReader::encode(const RegionBatch& r) const {
 }
 
 Memory TurnReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
+  return append(m, e, {rows});
+}
+
+Memory TurnReader::read_steps(const Memory& m, const std::vector<StepRead>& steps) const {
+  return append(m, encode(concat_steps(steps)), rows_of(steps));
+}
+
+Memory TurnReader::append(const Memory& m, const Var& e, const std::vector<std::vector<int>>& rows) const {
   const std::size_t D = opt_.dim, W = D + candidates();
-  if (e.dim() != 2 || e.shape(0) != rows.size() || e.shape(1) != W) fail("update: embedding must be [rows, D + G]");
+  std::size_t n = 0;
+  for (const auto& r : rows) n += r.size();
+  if (e.dim() != 2 || e.shape(0) != n || e.shape(1) != W) fail("update: embedding must be [rows, D + G]");
   const Var h = slice(e, 1, 0, D);
   const MultiHeadAttention& a = summary_pool_.attention();
-  return append_item(m, e, a.k_proj()(h), a.v_proj()(h), rows);
+  return append_steps(m, e, a.k_proj()(h), a.v_proj()(h), rows);
 }
 
 Var TurnReader::summary(const Memory& m) const {

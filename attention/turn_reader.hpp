@@ -61,6 +61,8 @@ class TurnReader : public Reader {
   Var encode(const RegionBatch& regions) const override;
   // Appends [h, m] (and the summary pooling's key and value projections of h) for the examples in rows.
   Memory update(const Memory& memory, const Var& embedding, const std::vector<int>& rows) const override;
+  // All the steps' turns encoded in one call (as SetReader::read_steps).
+  Memory read_steps(const Memory& memory, const std::vector<StepRead>& steps) const override;
   Var summary(const Memory& memory) const override;  // [B, D]
   Var predict(const Memory& memory) const override;  // [B * S, Vmax], row b * S + s
   std::size_t summary_size() const override { return opt_.dim; }
@@ -96,6 +98,8 @@ class TurnReader : public Reader {
   const Array& last_slot_weights() const { return last_alpha_; }
 
  private:
+  // The embeddings of steps' turns (rows[s] the examples of step s, in order) added to the set.
+  Memory append(const Memory& memory, const Var& embedding, const std::vector<std::vector<int>>& rows) const;
   TurnReaderOptions opt_;
   std::vector<std::size_t> offsets_;  // S + 1 prefix sums of slot_values
   std::vector<int> slot_of_;          // [G]

@@ -1,0 +1,57 @@
+#include "attention/reader.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace saccade {
+namespace {
+
+// Rows of equal trailing shape, stacked along the first axis; empty if every part is.
+Array stack_rows(const std::vector<const Array*>& parts) {
+  std::size_t rows = 0, width = 0;
+  const Array* first = nullptr;
+  for (const Array* a : parts) {
+    if (a->dimension() == 0 || a->size() == 0) continue;
+    const std::size_t w = a->size() / a->shape()[0];
+    if (first && w != width) throw std::invalid_argument("concat_steps: the steps' regions differ in shape");
+    first = first ? first : a;
+    width = w;
+    rows += a->shape()[0];
+  }
+  if (!first) return Array();
+  Shape shape(first->shape().begin(), first->shape().end());
+  shape[0] = rows;
+  Array out = Array::from_shape(shape);
+  float* dst = out.data();
+  for (const Array* a : parts) dst = a->size() ? std::copy_n(a->data(), a->size(), dst) : dst;
+  return out;
+}
+
+}  // namespace
+
+RegionBatch concat_steps(const std::vector<StepRead>& steps) {
+  std::vector<const Array*> content, location;
+  RegionBatch out;
+  for (const StepRead& s : steps) {
+    content.push_back(&s.regions.content);
+    location.push_back(&s.regions.location);
+    out.region.insert(out.region.end(), s.regions.region.begin(), s.regions.region.end());
+  }
+  out.content = stack_rows(content);
+  out.location = stack_rows(location);
+  return out;
+}
+
+std::vector<std::vector<int>> rows_of(const std::vector<StepRead>& steps) {
+  std::vector<std::vector<int>> rows;
+  for (const StepRead& s : steps) rows.push_back(s.rows);
+  return rows;
+}
+
+Memory Reader::read_steps(const Memory& memory, const std::vector<StepRead>& steps) const {
+  Memory m = memory;
+  for (const StepRead& s : steps) m = update(m, encode(s.regions), s.rows);
+  return m;
+}
+
+}  // namespace saccade
