@@ -25,9 +25,17 @@ void check_shapes(const Var& q, const Var& keys, const Var& values, std::size_t 
   if (mask && (mask->dimension() != 2 || mask->shape()[0] != b || mask->shape()[1] != t)) fail("mask must be [B, T]");
 }
 
+// Eight partial sums, so the compiler can keep them in one vector register (a single running sum is a
+// chain of dependent adds that cannot be reordered without -ffast-math).
 float dot(const float* a, const float* b, std::size_t n) {
+  float lanes[8] = {};
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    for (std::size_t l = 0; l < 8; ++l) lanes[l] += a[j + l] * b[j + l];
+  }
   float s = 0.0f;
-  for (std::size_t j = 0; j < n; ++j) s += a[j] * b[j];
+  for (; j < n; ++j) s += a[j] * b[j];
+  for (float lane : lanes) s += lane;
   return s;
 }
 

@@ -59,8 +59,7 @@ Memory append_steps(const Memory& m, const Var& item, const Var& key, const Var&
   const bool as_is = S == 1 && all_rows_in_order(rows[0], B);
   const auto entry = [&](const Var& step_rows) {
     const std::size_t w = step_rows.shape(1);
-    Var slots = as_is ? step_rows : scatter_rows(Var(xt::zeros<float>({B * S, w})), to, step_rows);
-    return reshape(slots, {B, S, w});
+    return as_is ? reshape(step_rows, {B, 1, w}) : scatter_rows(Shape{B, S, w}, to, step_rows);
   };
   Memory next = m;
   next.items.push_back(entry(item));

@@ -71,6 +71,9 @@ Var bag_sum(const Var& table, const std::vector<int>& index, const Array& weight
 // out = base with out[index[i]] = rows[i]: base [N, ...], rows [n, ...], distinct indices. The inverse
 // of gather_rows, used to update only the examples still active in a batch.
 Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows);
+// The same into zeros of `shape`, seen as rows of rows' width (e.g. [B, S, w] as B * S rows of w), so
+// a set of rows lands in a larger layout in one copy, without a zero base to copy or a reshape.
+Var scatter_rows(const Shape& shape, const std::vector<int>& index, const Var& rows);
 // out[i] = a[i, index[i]]: a [N, C] -> [N] (the chosen entry of each row).
 Var take_last(const Var& a, const std::vector<int>& index);
 // out = mask ? value : a, with mask (same shape as a, or broadcastable to it) non-zero where filled.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include <xtensor/xbuilder.hpp>
 #include <xtensor/xmanipulation.hpp>
 #include <xtensor/xview.hpp>
 
@@ -172,13 +173,17 @@ Var bag_sum(const Var& table, const std::vector<int>& index, const Array& weight
   });
 }
 
-Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows) {
-  const std::size_t n = base.shape(0);
-  const std::size_t width = base.size() / (n ? n : 1);
-  if (rows.dim() != base.dim() || rows.shape(0) != index.size() || rows.size() != index.size() * width) {
-    detail::shape_error("scatter_rows", "rows " + detail::shape_str(rows.value()) + " do not fit base " +
-                                            detail::shape_str(base.value()) + " at " +
-                                            std::to_string(index.size()) + " indices");
+namespace {
+
+// scatter_rows into `out` seen as rows of `width` (a copy of base's value, or zeros of a given shape
+// when base is undefined).
+Var scatter_into(Array out, std::size_t width, const Var& base, const std::vector<int>& index, const Var& rows) {
+  const std::size_t n = width ? out.size() / width : 0;
+  if (rows.dim() == 0 || rows.shape(0) != index.size() || rows.size() != index.size() * width ||
+      n * width != out.size()) {
+    detail::shape_error("scatter_rows", "rows " + detail::shape_str(rows.value()) + " do not fit " +
+                                            detail::shape_str(out) + " at " + std::to_string(index.size()) +
+                                            " indices");
   }
   std::vector<std::uint8_t> hit(n, 0);
   for (int i : index) {
@@ -187,13 +192,14 @@ Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows
     }
     hit[i] = 1;
   }
-  Array out = base.value();
   for (std::size_t r = 0; r < index.size(); ++r) {
     std::memcpy(out.data() + index[r] * width, rows.data() + r * width, width * sizeof(float));
   }
-  return make_op_result(std::move(out), "scatter_rows", {base, rows}, [base, rows, index, width, hit](Node& out) {
+  std::vector<Var> inputs{rows};
+  if (base.defined()) inputs.push_back(base);
+  return make_op_result(std::move(out), "scatter_rows", inputs, [base, rows, index, width, hit](Node& out) {
     const float* g = out.grad.data();
-    if (base.requires_grad()) {  // replaced rows got their value from `rows`, not from `base`
+    if (base.defined() && base.requires_grad()) {  // replaced rows got their value from `rows`, not from `base`
       float* gb = base.node()->grad_or_zeros().data();
       for (std::size_t i = 0; i < hit.size(); ++i) {
         if (hit[i]) continue;
@@ -207,6 +213,22 @@ Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows
       }
     }
   });
+}
+
+}  // namespace
+
+Var scatter_rows(const Var& base, const std::vector<int>& index, const Var& rows) {
+  if (rows.dim() != base.dim()) {
+    detail::shape_error("scatter_rows", "rows " + detail::shape_str(rows.value()) + " do not fit base " +
+                                            detail::shape_str(base.value()));
+  }
+  const std::size_t n = base.shape(0);
+  return scatter_into(base.value(), n ? base.size() / n : 0, base, index, rows);
+}
+
+Var scatter_rows(const Shape& shape, const std::vector<int>& index, const Var& rows) {
+  const std::size_t width = rows.dim() && rows.shape(0) ? rows.size() / rows.shape(0) : 0;
+  return scatter_into(xt::zeros<float>(shape), width, Var(), index, rows);
 }
 
 Var take_last(const Var& a, const std::vector<int>& index) {

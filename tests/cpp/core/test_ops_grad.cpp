@@ -162,6 +162,12 @@ BOOST_AUTO_TEST_CASE(gathers) {
   check_close(scatter_rows(table, {2, 0}, Var(Array{{7.f, 8.f}, {9.f, 10.f}})).value(), {9, 10, 3, 4, 7, 8});
   BOOST_CHECK_THROW(scatter_rows(table, {1, 1}, Var(Array{{7.f, 8.f}, {9.f, 10.f}})), std::invalid_argument);
   gradcheck("scatter_rows", [](auto& v) { return scatter_rows(v[0], {3, 1}, v[1]); }, {randn({4, 3}), randn({2, 3})});
+  // Into zeros of a shape: [2, 3, 2] seen as 6 rows of 2.
+  const Var placed = scatter_rows(Shape{2, 3, 2}, {5, 0}, Var(Array{{7.f, 8.f}, {9.f, 10.f}}));
+  BOOST_TEST((placed.shape() == Shape{2, 3, 2}));
+  check_close(placed.value(), {9, 10, 0, 0, 0, 0, 0, 0, 0, 0, 7, 8});
+  BOOST_CHECK_THROW(scatter_rows(Shape{2, 3, 2}, {6}, Var(Array{{7.f, 8.f}})), std::invalid_argument);
+  gradcheck("scatter_rows into zeros", [](auto& v) { return scatter_rows(Shape{3, 2, 3}, {4, 1, 0}, v[0]); }, {randn({3, 3})});
   gradcheck("take_last", [](auto& v) { return take_last(v[0], {2, 0, 1}); }, {randn({3, 4})});
   // bag_sum: row 0 = 0.5 t[2] + 2 t[0] + 0 t[1] (an empty slot); row 1 = t[2] - t[2] + 0.25 t[0] (repeats add).
   const Array w{{0.5f, 2.f, 0.f}, {1.f, -1.f, 0.25f}};
