@@ -60,6 +60,14 @@ void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
                       [](auto& a, auto& b) { return a.first > b.first; });
     for (std::size_t j = 0; j < kb; ++j) plan_[b * k + j] = keys[j].second;
   }
+  // Under NoGrad (evaluation, a self-critical baseline's greedy episode) nothing will differentiate the
+  // plan's log-probability, so without STOP it is not computed: act() leaves it undefined.
+  if (!opt_.stop && !grad_enabled()) {
+    pick_log_prob_.clear();
+    has_pick_.clear();
+    plan_entropy_ = Var();
+    return;
+  }
   Picks picks = score_picks(logits, missing, plan_, 0, k);
   pick_log_prob_ = std::move(picks.log_prob);
   has_pick_ = std::move(picks.has);
@@ -100,7 +108,7 @@ Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) 
     for (std::size_t b = 0; b < B; ++b) d.action.region[b] = plan_[b * k + t];
   d.plan = plan_;
   if (!opt_.stop) {
-    if (t == 0) {  // the whole set was one decision
+    if (t == 0 && !pick_log_prob_.empty()) {  // the whole set was one decision
       d.log_prob = pick_log_prob_[0];
       for (std::size_t j = 1; j < pick_log_prob_.size(); ++j) d.log_prob = d.log_prob + pick_log_prob_[j];
       d.entropy = plan_entropy_;

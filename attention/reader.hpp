@@ -27,10 +27,12 @@ struct RegionBatch {
 struct Memory {
   std::size_t batch = 0;
   Var state;   // [B, H] recurrent readers
-  // Set readers, one entry per step, each [B, 1, w] (zeros, masked, for examples that read nothing
-  // then): the embedding (items) and the pooling's key and value projections of it, made once per item
-  // as it arrives. Kept per step and stacked into [B, T, w] only when read (stacked()), so an episode
-  // of k steps copies its set once rather than growing it by a copy at every step.
+  // Set readers, one entry per update, each [B, S, w] for the S steps it read (S = 1 step by step, all
+  // of a one-shot plan's steps in read_steps; zeros, masked, for examples that read nothing then): the
+  // pooling's key and value projections of each embedding, made once per item as it arrives, and the
+  // embeddings themselves (items) where a reader reads them back (TurnReader). Kept per update and
+  // stacked into [B, T, w] only when read (stacked()), so an episode of k steps copies its set once
+  // rather than growing it by a copy at every step.
   std::vector<Var> items, keys, values;
   Array mask;  // [B, T], 1 where step t read a region
 };
@@ -51,7 +53,8 @@ Var stacked(const std::vector<Var>& entries);
 
 // A set memory S steps on: the item, key and value rows ([n, w] each, any widths) are the S steps' rows
 // one step after the other, rows[s] naming the examples of step s's; they become steps T .. T + S - 1
-// of those examples, and the examples a step did not read get a zero entry, masked. (set_reader.cpp)
+// of those examples, and the examples a step did not read get a zero entry, masked. An undefined item
+// is not kept (a reader that never reads items back). (set_reader.cpp)
 Memory append_steps(const Memory& memory, const Var& item, const Var& key, const Var& value,
                     const std::vector<std::vector<int>>& rows);
 

@@ -62,7 +62,7 @@ Memory append_steps(const Memory& m, const Var& item, const Var& key, const Var&
     return as_is ? reshape(step_rows, {B, 1, w}) : scatter_rows(Shape{B, S, w}, to, step_rows);
   };
   Memory next = m;
-  next.items.push_back(entry(item));
+  if (item.defined()) next.items.push_back(entry(item));
   next.keys.push_back(entry(key));
   next.values.push_back(entry(value));
   next.mask = xt::zeros<float>({B, T + S});
@@ -85,7 +85,8 @@ Memory SetReader::read_steps(const Memory& m, const std::vector<StepRead>& steps
 
 Memory SetReader::append(const Memory& m, const Var& e, const std::vector<std::vector<int>>& rows) const {
   const MultiHeadAttention& a = pool_.attention();
-  return append_steps(m, e, a.k_proj()(e), a.v_proj()(e), rows);
+  // No items: a set reader reads its set through the keys and values alone.
+  return append_steps(m, Var(), a.k_proj()(e), a.v_proj()(e), rows);
 }
 
 Var SetReader::summary(const Memory& m) const {
