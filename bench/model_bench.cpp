@@ -13,9 +13,13 @@
 // with its effective GFLOP/s. BM_<Model>Latency: batch-1 greedy inference, no gradient.
 // BM_<Model>StepGemms/B: the matrix products one training step makes (recorded through core/gemm),
 // replayed alone: what OpenBLAS itself reaches on exactly those shapes, the ceiling of the step's GFLOP/s.
-// Every product of these four models goes through core/gemm's gemm() (2-D, affine and batched matmuls
-// alike; embeddings are gathers, not products), so the recorder sees all of them; the batched ones
-// appear as one call per batch entry, as they run. Reading k of N regions: bench/read_bench.cpp.
+// The recorder sees every call to core/gemm's gemm(): 2-D, affine and batched matmuls alike, the
+// batched ones as one call per batch entry, as they run (embeddings are gathers, not products). One
+// product does not go through it: the chunk policy's first layer over its hashed bag-of-tokens
+// previews is a sparse product (Linear::forward(BagRows), core/layers.cpp: bag_sum, and its backward a
+// scatter-add), about 6% of the chunk step in a perf profile; the step's FLOPs count it, the replay
+// does not. The turn policy's previews are dense rows, so its first layer is a gemm.
+// Reading k of N regions: bench/read_bench.cpp.
 #include <benchmark/benchmark.h>
 
 #include <memory>
