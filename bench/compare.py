@@ -223,7 +223,8 @@ def turn_read_line(ours, out):
         return
     print(f"\nDialogue turn model, evaluation reading 4 of 24 turns (batch 250, 1 thread): `last` "
           f"{fmt(fixed, '.1f', ' us')}/example, adaptive {fmt(adaptive, '.1f', ' us')}/example "
-          f"(fixed / adaptive {fmt(ratio(fixed, adaptive), '.2f')}; once 400-900 against 51-107, core/allocator.hpp)")
+          f"(fixed / adaptive {fmt(ratio(fixed, adaptive), '.2f')}); with glibc's freeing back (core/allocator.hpp) both "
+          f"read at about 660 (bench/read_bench.cpp)")
     out.update({"turn_read.fixed_us_per_example": fixed, "turn_read.adaptive_us_per_example": adaptive,
                 "turn_read.fixed_over_adaptive": ratio(fixed, adaptive)})
 

@@ -9,8 +9,12 @@
 // BM_TurnRead/fixed and /adaptive: the dialogue turn model reading 4 of 24 turns with the `last` rule
 // and with the (untrained) learned top-k policy. Fixed dialogue policies once measured 400-900
 // us/example against adaptive's 51-107: glibc returned freed blocks to the kernel at every step and
-// the pages were mapped and zeroed again (core/allocator.hpp); this pair shows that gap if it returns,
-// and tests/cpp/experiments/test_freed_memory.cpp counts the page faults behind it.
+// the pages were mapped and zeroed again (core/allocator.hpp). Here, without keep_freed_memory (a
+// saccade_bench built before main.cpp called it, 3 repetitions, a busy 2-core VM), both read at 663
+// us/example against 64 (`last`) and 107 (adaptive) with it: the anomaly shows as a tenfold time in
+// both, not as a gap between them, so read each against its own past figure. Its first short run
+// without repetitions did not show it (glibc's thresholds move with the heap's history);
+// tests/cpp/experiments/test_freed_memory.cpp counts the page faults behind it, which do not vary.
 #include <benchmark/benchmark.h>
 
 #include <string>
