@@ -250,7 +250,7 @@ def profiles(directory):
 def others_table(ours):
     """saccade's benchmarks the tables above do not show."""
     shown = [f"BM_{p}{kind}" for p, _ in MODELS.values() for kind in ("TrainStep", "Latency", "StepGemms")]
-    rest = {n: b for n, b in ours.runs.get(1, {}).items() if not any(n.startswith(s) for s in shown + ["BM_PatchRead", "BM_TurnRead"])}
+    rest = {n: b for n, b in ours.runs.get(1, {}).items() if not any(n.startswith(s) for s in shown + ["BM_PatchRead/", "BM_TurnRead/"])}
     if not rest:
         return
     print("\nsaccade only, 1 thread (medians):\n")
