@@ -1,41 +1,38 @@
-// The two models bench/reference/ mirrors in PyTorch, built from their configs through the task's plan,
+// The four models bench/reference/ mirrors in PyTorch, built from their configs through the task's plan,
 // so each is exactly what `saccade run bench/configs/MODEL.yaml` trains:
 //   ram    bench/configs/ram.yaml: 6 glimpses of a 12x12 retina at 3 scales, hidden 256, Gaussian
 //          locations, REINFORCE with a learned baseline (bench/reference/ram_torch.py)
 //   patch  bench/configs/patch.yaml: 8 of 16 patches chosen one-shot from the thumbnail, self-critical
 //          baseline, the patch reader (bench/reference/patch_torch.py)
+//   chunk  bench/configs/chunk.yaml: 4 of 16 text chunks chosen one-shot from their hashed previews,
+//          self-critical, the chunk reader (bench/reference/chunk_torch.py)
+//   turn   bench/configs/turn.yaml: 4 of 24 dialogue turns chosen one-shot from their previews,
+//          self-critical, the turn reader (bench/reference/turn_torch.py)
+// For each model (registered by one loop over kModels, so the four sets cannot drift apart):
 // BM_<Model>TrainStep/B: one training step at batch B (the env's regions + forward + backward + Adam),
 // with its effective GFLOP/s. BM_<Model>Latency: batch-1 greedy inference, no gradient.
 // BM_<Model>StepGemms/B: the matrix products one training step makes (recorded through core/gemm),
 // replayed alone: what OpenBLAS itself reaches on exactly those shapes, the ceiling of the step's GFLOP/s.
-// BM_PatchRead/k: evaluation (no gradient, batch 250) reading k of the 16 patches with a fixed policy:
-// the time per example against k, for "reading k of N regions costs time in proportion".
+// The recorder sees every call to core/gemm's gemm(): 2-D, affine and batched matmuls alike, the
+// batched ones as one call per batch entry, as they run (embeddings are gathers, not products). One
+// product does not go through it: the chunk policy's first layer over its hashed bag-of-tokens
+// previews is a sparse product (Linear::forward(BagRows), core/layers.cpp: bag_sum, and its backward a
+// scatter-add), about 6% of the chunk step in a perf profile; the step's FLOPs count it, the replay
+// does not. The turn policy's previews are dense rows, so its first layer is a gemm.
+// Reading k of N regions: bench/read_bench.cpp.
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "agents/reinforce.hpp"
+#include "bench/bench_plan.hpp"
 #include "core/gemm.hpp"
-#include "experiments/config/resolve.hpp"
-#include "experiments/tasks/tasks.hpp"
 
 using namespace saccade;
+using saccade::bench::bench_plan;
 
 namespace {
-
-TaskPlan bench_plan(const std::string& model, std::size_t batch, const std::vector<std::string>& overrides = {}) {
-  Config c = Config::load(SACCADE_SOURCE_DIR "/bench/configs/" + model + ".yaml");
-  c.apply_override("out=/tmp/saccade-bench");
-  c.apply_override("train.batch_size=" + std::to_string(batch));
-  // OpenBLAS threads: SACCADE_THREADS (bench/run.sh measures 1 and 2), as train.threads sets them.
-  const char* threads = std::getenv("SACCADE_THREADS");
-  c.apply_override(std::string("train.threads=") + (threads ? threads : "1"));
-  for (const auto& o : overrides) c.apply_override(o);
-  const Config resolved = resolve(c);
-  check_task_config(resolved);
-  return plan_task(resolved);
-}
 
 // The adaptive policy of `model` at `batch`, with its trainer, seeded the same for every benchmark.
 struct Training {
@@ -48,6 +45,12 @@ struct Training {
         s(plan.setup("adaptive")),
         trainer(plan.options.make_trainer(*s.train_env, *s.reader, *s.policy, init)) {}
 };
+
+std::vector<std::size_t> first_examples(std::size_t batch) {
+  std::vector<std::size_t> examples(batch);
+  for (std::size_t i = 0; i < batch; ++i) examples[i] = i;
+  return examples;
+}
 
 void train_step(benchmark::State& state, const std::string& model) {
   const auto batch = static_cast<std::size_t>(state.range(0));
@@ -62,11 +65,12 @@ void train_step(benchmark::State& state, const std::string& model) {
   double step_flops = 0.0;
   {
     NoGrad no_grad;
-    std::vector<std::size_t> examples(batch);
-    for (std::size_t i = 0; i < batch; ++i) examples[i] = i;
-    const Episode ep = run_episode(*s.train_env, *s.reader, *s.policy, examples, 1, rng, false);
+    const Episode ep = run_episode(*s.train_env, *s.reader, *s.policy, first_examples(batch), 1, rng, false);
     step_flops = 3.0 * (ep.reader_flops + ep.policy_flops) / static_cast<double>(batch);
   }
+  // The first step allocates Adam's state and grows every buffer: a one-off, not the step's cost (at
+  // batch 128 the chunk model's took 0.5 s, and a short run times only a few steps).
+  trainer.train_batch(first_examples(batch), 0, rng);
   std::size_t next = 0;
   for (auto _ : state) {
     std::vector<std::size_t> examples(batch);
@@ -93,15 +97,12 @@ void latency(benchmark::State& state, const std::string& model) {
 void step_gemms(benchmark::State& state, const std::string& model) {
   const auto batch = static_cast<std::size_t>(state.range(0));
   Training t(model, batch);
-  Rng& rng = t.rng;
-  Trainer& trainer = *t.trainer;
-  std::vector<std::size_t> examples(batch);
-  for (std::size_t i = 0; i < batch; ++i) examples[i] = i;
-  trainer.train_batch(examples, 0, rng);  // the first step allocates Adam's state: record the second
+  const std::vector<std::size_t> examples = first_examples(batch);
+  t.trainer->train_batch(examples, 0, t.rng);  // the first step allocates Adam's state: record the second
   std::vector<GemmCall> calls;
   {
     GemmRecorder recorder;
-    trainer.train_batch(examples, 1, rng);
+    t.trainer->train_batch(examples, 1, t.rng);
     calls = recorder.calls();
   }
   struct Buffers {
@@ -113,6 +114,8 @@ void step_gemms(benchmark::State& state, const std::string& model) {
     buffers.push_back({std::vector<float>(g.m * g.k, 0.5f), std::vector<float>(g.k * g.n, 0.25f), std::vector<float>(g.m * g.n)});
     flops += 2.0 * static_cast<double>(g.m * g.n * g.k);
   }
+  // Through gemm() itself, so each product takes the path it takes in the step (BLAS, or the plain
+  // loop core/gemm.cpp keeps for tiny ones).
   for (auto _ : state) {
     for (std::size_t i = 0; i < calls.size(); ++i) {
       const GemmCall& g = calls[i];
@@ -124,38 +127,29 @@ void step_gemms(benchmark::State& state, const std::string& model) {
   state.counters["GFLOP/s"] = benchmark::Counter(flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
 }
 
-void BM_RamTrainStep(benchmark::State& state) { train_step(state, "ram"); }
-void BM_RamStepGemms(benchmark::State& state) { step_gemms(state, "ram"); }
-void BM_PatchStepGemms(benchmark::State& state) { step_gemms(state, "patch"); }
-BENCHMARK(BM_RamStepGemms)->Arg(128)->Arg(32)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_PatchStepGemms)->Arg(128)->Arg(32)->Unit(benchmark::kMillisecond)->UseRealTime();
-void BM_RamLatency(benchmark::State& state) { latency(state, "ram"); }
-void BM_PatchTrainStep(benchmark::State& state) { train_step(state, "patch"); }
-void BM_PatchLatency(benchmark::State& state) { latency(state, "patch"); }
-BENCHMARK(BM_RamTrainStep)->Arg(128)->Arg(32)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_RamLatency)->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK(BM_PatchTrainStep)->Arg(128)->Arg(32)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_PatchLatency)->Unit(benchmark::kMicrosecond)->UseRealTime();
+// A model's config name (bench/configs/NAME.yaml) and its benchmarks' prefix (BM_<Prefix>TrainStep);
+// bench/compare.py reads the same names.
+struct ModelRow {
+  const char* name;
+  const char* prefix;
+};
+constexpr ModelRow kModels[] = {{"ram", "Ram"}, {"patch", "Patch"}, {"chunk", "Chunk"}, {"turn", "Turn"}};
 
-// Evaluation reading k of the 16 patches, per example: `random` (a fixed policy, so no policy network is
-// timed) for k < 16, and `all` for the full view.
-void BM_PatchRead(benchmark::State& state) {
-  const auto k = static_cast<std::size_t>(state.range(0));
-  const std::size_t batch = 250;  // eval.batch_size's default
-  TaskPlan plan = bench_plan("patch", batch, {"policy.budget=" + std::to_string(k)});
-  PolicySetup s = plan.setup(k == 16 ? "all" : "random");
-  Rng rng(4);
-  std::size_t next = 0;
-  const std::size_t n = s.test_env->num_examples();
-  for (auto _ : state) {
-    NoGrad no_grad;
-    std::vector<std::size_t> examples(batch);
-    for (auto& e : examples) e = next++ % n;
-    const Episode ep = run_episode(*s.test_env, *s.reader, *s.policy, examples, 7, rng, true);
-    benchmark::DoNotOptimize(ep.logits.data());
-  }
-  state.counters["examples_per_s"] = benchmark::Counter(static_cast<double>(batch * state.iterations()), benchmark::Counter::kIsRate);
+using ModelBenchmark = void (*)(benchmark::State&, const std::string&);
+
+benchmark::internal::Benchmark* add(const std::string& name, ModelBenchmark fn, const std::string& model) {
+  return benchmark::RegisterBenchmark(name.c_str(), [fn, model](benchmark::State& state) { fn(state, model); })
+      ->UseRealTime();
 }
-BENCHMARK(BM_PatchRead)->Arg(2)->Arg(4)->Arg(8)->Arg(16)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+const bool registered = [] {
+  for (const ModelRow& m : kModels) {
+    const std::string p = std::string("BM_") + m.prefix;
+    add(p + "TrainStep", train_step, m.name)->Arg(128)->Arg(32)->Unit(benchmark::kMillisecond);
+    add(p + "Latency", latency, m.name)->Unit(benchmark::kMicrosecond);
+    add(p + "StepGemms", step_gemms, m.name)->Arg(128)->Arg(32)->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
 
 }  // namespace
