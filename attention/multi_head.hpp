@@ -2,8 +2,9 @@
 // the features into `heads` groups of d_model / heads, run scaled dot-product attention in each group,
 // concatenate the groups and project back:
 //   out = concat_h(SDPA(query W_q^h, keys W_k^h, values W_v^h)) W_o
-// All heads go through one batched SDPA call: heads are stacked along the batch axis ([H*B, T, d/H]),
-// so the cost is two batched matmuls whatever H is.
+// All heads, queries and keys go through one fused op (attention/query_attention.hpp): the same numbers as
+// a scaled dot-product attention per head (attention/scaled_dot_product.hpp), without splitting and
+// merging the heads.
 #pragma once
 
 #include <cstddef>

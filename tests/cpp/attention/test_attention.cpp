@@ -209,11 +209,11 @@ BOOST_AUTO_TEST_CASE(one_head_is_sdpa_on_projections) {
   Var expected = mha.out_proj()(scaled_dot_product_attention(mha.q_proj()(q), mha.k_proj()(k), mha.v_proj()(v),
                                                              &mask, &w));
   BOOST_TEST(max_abs_diff(mha(q, k, v, &mask).value(), expected.value()) < 1e-6f);
-  BOOST_TEST(max_abs_diff(mha.last_weights(), w.value()) == 0.0f);
+  BOOST_TEST(max_abs_diff(mha.last_weights(), w.value()) < 1e-6f);  // the fused op rounds its own way
 }
 
 BOOST_AUTO_TEST_CASE(heads_are_feature_slices) {
-  // The batched split/merge must equal running SDPA on each slice of d_model / heads features.
+  // The fused heads must equal running SDPA on each slice of d_model / heads features.
   NoGrad ng;
   Rng rng(6);
   const std::size_t d = 6, heads = 3, dh = d / heads;
@@ -233,7 +233,7 @@ BOOST_AUTO_TEST_CASE(heads_are_feature_slices) {
   BOOST_TEST(max_abs_diff(mha(q, k, v, &mask).value(), expected.value()) < 1e-6f);
   Array mean = xt::zeros<float>({2, 3, 4});
   for (std::size_t h = 0; h < heads; ++h) {
-    BOOST_TEST(max_abs_diff(xt::view(mha.last_weights_per_head(), xt::all(), h), weights[h]) == 0.0f);
+    BOOST_TEST(max_abs_diff(xt::view(mha.last_weights_per_head(), xt::all(), h), weights[h]) < 1e-6f);
     mean += weights[h] / static_cast<float>(heads);
   }
   BOOST_TEST(max_abs_diff(mha.last_weights(), mean) < 1e-6f);

@@ -1,5 +1,5 @@
-// query_attention (attention/query_attention.hpp), the fused single-query multi-head attention that
-// AttentionPooling runs on: against the unfused path it replaces (MultiHeadAttention's split heads,
+// query_attention and multi_head_attend (attention/query_attention.hpp), the fused multi-head attention
+// that AttentionPooling and MultiHeadAttention run on: against the unfused path it replaces (MultiHeadAttention's split heads,
 // scaled dot-product attention and merged heads, each query repeated per example), with and without a
 // mask and with an example that keeps no key; its weights; and its gradient into the query, the keys
 // and the values against finite differences by relative error.
@@ -90,6 +90,23 @@ BOOST_AUTO_TEST_CASE(gradient_matches_finite_differences) {
       BOOST_TEST(worst < 1e-2);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(several_queries_match_the_unfused_attention_and_finite_differences) {
+  Rng rng(4);
+  const Array mask = mask_with_empty_row();
+  const std::size_t Tq = 3, dh = d / H;
+  const Var q = leaf(rng, {B, Tq, d}), keys = leaf(rng, {B, T, d}), values = leaf(rng, {B, T, d});
+  std::vector<Var> heads;
+  for (std::size_t h = 0; h < H; ++h) {
+    const auto part = [&](const Var& x) { return slice(x, 2, h * dh, (h + 1) * dh); };
+    heads.push_back(scaled_dot_product_attention(part(q), part(keys), part(values), &mask));
+  }
+  BOOST_TEST(max_abs_diff(multi_head_attend(q, keys, values, H, &mask).value(), concat(heads, 2).value()) < 1e-5f);
+  const double worst = gradcheck_relative(
+      "multi_head_attend", [&] { return multi_head_attend(q, keys, values, H, &mask); },
+      {{"q", q}, {"keys", keys}, {"values", values}});
+  BOOST_TEST(worst < 1e-2);
 }
 
 BOOST_AUTO_TEST_CASE(rejects_shapes_that_do_not_fit) {
