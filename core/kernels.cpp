@@ -2,8 +2,7 @@
 
 #include <xmmintrin.h>
 
-// One clone per instruction set; the loader's ifunc picks the best the CPU has.
-#define SACCADE_CLONES __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
+#include "core/clones.hpp"
 
 namespace saccade::kernels {
 namespace {
