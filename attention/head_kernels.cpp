@@ -15,14 +15,20 @@ inline void transpose_head(const float* __restrict from, std::size_t t, std::siz
   }
 }
 
-// out[u] = sum_j a[j] bt[j * t + u] (bt a [dh, t] block).
-inline void row_times_transposed(const float* __restrict a, const float* __restrict bt, std::size_t dh, std::size_t t,
-                                 float scale, float* __restrict out) {
-  for (std::size_t u = 0; u < t; ++u) out[u] = 0.0f;
+// out[i, u] = scale sum_j a[i * row + j] bt[j * t + u], for i < tq (bt a [dh, t] block). The loop over
+// the rows i sits inside the loop over j, so consecutive updates go to different rows of out: one row's
+// updates in a row would wait on each other through memory.
+inline void rows_times_transposed(const float* __restrict a, std::size_t tq, std::size_t row,
+                                  const float* __restrict bt, std::size_t dh, std::size_t t, float scale,
+                                  float* __restrict out) {
+  for (std::size_t n = 0; n < tq * t; ++n) out[n] = 0.0f;
   for (std::size_t j = 0; j < dh; ++j) {
-    const float aj = scale * a[j];
     const float* b = bt + j * t;
-    for (std::size_t u = 0; u < t; ++u) out[u] += aj * b[u];
+    for (std::size_t i = 0; i < tq; ++i) {
+      const float aij = scale * a[i * row + j];
+      float* o = out + i * t;
+      for (std::size_t u = 0; u < t; ++u) o[u] += aij * b[u];
+    }
   }
 }
 
@@ -31,11 +37,12 @@ inline void row_times_transposed(const float* __restrict a, const float* __restr
 SACCADE_CLONES
 void attend_head(const HeadShape& s, const float* q, const float* k, const float* v, const float* keep,
                  float* scratch, float* w, float* out) {
-  const std::size_t T = s.t, dh = s.dh;
+  const std::size_t T = s.t, dh = s.dh, Tq = s.tq;
   transpose_head(k, T, dh, s.row, scratch);
-  for (std::size_t i = 0; i < s.tq; ++i) {
-    float* __restrict wi = w + i * T;
-    row_times_transposed(q + i * s.row, scratch, dh, T, s.scale, wi);
+  rows_times_transposed(q, Tq, s.row, scratch, dh, T, s.scale, w);
+  // Softmax of each query's scores over the kept keys; no kept key: all 0.
+  for (std::size_t i = 0; i < Tq; ++i) {
+    float* wi = w + i * T;
     float top = -INFINITY;
     for (std::size_t u = 0; u < T; ++u) {
       if (keep && keep[u] == 0.0f) continue;
@@ -46,15 +53,19 @@ void attend_head(const HeadShape& s, const float* q, const float* k, const float
       wi[u] = keep && keep[u] == 0.0f ? 0.0f : std::exp(wi[u] - top);
       total += wi[u];
     }
-    float* __restrict o = out + i * s.row;
-    for (std::size_t j = 0; j < dh; ++j) o[j] = 0.0f;
-    if (total == 0.0f) continue;  // no kept key: all weights 0, output 0
-    for (std::size_t u = 0; u < T; ++u) {
-      wi[u] /= total;
-      const float wu = wi[u];
-      const float* vu = v + u * s.row;
-      if (wu != 0.0f)
-        for (std::size_t j = 0; j < dh; ++j) o[j] += wu * vu[j];
+    for (std::size_t u = 0; u < T; ++u) wi[u] = total > 0.0f ? wi[u] / total : 0.0f;
+  }
+  // out_i = sum_u w[i, u] v_u, the queries inside (see rows_times_transposed).
+  for (std::size_t i = 0; i < Tq; ++i) {
+    for (std::size_t j = 0; j < dh; ++j) out[i * s.row + j] = 0.0f;
+  }
+  for (std::size_t u = 0; u < T; ++u) {
+    const float* vu = v + u * s.row;
+    for (std::size_t i = 0; i < Tq; ++i) {
+      const float wiu = w[i * T + u];
+      float* oi = out + i * s.row;
+      if (wiu != 0.0f)
+        for (std::size_t j = 0; j < dh; ++j) oi[j] += wiu * vu[j];
     }
   }
 }
@@ -62,27 +73,39 @@ void attend_head(const HeadShape& s, const float* q, const float* k, const float
 SACCADE_CLONES
 void attend_head_backward(const HeadShape& s, const float* q, const float* k, const float* v, const float* w,
                           const float* go, float* scratch, float* gq, float* gk, float* gv) {
-  const std::size_t T = s.t, dh = s.dh;
+  const std::size_t T = s.t, dh = s.dh, Tq = s.tq;
   float* vt = scratch;
-  float* dw = scratch + dh * T;
+  float* ds = scratch + dh * T;  // [Tq, T]: first d out / d w, then d out / d score
   transpose_head(v, T, dh, s.row, vt);
-  for (std::size_t i = 0; i < s.tq; ++i) {
+  rows_times_transposed(go, Tq, s.row, vt, dh, T, 1.0f, ds);  // d out_i / d w_iu = go_i . v_u
+  // Through the softmax: ds_iu = w_iu (dw_iu - sum_u' w_iu' dw_iu'), times the scores' scale.
+  for (std::size_t i = 0; i < Tq; ++i) {
     const float* wi = w + i * T;
+    float* di = ds + i * T;
+    float mean = 0.0f;
+    for (std::size_t u = 0; u < T; ++u) mean += wi[u] * di[u];
+    for (std::size_t u = 0; u < T; ++u) di[u] = wi[u] * (di[u] - mean) * s.scale;
+  }
+  // Masked (or underflowed) weights are exactly 0 and so are their ds: they add nothing below.
+  for (std::size_t i = 0; i < Tq; ++i) {  // into each key's and value's row: the keys inside
     const float* goi = go + i * s.row;
     const float* qi = q + i * s.row;
-    // d out_i / d w_t = go_i . v_t; through the softmax, ds_t = w_t (dw_t - sum_u w_u dw_u).
-    row_times_transposed(goi, vt, dh, T, 1.0f, dw);
-    float mean = 0.0f;
-    for (std::size_t u = 0; u < T; ++u) mean += wi[u] * dw[u];
     for (std::size_t u = 0; u < T; ++u) {
-      if (wi[u] == 0.0f) continue;  // masked (or underflowed): no gradient, as softmax's would be 0
-      const float wu = wi[u], ds = wu * (dw[u] - mean) * s.scale;
+      const float wiu = w[i * T + u], dsiu = ds[i * T + u];
+      if (wiu == 0.0f) continue;
       if (gv)
-        for (std::size_t j = 0; j < dh; ++j) gv[u * s.row + j] += wu * goi[j];
+        for (std::size_t j = 0; j < dh; ++j) gv[u * s.row + j] += wiu * goi[j];
       if (gk)
-        for (std::size_t j = 0; j < dh; ++j) gk[u * s.row + j] += ds * qi[j];
-      if (gq)
-        for (std::size_t j = 0; j < dh; ++j) gq[i * s.row + j] += ds * k[u * s.row + j];
+        for (std::size_t j = 0; j < dh; ++j) gk[u * s.row + j] += dsiu * qi[j];
+    }
+  }
+  if (!gq) return;
+  for (std::size_t u = 0; u < T; ++u) {  // into each query's row: the queries inside
+    const float* ku = k + u * s.row;
+    for (std::size_t i = 0; i < Tq; ++i) {
+      const float dsiu = ds[i * T + u];
+      if (dsiu != 0.0f)
+        for (std::size_t j = 0; j < dh; ++j) gq[i * s.row + j] += dsiu * ku[j];
     }
   }
 }

@@ -7,7 +7,7 @@
 //
 // Layout: q, k, v, out, go, gq, gk, gv point at the head's first feature in row 0; consecutive rows
 // (queries, keys) are `row` floats apart. w is [tq, t], contiguous. keep is [t] (0 = masked) or null.
-// scratch holds dh * t + t floats.
+// scratch holds head_scratch(shape) floats.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +18,8 @@ struct HeadShape {
   std::size_t tq, t, dh, row;
   float scale;  // 1 / sqrt(dh)
 };
+
+inline std::size_t head_scratch(const HeadShape& s) { return s.dh * s.t + s.tq * s.t; }
 
 // w[i, :] = softmax over the kept keys of scale q_i . k_t (all 0 if none is kept);
 // out[i, :] = sum_t w[i, t] v_t.

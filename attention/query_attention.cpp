@@ -46,7 +46,7 @@ Var multi_head_attend(const Var& q, const Var& keys, const Var& values, std::siz
 
   Array w = Array::from_shape({B, heads, Tq, T});
   Array out = Array::from_shape({B, Tq, d});
-  std::vector<float> scratch(shape.dh * T + T);
+  std::vector<float> scratch(kernels::head_scratch(shape));
   for (std::size_t b = 0; b < B; ++b) {
     for (std::size_t h = 0; h < heads; ++h) {
       const HeadAt at = head(b, h);
@@ -61,7 +61,7 @@ Var multi_head_attend(const Var& q, const Var& keys, const Var& values, std::siz
     float* gq = q.requires_grad() ? q.node()->grad_or_zeros().data() : nullptr;
     float* gk = keys.requires_grad() ? keys.node()->grad_or_zeros().data() : nullptr;
     float* gv = values.requires_grad() ? values.node()->grad_or_zeros().data() : nullptr;
-    std::vector<float> scratch(shape.dh * shape.t + shape.t);
+    std::vector<float> scratch(kernels::head_scratch(shape));
     for (std::size_t b = 0; b < keys.shape(0); ++b) {
       for (std::size_t h = 0; h < heads; ++h) {
         const HeadAt at = head(b, h);
