@@ -88,3 +88,109 @@ void scale(float* g, std::size_t n, float scale) {
 }
 
 }  // namespace saccade::kernels
+
+namespace saccade::kernels {
+namespace {
+
+// sum_j (x[j] - shift)^p for p = 1 or 2, in double, in 8 interleaved partial sums added in order.
+template <int p>
+inline double lane_sum(const float* x, std::size_t n, double shift) {
+  constexpr std::size_t lanes = 8;
+  double part[lanes] = {};
+  std::size_t j = 0;
+  for (; j + lanes <= n; j += lanes) {
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const double c = static_cast<double>(x[j + l]) - shift;
+      part[l] += p == 1 ? c : c * c;
+    }
+  }
+  double sum = 0.0;
+  for (double q : part) sum += q;
+  for (; j < n; ++j) {
+    const double c = static_cast<double>(x[j]) - shift;
+    sum += p == 1 ? c : c * c;
+  }
+  return sum;
+}
+
+}  // namespace
+
+SACCADE_CLONES
+void layer_norm_rows(const float* __restrict x, const float* __restrict gamma, const float* __restrict beta,
+                     std::size_t rows, std::size_t d, float eps, float* __restrict y, float* __restrict xhat,
+                     float* __restrict inv_std) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * d;
+    const double mu = lane_sum<1>(xr, d, 0.0) / static_cast<double>(d);
+    const double var = lane_sum<2>(xr, d, mu) / static_cast<double>(d);
+    const float is = static_cast<float>(1.0 / __builtin_sqrt(var + eps)), m = static_cast<float>(mu);
+    inv_std[r] = is;
+    for (std::size_t j = 0; j < d; ++j) {
+      const float h = (xr[j] - m) * is;
+      xhat[r * d + j] = h;
+      y[r * d + j] = h * gamma[j] + beta[j];
+    }
+  }
+}
+
+SACCADE_CLONES
+void layer_norm_rows_backward(const float* __restrict g, const float* __restrict xhat, const float* __restrict inv_std,
+                              const float* __restrict gamma, std::size_t rows, std::size_t d, float* __restrict gx,
+                              float* __restrict gg, float* __restrict gb) {
+  // With g_hat = g gamma: dx = inv_std (g_hat - mean(g_hat) - xhat mean(g_hat xhat)).
+  constexpr std::size_t lanes = 8;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* gr = g + r * d;
+    const float* h = xhat + r * d;
+    float p1[lanes] = {}, p2[lanes] = {};
+    std::size_t j = 0;
+    for (; j + lanes <= d; j += lanes) {
+      for (std::size_t l = 0; l < lanes; ++l) {
+        const float ghat = gr[j + l] * gamma[j + l];
+        p1[l] += ghat;
+        p2[l] += ghat * h[j + l];
+      }
+    }
+    float m1 = 0.0f, m2 = 0.0f;
+    for (std::size_t l = 0; l < lanes; ++l) m1 += p1[l], m2 += p2[l];
+    for (; j < d; ++j) m1 += gr[j] * gamma[j], m2 += gr[j] * gamma[j] * h[j];
+    m1 /= static_cast<float>(d);
+    m2 /= static_cast<float>(d);
+    if (gg)
+      for (std::size_t c = 0; c < d; ++c) gg[c] += gr[c] * h[c];
+    if (gb)
+      for (std::size_t c = 0; c < d; ++c) gb[c] += gr[c];
+    if (gx)
+      for (std::size_t c = 0; c < d; ++c) gx[r * d + c] += inv_std[r] * (gr[c] * gamma[c] - m1 - h[c] * m2);
+  }
+}
+
+SACCADE_CLONES
+void bag_rows(const float* __restrict table, const int* __restrict index, const float* __restrict weight, std::size_t n,
+              std::size_t k, std::size_t d, float* __restrict out) {
+  for (std::size_t r = 0; r < n; ++r) {
+    float* o = out + r * d;
+    for (std::size_t j = 0; j < k; ++j) {
+      const float w = weight[r * k + j];
+      if (w == 0.0f) continue;  // an empty slot
+      const float* row = table + static_cast<std::size_t>(index[r * k + j]) * d;
+      for (std::size_t c = 0; c < d; ++c) o[c] += w * row[c];
+    }
+  }
+}
+
+SACCADE_CLONES
+void bag_rows_backward(const float* __restrict go, const int* __restrict index, const float* __restrict weight,
+                       std::size_t n, std::size_t k, std::size_t d, float* __restrict table_grad) {
+  for (std::size_t r = 0; r < n; ++r) {
+    const float* g = go + r * d;
+    for (std::size_t j = 0; j < k; ++j) {
+      const float w = weight[r * k + j];
+      if (w == 0.0f) continue;
+      float* dst = table_grad + static_cast<std::size_t>(index[r * k + j]) * d;
+      for (std::size_t c = 0; c < d; ++c) dst[c] += w * g[c];
+    }
+  }
+}
+
+}  // namespace saccade::kernels

@@ -35,3 +35,23 @@ void small_gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n
 void scale(float* g, std::size_t n, float scale);
 
 }  // namespace saccade::kernels
+
+namespace saccade::kernels {
+
+// Layer normalisation of `rows` rows of d floats (core/ops_normalize.cpp has the formulas): y, the
+// normalised xhat and each row's 1 / std, kept for the backward. Means and variances are summed in
+// double, in 8 interleaved partial sums (one running sum is a chain of dependent adds).
+void layer_norm_rows(const float* x, const float* gamma, const float* beta, std::size_t rows, std::size_t d,
+                     float eps, float* y, float* xhat, float* inv_std);
+// Its backward given the output's gradient g: adds into gx, gamma's gg and beta's gb (each may be null).
+void layer_norm_rows_backward(const float* g, const float* xhat, const float* inv_std, const float* gamma,
+                              std::size_t rows, std::size_t d, float* gx, float* gg, float* gb);
+
+// out[r, :] += sum_j weight[r * k + j] table[index[r * k + j], :] over the slots with a non-zero weight
+// (bag_sum, core/ops.hpp), and its backward into the table's gradient.
+void bag_rows(const float* table, const int* index, const float* weight, std::size_t n, std::size_t k,
+              std::size_t d, float* out);
+void bag_rows_backward(const float* go, const int* index, const float* weight, std::size_t n, std::size_t k,
+                       std::size_t d, float* table_grad);
+
+}  // namespace saccade::kernels

@@ -2,6 +2,7 @@
 // softmax, log-softmax (both max-shifted so large logits never overflow) and layer norm.
 #include <cmath>
 
+#include "core/kernels.hpp"
 #include "core/ops.hpp"
 #include "core/ops_util.hpp"
 
@@ -72,47 +73,14 @@ Var layer_norm(const Var& x, const Var& gamma, const Var& beta, float eps) {
   Array y = Array::from_shape(x.value().shape());
   Array xhat = Array::from_shape(x.value().shape());  // kept for the backward
   Array inv_std = Array::from_shape({rows});
-  for (std::size_t r = 0; r < rows; ++r) {
-    const float* xr = x.data() + r * d;
-    double mu = 0.0, var = 0.0;
-    for (std::size_t j = 0; j < d; ++j) mu += xr[j];
-    mu /= d;
-    for (std::size_t j = 0; j < d; ++j) var += (xr[j] - mu) * (xr[j] - mu);
-    var /= d;
-    const float is = static_cast<float>(1.0 / std::sqrt(var + eps));
-    inv_std(r) = is;
-    for (std::size_t j = 0; j < d; ++j) {
-      const float h = (xr[j] - static_cast<float>(mu)) * is;
-      xhat.data()[r * d + j] = h;
-      y.data()[r * d + j] = h * gamma.data()[j] + beta.data()[j];
-    }
-  }
+  kernels::layer_norm_rows(x.data(), gamma.data(), beta.data(), rows, d, eps, y.data(), xhat.data(), inv_std.data());
   // With g_hat = g * gamma: dx = inv_std * (g_hat - mean(g_hat) - xhat * mean(g_hat * xhat)).
   return make_op_result(std::move(y), "layer_norm", {x, gamma, beta},
                         [x, gamma, beta, xhat, inv_std, d, rows](Node& out) {
-    const float* g = out.grad.data();
     float* gx = x.requires_grad() ? x.node()->grad_or_zeros().data() : nullptr;
     float* gg = gamma.requires_grad() ? gamma.node()->grad_or_zeros().data() : nullptr;
     float* gb = beta.requires_grad() ? beta.node()->grad_or_zeros().data() : nullptr;
-    for (std::size_t r = 0; r < rows; ++r) {
-      const float* gr = g + r * d;
-      const float* h = xhat.data() + r * d;
-      float m1 = 0.0f, m2 = 0.0f;
-      for (std::size_t j = 0; j < d; ++j) {
-        const float ghat = gr[j] * gamma.data()[j];
-        m1 += ghat;
-        m2 += ghat * h[j];
-        if (gg) gg[j] += gr[j] * h[j];
-        if (gb) gb[j] += gr[j];
-      }
-      m1 /= d;
-      m2 /= d;
-      if (gx) {
-        for (std::size_t j = 0; j < d; ++j) {
-          gx[r * d + j] += inv_std(r) * (gr[j] * gamma.data()[j] - m1 - h[j] * m2);
-        }
-      }
-    }
+    kernels::layer_norm_rows_backward(out.grad.data(), xhat.data(), inv_std.data(), gamma.data(), rows, d, gx, gg, gb);
   });
 }
 

@@ -8,6 +8,7 @@
 #include <xtensor/xmanipulation.hpp>
 #include <xtensor/xview.hpp>
 
+#include "core/kernels.hpp"
 #include "core/ops.hpp"
 #include "core/ops_util.hpp"
 
@@ -148,28 +149,11 @@ Var bag_sum(const Var& table, const std::vector<int>& index, const Array& weight
     if (i < 0 || static_cast<std::size_t>(i) >= v) detail::shape_error("bag_sum", "id " + std::to_string(i) + " out of range");
   }
   Array out = xt::zeros<float>({n, d});
-  const float* t = table.data();
-  for (std::size_t r = 0; r < n; ++r) {
-    float* o = out.data() + r * d;
-    for (std::size_t j = 0; j < k; ++j) {
-      const float w = weight(r, j);
-      if (w == 0.0f) continue;  // an empty slot
-      const float* row = t + static_cast<std::size_t>(index[r * k + j]) * d;
-      for (std::size_t c = 0; c < d; ++c) o[c] += w * row[c];
-    }
-  }
+  kernels::bag_rows(table.data(), index.data(), weight.data(), n, k, d, out.data());
   // d table[id] += w * d out[r], for every (r, j) with that id.
   return make_op_result(std::move(out), "bag_sum", {table}, [table, index, weight, n, k, d](Node& out) {
-    float* g = table.node()->grad_or_zeros().data();
-    for (std::size_t r = 0; r < n; ++r) {
-      const float* go = out.grad.data() + r * d;
-      for (std::size_t j = 0; j < k; ++j) {
-        const float w = weight(r, j);
-        if (w == 0.0f) continue;
-        float* dst = g + static_cast<std::size_t>(index[r * k + j]) * d;
-        for (std::size_t c = 0; c < d; ++c) dst[c] += w * go[c];
-      }
-    }
+    kernels::bag_rows_backward(out.grad.data(), index.data(), weight.data(), n, k, d,
+                               table.node()->grad_or_zeros().data());
   });
 }
 
