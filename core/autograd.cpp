@@ -17,6 +17,15 @@ void Node::accumulate(const Array& g) {
   }
 }
 
+void Node::accumulate(Array&& g) {
+  if (!has_grad) {
+    grad = std::move(g);
+    has_grad = true;
+  } else {
+    grad += g;
+  }
+}
+
 Array& Node::grad_or_zeros() {
   if (!has_grad) {
     if (grad.shape() == value.shape()) {

@@ -29,6 +29,8 @@ struct Node {
 
   // grad += g, allocating a zero gradient of the value's shape on first use.
   void accumulate(const Array& g);
+  // The same for a gradient made for this call (a temporary): the first one is moved in, not copied.
+  void accumulate(Array&& g);
   // The gradient, allocated as zeros if nothing has flowed in yet.
   Array& grad_or_zeros();
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include <xtensor/xbuilder.hpp>
 #include <xtensor/xmanipulation.hpp>
@@ -24,7 +25,7 @@ Var reshape(const Var& a, const Shape& shape) {
   return make_op_result(std::move(v), "reshape", {a}, [a](Node& out) {
     Array g = out.grad;
     g.reshape(a.value().shape());
-    a.node()->accumulate(g);
+    a.node()->accumulate(std::move(g));
   });
 }
 
