@@ -63,8 +63,10 @@ Var ChunkReader::encode_content(const RegionBatch& r) const {
   // Without padding the mask changes nothing (every key kept): skip its elementwise work.
   const Array* key_mask = any_pad ? &mask : nullptr;
 
-  // [n, L, D] + [L, D]: the within-chunk positions broadcast over the chunks.
-  const Var x = reshape(token_(ids), {n, L, D}) + token_position_.weight();
+  // E[id] + Q[position within the chunk], as [n, L, D].
+  std::vector<int> positions(n * L);
+  for (std::size_t i = 0; i < n * L; ++i) positions[i] = static_cast<int>(i % L);
+  const Var x = gather_sum({token_.weight(), token_position_.weight()}, {ids, positions}, {n, L, D});
   Var h = norm1_(x + attention_(x, x, x, key_mask));
   h = norm2_(h + ffn2_(relu(ffn1_(h))));
   return chunk_pool_(h, key_mask);  // [n, D]

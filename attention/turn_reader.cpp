@@ -108,8 +108,10 @@ Var TurnReader::encode(const RegionBatch& r) const {
     }
   }
 
-  // [n, L, D] + [L, D]: the within-turn positions broadcast over the turns.
-  const Var x = reshape(token_(ids) + kind_(kinds), {n, L, D}) + token_position_.weight();
+  // E[id] + K[kind] + Q[position within the turn], as [n, L, D].
+  std::vector<int> positions(n * L);
+  for (std::size_t i = 0; i < n * L; ++i) positions[i] = static_cast<int>(i % L);
+  const Var x = gather_sum({token_.weight(), kind_.weight(), token_position_.weight()}, {ids, kinds, positions}, {n, L, D});
   const Var c = turn_pool_(x, any_pad ? &key_mask : nullptr);  // [n, D]
   const Var h = c + speaker_(speakers) + position_(r.region);
   return concat({h, Var(std::move(mentions))}, 1);

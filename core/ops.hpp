@@ -65,6 +65,10 @@ Var slice(const Var& a, int axis, std::size_t begin, std::size_t end);  // [begi
 Var gather_rows(const Var& table, const std::vector<int>& index);
 // The same on a plain array, off the tape (e.g. the rows of a batch still being read).
 Array gather_rows(const Array& table, const std::vector<int>& index);
+// out row i = sum_t tables[t][index[t][i]], laid out as `shape` (n * w elements): tables [V_t, w], each
+// index of n ids. Several embeddings of the same tokens summed (token, kind, position) in one op,
+// without the gathered copies, their adds and a reshape.
+Var gather_sum(const std::vector<Var>& tables, const std::vector<std::vector<int>>& index, const Shape& shape);
 // out[i] = sum_j weight[i, j] * table[index[i * K + j]]: table [V, d], weight [N, K] (a constant, off
 // the tape) -> [N, d]. A sparse row times a matrix (an embedding bag) without the [N, K, d] gather.
 Var bag_sum(const Var& table, const std::vector<int>& index, const Array& weight);

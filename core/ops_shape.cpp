@@ -139,6 +139,36 @@ Var gather_rows(const Var& table, const std::vector<int>& index) {
   });
 }
 
+Var gather_sum(const std::vector<Var>& tables, const std::vector<std::vector<int>>& index, const Shape& shape) {
+  const std::size_t w = tables.empty() || tables[0].dim() != 2 ? 0 : tables[0].shape(1);
+  const std::size_t n = index.empty() ? 0 : index[0].size();
+  if (w == 0 || tables.size() != index.size() || shape_size(shape) != n * w) {
+    detail::shape_error("gather_sum", "needs one index per table, tables [V, w] of one width and a shape of n * w");
+  }
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    if (tables[t].dim() != 2 || tables[t].shape(1) != w || index[t].size() != n) {
+      detail::shape_error("gather_sum", "table " + std::to_string(t) + " " + detail::shape_str(tables[t].value()) +
+                                            " or its index does not fit [V, " + std::to_string(w) + "], n = " + std::to_string(n));
+    }
+    for (int i : index[t]) {
+      if (i < 0 || static_cast<std::size_t>(i) >= tables[t].shape(0)) {
+        detail::shape_error("gather_sum", "id " + std::to_string(i) + " out of range for table " + std::to_string(t));
+      }
+    }
+  }
+  Array out = xt::zeros<float>(shape);
+  for (std::size_t t = 0; t < tables.size(); ++t) {  // added table by table: the order of a chain of adds
+    for (std::size_t r = 0; r < n; ++r) kernels::add_rows(out.data() + r * w, tables[t].data() + index[t][r] * w, 1, w);
+  }
+  return make_op_result(std::move(out), "gather_sum", tables, [tables, index, n, w](Node& out) {
+    for (std::size_t t = 0; t < tables.size(); ++t) {
+      if (!tables[t].requires_grad()) continue;
+      float* g = tables[t].node()->grad_or_zeros().data();
+      for (std::size_t r = 0; r < n; ++r) kernels::add_rows(g + index[t][r] * w, out.grad.data() + r * w, 1, w);
+    }
+  });
+}
+
 Var bag_sum(const Var& table, const std::vector<int>& index, const Array& weight) {
   const std::size_t v = table.dim() == 2 ? table.shape(0) : 0, d = v ? table.shape(1) : 0;
   const std::size_t n = weight.dimension() == 2 ? weight.shape()[0] : 0, k = n ? weight.shape()[1] : 0;

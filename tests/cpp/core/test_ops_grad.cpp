@@ -162,6 +162,15 @@ BOOST_AUTO_TEST_CASE(gathers) {
   check_close(scatter_rows(table, {2, 0}, Var(Array{{7.f, 8.f}, {9.f, 10.f}})).value(), {9, 10, 3, 4, 7, 8});
   BOOST_CHECK_THROW(scatter_rows(table, {1, 1}, Var(Array{{7.f, 8.f}, {9.f, 10.f}})), std::invalid_argument);
   gradcheck("scatter_rows", [](auto& v) { return scatter_rows(v[0], {3, 1}, v[1]); }, {randn({4, 3}), randn({2, 3})});
+  // gather_sum: row i = a[ia[i]] + b[ib[i]], laid out as [2, 2, 2]; repeated ids add their gradients.
+  const Var a(Array{{1.f, 2.f}, {3.f, 4.f}}), b(Array{{10.f, 20.f}, {30.f, 40.f}, {50.f, 60.f}});
+  const Var summed = gather_sum({a, b}, {{1, 0, 1, 1}, {2, 2, 0, 1}}, Shape{2, 2, 2});
+  BOOST_TEST((summed.shape() == Shape{2, 2, 2}));
+  check_close(summed.value(), {53, 64, 51, 62, 13, 24, 33, 44});
+  BOOST_CHECK_THROW(gather_sum({a, b}, {{2, 0}, {0, 0}}, Shape{2, 2}), std::invalid_argument);
+  BOOST_CHECK_THROW(gather_sum({a, b}, {{1, 0}, {0}}, Shape{2, 2}), std::invalid_argument);
+  gradcheck("gather_sum", [](auto& v) { return gather_sum({v[0], v[1]}, {{1, 0, 1, 1}, {2, 2, 0, 1}}, Shape{2, 6}); },
+            {randn({2, 3}), randn({3, 3})});
   // Into zeros of a shape: [2, 3, 2] seen as 6 rows of 2.
   const Var placed = scatter_rows(Shape{2, 3, 2}, {5, 0}, Var(Array{{7.f, 8.f}, {9.f, 10.f}}));
   BOOST_TEST((placed.shape() == Shape{2, 3, 2}));
