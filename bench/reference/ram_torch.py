@@ -17,8 +17,9 @@ It mirrors, file by file (read them for the why):
 The setting is bench/configs/ram.yaml (bench/model_bench.cpp times it): Fashion-MNIST 28x28 as is (pixels = byte / 255), 6 glimpses of a
 12x12 retina at 3 scales, hidden 256 (glimpse network 128), std 0.1, batch 128.
 
-The retina is vectorised (a gather from a zero-padded batch, then average pooling): no Python loop
-over the batch, so PyTorch is timed at its best, not through a per-example loop.
+The retina is vectorised (a gather from the batch zero-padded once per episode, by the margin the
+widest window needs, then average pooling): no Python loop over the batch, so PyTorch is timed at its
+best, not through a per-example loop.
 """
 import math
 
@@ -31,20 +32,28 @@ from torch import nn  # noqa: E402
 
 
 class Retina:
-    """k scales of g x g around l = (row, col) in [-1, 1]^2 (envs/image/retina.hpp's convention)."""
+    """k scales of g x g around l = (row, col) in [-1, 1]^2 (envs/image/retina.hpp's convention), cut
+    from the batch padded once per episode (pad())."""
 
     def __init__(self, g=12, k=3):
-        self.g, self.k, self.pad = g, k, g * 2 ** (k - 1)
+        # The widest window, w = g * 2^(k-1), starts at floor(centre - w/2 + 0.5) >= -w/2 (centre in
+        # [0, W], since l is clipped to [-1, 1]) and ends at most w/2 - 1 past the last pixel: a margin
+        # of w/2 covers both sides; + 1 leaves room for an odd width.
+        self.g, self.k, self.pad_width = g, k, g * 2 ** (k - 1) // 2 + 1
 
-    def __call__(self, images, l):
-        B, W = images.shape[0], images.shape[-1]
-        padded = F.pad(images, (self.pad, self.pad, self.pad, self.pad))
+    def pad(self, images):
+        """The batch with a zero margin (the retina's zeros off the canvas), made once per episode."""
+        p = self.pad_width
+        return F.pad(images, (p, p, p, p))
+
+    def __call__(self, padded, l):
+        B, W = padded.shape[0], padded.shape[-1] - 2 * self.pad_width
         centre = (l.detach() + 1.0) * 0.5 * W
         batch = torch.arange(B)[:, None, None]
         scales = []
         for s in range(self.k):
             w = self.g * 2 ** s
-            top_left = torch.floor(centre - 0.5 * w + 0.5).long() + self.pad  # [B, 2]
+            top_left = torch.floor(centre - 0.5 * w + 0.5).long() + self.pad_width  # [B, 2]
             offsets = torch.arange(w)
             rows = (top_left[:, 0, None] + offsets)[:, :, None]               # [B, w, 1]
             cols = (top_left[:, 1, None] + offsets)[:, None, :]               # [B, 1, w]
@@ -102,12 +111,13 @@ class Ram(nn.Module):
         """agents/episode.cpp: logits [B, C], and per step the log-probability and the detached state
         the policy decided from (the baseline's input)."""
         h = images.new_zeros(images.shape[0], self.reader.hidden)
+        padded = self.retina.pad(images)
         log_probs, states = [], []
         for _ in range(self.glimpses):
             states.append(h.detach())
             l, log_prob = self.policy(h, greedy)
             log_probs.append(log_prob)
-            h = self.reader.update(h, self.reader.encode(self.retina(images, l), l))
+            h = self.reader.update(h, self.reader.encode(self.retina(padded, l), l))
         return self.reader.out(h), log_probs, states
 
 
