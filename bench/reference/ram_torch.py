@@ -31,34 +31,36 @@ import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
 
-class Retina:
+class Retina(nn.Module):
     """k scales of g x g around l = (row, col) in [-1, 1]^2 (envs/image/retina.hpp's convention), cut
     from the batch padded once per episode (pad())."""
 
     def __init__(self, g=12, k=3):
+        super().__init__()
         # The widest window, w = g * 2^(k-1), starts at floor(centre - w/2 + 0.5) >= -w/2 (centre in
         # [0, W], since l is clipped to [-1, 1]) and ends at most w/2 - 1 past the last pixel: a margin
         # of w/2 covers both sides; + 1 leaves room for an odd width.
         self.g, self.k, self.pad_width = g, k, g * 2 ** (k - 1) // 2 + 1
 
+    @torch.jit.export
     def pad(self, images):
         """The batch with a zero margin (the retina's zeros off the canvas), made once per episode."""
         p = self.pad_width
-        return F.pad(images, (p, p, p, p))
+        return F.pad(images, [p, p, p, p])
 
-    def __call__(self, padded, l):
+    def forward(self, padded, l):
         B, W = padded.shape[0], padded.shape[-1] - 2 * self.pad_width
         centre = (l.detach() + 1.0) * 0.5 * W
         batch = torch.arange(B)[:, None, None]
         scales = []
         for s in range(self.k):
-            w = self.g * 2 ** s
+            w = self.g * (1 << s)  # an int, where TorchScript's 2 ** s is a float
             top_left = torch.floor(centre - 0.5 * w + 0.5).long() + self.pad_width  # [B, 2]
             offsets = torch.arange(w)
             rows = (top_left[:, 0, None] + offsets)[:, :, None]               # [B, w, 1]
             cols = (top_left[:, 1, None] + offsets)[:, None, :]               # [B, 1, w]
             window = padded[batch, rows, cols]                                # [B, w, w]
-            scales.append(F.avg_pool2d(window[:, None], 2 ** s).reshape(B, -1) if s else window.reshape(B, -1))
+            scales.append(F.avg_pool2d(window[:, None], 1 << s).reshape(B, -1) if s > 0 else window.reshape(B, -1))
         return torch.cat(scales, dim=1)                                       # [B, k * g * g]
 
 
@@ -90,10 +92,12 @@ class GaussianLocation(nn.Module):
         super().__init__()
         self.mean, self.std = nn.Linear(hidden, 2), std
 
-    def forward(self, h, greedy):
+    def forward(self, h, greedy: bool):
+        """-> the location [B, 2], and its log-probability [B] (empty when greedy: no gradient to take,
+        and saccade skips it under NoGrad too)."""
         mean = torch.tanh(self.mean(h.detach()))
-        if greedy:  # no gradient to take: no log-probability (saccade skips it under NoGrad too)
-            return mean.detach().clamp(-1.0, 1.0), None
+        if greedy:
+            return mean.detach().clamp(-1.0, 1.0), h.new_empty(0)
         sample = mean.detach() + self.std * torch.randn_like(mean)
         log_prob = (-0.5 * ((sample - mean) / self.std) ** 2 - math.log(self.std) - 0.5 * math.log(2 * math.pi)).sum(1)
         return sample.clamp(-1.0, 1.0), log_prob
@@ -107,10 +111,10 @@ class Ram(nn.Module):
         self.policy = GaussianLocation(hidden, std)
         self.baseline = nn.Linear(hidden, 1)
 
-    def episode(self, images, greedy=False):
-        """agents/episode.cpp: logits [B, C], and per step the log-probability and the detached state
-        the policy decided from (the baseline's input)."""
-        h = images.new_zeros(images.shape[0], self.reader.hidden)
+    def forward(self, images, greedy: bool):
+        """agents/episode.cpp: logits [B, C], and per step [T, B] the log-probability and [T, B, H]
+        the detached state the policy decided from (the baseline's input); both empty when greedy."""
+        h = images.new_zeros([images.shape[0], self.reader.hidden])
         padded = self.retina.pad(images)
         log_probs, states = [], []
         for _ in range(self.glimpses):
@@ -118,14 +122,16 @@ class Ram(nn.Module):
             l, log_prob = self.policy(h, greedy)
             log_probs.append(log_prob)
             h = self.reader.update(h, self.reader.encode(self.retina(padded, l), l))
-        return self.reader.out(h), log_probs, states
+        if greedy:
+            return self.reader.out(h), h.new_empty(0), h.new_empty(0)
+        return self.reader.out(h), torch.stack(log_probs), torch.stack(states)
 
 
-def train_step(model, optimizer, images, labels):
+def train_step(model, optimizer, inputs, labels):
     """agents/reinforce.cpp's ReinforceTrainer::train_batch with a learned baseline."""
     optimizer.zero_grad()
-    logits, log_probs, states = model.episode(images)
-    B = images.shape[0]
+    logits, log_probs, states = model(*inputs, False)
+    B = labels.shape[0]
     R = (logits.argmax(1) == labels).float()
     loss = F.cross_entropy(logits, labels)
     for log_prob, h in zip(log_probs, states):
@@ -138,4 +144,4 @@ def train_step(model, optimizer, images, labels):
 
 
 if __name__ == "__main__":
-    common.measure(ARGS, "ram", Ram, train_step)
+    common.measure(ARGS, "ram", Ram, train_step, common.FashionMnist(ARGS.seed))
