@@ -157,6 +157,11 @@ def throughput(args, model, optimizer, train_step, data):
 def latency(args, model, data):
     import torch
     split = data.test()
+    # Nothing here trains. Without this, TorchScript's profiling executor (1.13) may build a
+    # differentiable graph for parameters that require grad, which fails under inference_mode
+    # ("Inference tensors cannot be saved for backward", seen with the chunk model).
+    for p in model.parameters():
+        p.requires_grad_(False)
 
     def infer(i):
         *inputs, _ = rows(split, slice(i, i + 1))
