@@ -24,8 +24,10 @@ a 7x7 thumbnail, 8 patches read.
 Vectorised, no Python loop over the batch or the patches. Every episode cuts the patches and thumbnail
 from the batch's images (saccade's env renders each batch); the 8 chosen patches are encoded in one call
 (saccade encodes one per step: the same numbers, since a one-shot plan without STOP reads all 8 for every
-example and the set needs no mask); the learned query is projected once, not once per example. Threads,
-OpenBLAS kernels and the modes: bench/reference/common.py (--help).
+example and the set needs no mask); the learned query is projected once, not once per example.
+--variant script compiles the whole model (the episode: views, policy and reader) with torch.jit.script;
+the loss, backward and Adam stay eager in both variants. Threads, OpenBLAS kernels and the modes:
+bench/reference/common.py (--help).
 """
 import math
 

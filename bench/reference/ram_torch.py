@@ -19,7 +19,8 @@ The setting is bench/configs/ram.yaml (bench/model_bench.cpp times it): Fashion-
 
 The retina is vectorised (a gather from the batch zero-padded once per episode, by the margin the
 widest window needs, then average pooling): no Python loop over the batch, so PyTorch is timed at its
-best, not through a per-example loop.
+best, not through a per-example loop. --variant script compiles the whole model (the episode: retina,
+reader and policy) with torch.jit.script; the loss, backward and Adam stay eager in both variants.
 """
 import math
 
