@@ -104,8 +104,8 @@ def to_split(a):
     """task_data arrays -> (content ids [N, R, L], bag ids [N, R, K], bag weights [N, R, K], labels)."""
     K = a["preview"].shape[2] // 2
     ids = lambda x: torch.from_numpy(x.astype(np.int64))
-    return (ids(a["content"]), ids(a["preview"][..., :K]), torch.from_numpy(np.ascontiguousarray(a["preview"][..., K:])),
-            torch.from_numpy(a["labels"]))
+    weights = torch.from_numpy(np.ascontiguousarray(a["preview"][..., K:]))
+    return ids(a["content"]), ids(a["preview"][..., :K]), weights, torch.from_numpy(a["labels"])
 
 
 def data_for(seed, epochs=1, cache_dir=None):

@@ -17,10 +17,11 @@ It mirrors, file by file (read them for the why):
 The setting is bench/configs/ram.yaml (bench/model_bench.cpp times it): Fashion-MNIST 28x28 as is (pixels = byte / 255), 6 glimpses of a
 12x12 retina at 3 scales, hidden 256 (glimpse network 128), std 0.1, batch 128.
 
-The retina is vectorised (one window per example cut from the batch zero-padded once per episode, by
-the margin the widest window needs, then average pooling): no Python loop over the batch, so PyTorch is timed at its
-best, not through a per-example loop. --variant script compiles the whole model (the episode: retina,
-reader and policy) with torch.jit.script; the loss, backward and Adam stay eager in both variants.
+The retina is vectorised (one window per example cut from the batch, zero-padded once per episode by
+the margin the widest window needs, then average pooling): no Python loop over the batch, so PyTorch
+is timed at its best, not through a per-example loop. --variant script compiles the whole model (the
+episode: retina, reader and policy) with torch.jit.script; the loss, backward and Adam stay eager in
+both variants.
 """
 import math
 

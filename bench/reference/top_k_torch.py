@@ -3,10 +3,10 @@ references share, mirroring (read them for the why):
   agents/top_k_regions.cpp  scores [B, R]: one small MLP [features, hidden, 1] (ReLU between) on each
         region's preview row, shared by the regions (`features` > 0); on a bag of (bucket, weight)
         pairs (`bag_slots` > 0, text chunks) its first layer is sum_k w_k W[bucket_k] + b
-        (core/layers.cpp's Linear::forward(BagRows), 2 K hidden FLOPs a row instead of 2 features
-        hidden; here a sparse-dense product, see BagLinear). k regions by Gumbel-top-k (greedy: the k highest scores); regions flagged read at
-        reset (a dialogue's missing turns) are never drawn; log p = the Plackett-Luce log-prob of the
-        ordered draw, each pick a categorical over the regions not drawn before it (masked at -1e9)
+        (core/layers.cpp's Linear::forward(BagRows); here a sparse-dense product, see BagLinear).
+        k regions by Gumbel-top-k (greedy: the k highest scores); regions flagged read at reset (a
+        dialogue's missing turns) are never drawn; log p = the Plackett-Luce log-prob of the ordered
+        draw, each pick a categorical over the regions not drawn before it (masked at -1e9)
   agents/reinforce.cpp, agents/episode.cpp  loss = CE over every answer slot's row (mean over B * S
         rows) - mean_b log p(set) (R - R_greedy); R = 1 if every slot of the example is right
         (correct_per_example), R_greedy the same for a greedy episode of the same batch under no_grad

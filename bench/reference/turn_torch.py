@@ -70,9 +70,11 @@ class TurnReader(nn.Module):
         slot_of = np.repeat(np.arange(S), slot_values)                                   # [G]
         self.register_buffer("code_kind", torch.tensor(np.concatenate([[0], 1 + slot_of])))  # [G + 1]
         self.register_buffer("slot_member", torch.tensor(np.eye(S, dtype=np.float32)[slot_of]))  # [G, S]
-        v = np.arange(V)
-        self.register_buffer("column", torch.tensor(offsets[:-1, None] + np.minimum(v, np.array(slot_values)[:, None] - 1)))
-        self.register_buffer("own", torch.tensor(v < np.array(slot_values)[:, None]))  # [S, V]
+        v, n = np.arange(V), np.array(slot_values)[:, None]
+        # Slot s's logits read P[s, offset_s + v] for its own values v < n_s (columns past them are
+        # clamped to a valid one and then replaced by the constant -30).
+        self.register_buffer("column", torch.tensor(offsets[:-1, None] + np.minimum(v, n - 1)))  # [S, V]
+        self.register_buffer("own", torch.tensor(v < n))                                        # [S, V]
         self.candidates, self.dim = G, dim
 
     def encode(self, speaker, ids, codes, regions):
@@ -131,7 +133,8 @@ def data_for(seed, cache_dir=None):
     splits = [data.arrays("train", data.train_seed(1)), data.arrays("validation", task_data.VALIDATION_SEED),
               data.arrays("test", task_data.TEST_SEED)]
     if int(splits[0]["num_classes"]) != max(SLOT_VALUES):
-        raise ValueError(f"turn_torch: the env has {int(splits[0]['num_classes'])} classes, restaurant_kb() {max(SLOT_VALUES)}")
+        raise ValueError(f"turn_torch: the env has {int(splits[0]['num_classes'])} classes, "
+                         f"restaurant_kb() {max(SLOT_VALUES)}")
     data.vocab = 1 + max(int(s["content"][..., 1:1 + (s["content"].shape[2] - 1) // 2].max()) for s in splits)
     data.tokens, data.features = (splits[0]["content"].shape[2] - 1) // 2, splits[0]["preview"].shape[2]
     return data
