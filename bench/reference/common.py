@@ -165,7 +165,7 @@ def throughput(args, model, optimizer, train_step, data):
         train_step(model, optimizer, inputs, labels)
     # TorchScript's profiling executor runs a graph a few times before it optimises it, and a step
     # runs several (sampled and greedy episodes, backward): with 3 warm-up steps, 5 timed script
-    # steps of RAM at batch 32 ran at a third of the rate of 30.
+    # steps of RAM at batch 32 ran at a fifth to a third of the rate of 30.
     warmup = 10 if args.variant == "script" else 3
     return {"batch": args.batch, "threads": args.threads,
             "samples_per_s": args.batch / median_seconds(step, args.repeats, warmup)}
