@@ -24,8 +24,10 @@ a 7x7 thumbnail, 8 patches read.
 Vectorised, no Python loop over the batch or the patches. Every episode cuts the patches and thumbnail
 from the batch's images (saccade's env renders each batch); the 8 chosen patches are encoded in one call
 (saccade encodes one per step: the same numbers, since a one-shot plan without STOP reads all 8 for every
-example and the set needs no mask); the learned query is projected once, not once per example. Threads,
-OpenBLAS kernels and the modes: bench/reference/common.py (--help).
+example and the set needs no mask); the learned query is projected once, not once per example.
+--variant script compiles the whole model (the episode: views, policy and reader) with torch.jit.script;
+the loss, backward and Adam stay eager in both variants. Threads, OpenBLAS kernels and the modes:
+bench/reference/common.py (--help).
 """
 import math
 
@@ -37,13 +39,14 @@ import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
 
-class PatchView:
+class PatchView(nn.Module):
     """envs/image/patches.cpp: the patch grid and the thumbnail of a batch of W x W canvases."""
 
     def __init__(self, grid=4, preview_factor=4):
+        super().__init__()
         self.n, self.f = grid, preview_factor
 
-    def __call__(self, images):
+    def forward(self, images):
         B, W = images.shape[0], images.shape[-1]
         p = W // self.n
         patches = images.reshape(B, self.n, p, self.n, p).transpose(2, 3).reshape(B, self.n * self.n, p * p)
@@ -58,17 +61,17 @@ class TopKPolicy(nn.Module):
         self.scorer = nn.Sequential(nn.Linear(preview_size, hidden), nn.ReLU(), nn.Linear(hidden, regions))
         self.k = k
 
-    def forward(self, preview, greedy):
-        """-> the picks [B, k] in draw order, and log p of that ordered draw [B] (None when greedy)."""
+    def forward(self, preview, greedy: bool):
+        """-> the picks [B, k] in draw order, and log p of that ordered draw [B] (empty when greedy)."""
         scores = self.scorer(preview)
         keys = scores.detach()
         if not greedy:  # Gumbel-top-k: an exact Plackett-Luce draw of k without replacement
             keys = keys - torch.log(-torch.log(torch.rand_like(keys).clamp_min(1e-12)))
         picks = keys.topk(self.k, dim=1).indices  # sorted: the j-th largest key is the j-th draw
         if greedy:
-            return picks, None
-        one_hot = F.one_hot(picks, scores.shape[1]).bool()                    # [B, k, R]
-        drawn_before = one_hot.cumsum(1).bool() & ~one_hot                     # regions drawn before pick j
+            return picks, scores.new_empty(0)
+        one_hot = F.one_hot(picks, scores.shape[1]) != 0                      # [B, k, R]
+        drawn_before = (one_hot.cumsum(1) != 0) & ~one_hot                    # regions drawn before pick j
         log_p = scores[:, None, :].masked_fill(drawn_before, -1e9).log_softmax(-1)
         return picks, log_p.gather(2, picks[..., None]).squeeze(2).sum(1)
 
@@ -116,7 +119,7 @@ class Patch(nn.Module):
         self.policy = TopKPolicy((side // preview_factor) ** 2, grid * grid, budget, policy_hidden)
         self.reader = PatchReader((side // grid) ** 2, grid * grid, hidden, heads)
 
-    def episode(self, images, greedy=False):
+    def forward(self, images, greedy: bool):
         """agents/episode.cpp: cut the views, plan k regions from the thumbnail, read them, predict."""
         patches, preview = self.view(images)
         picks, log_p = self.policy(preview, greedy)
@@ -124,13 +127,13 @@ class Patch(nn.Module):
         return self.reader(content, picks), log_p
 
 
-def train_step(model, optimizer, images, labels):
+def train_step(model, optimizer, inputs, labels):
     """agents/reinforce.cpp's ReinforceTrainer::train_batch with the self-critical baseline."""
     optimizer.zero_grad()
-    logits, log_p = model.episode(images)
+    logits, log_p = model(*inputs, False)
     reward = (logits.argmax(1) == labels).float()
     with torch.no_grad():  # the greedy policy's reward on the same examples
-        greedy_logits, _ = model.episode(images, greedy=True)
+        greedy_logits, _ = model(*inputs, True)
         baseline = (greedy_logits.argmax(1) == labels).float()
     loss = F.cross_entropy(logits, labels) - (log_p * (reward - baseline)).mean()
     loss.backward()
@@ -140,4 +143,4 @@ def train_step(model, optimizer, images, labels):
 
 
 if __name__ == "__main__":
-    common.measure(ARGS, "patch", Patch, train_step)
+    common.measure(ARGS, "patch", Patch, train_step, common.FashionMnist(ARGS.seed))

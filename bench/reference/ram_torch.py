@@ -17,8 +17,11 @@ It mirrors, file by file (read them for the why):
 The setting is bench/configs/ram.yaml (bench/model_bench.cpp times it): Fashion-MNIST 28x28 as is (pixels = byte / 255), 6 glimpses of a
 12x12 retina at 3 scales, hidden 256 (glimpse network 128), std 0.1, batch 128.
 
-The retina is vectorised (a gather from a zero-padded batch, then average pooling): no Python loop
-over the batch, so PyTorch is timed at its best, not through a per-example loop.
+The retina is vectorised (one window per example cut from the batch, zero-padded once per episode by
+the margin the widest window needs, then average pooling): no Python loop over the batch, so PyTorch
+is timed at its best, not through a per-example loop. --variant script compiles the whole model (the
+episode: retina, reader and policy) with torch.jit.script; the loss, backward and Adam stay eager in
+both variants.
 """
 import math
 
@@ -30,26 +33,38 @@ import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
 
-class Retina:
-    """k scales of g x g around l = (row, col) in [-1, 1]^2 (envs/image/retina.hpp's convention)."""
+class Retina(nn.Module):
+    """k scales of g x g around l = (row, col) in [-1, 1]^2 (envs/image/retina.hpp's convention), cut
+    from the batch padded once per episode (pad())."""
 
     def __init__(self, g=12, k=3):
-        self.g, self.k, self.pad = g, k, g * 2 ** (k - 1)
+        super().__init__()
+        # The widest window, w = g * 2^(k-1), starts at floor(centre - w/2 + 0.5) >= -w/2 (centre in
+        # [0, W], since l is clipped to [-1, 1]) and ends at most w/2 - 1 past the last pixel: a margin
+        # of w/2 covers both sides; + 1 leaves room for an odd width.
+        self.g, self.k, self.pad_width = g, k, g * 2 ** (k - 1) // 2 + 1
 
-    def __call__(self, images, l):
-        B, W = images.shape[0], images.shape[-1]
-        padded = F.pad(images, (self.pad, self.pad, self.pad, self.pad))
-        centre = (l.detach() + 1.0) * 0.5 * W
-        batch = torch.arange(B)[:, None, None]
+    @torch.jit.export
+    def pad(self, images):
+        """The batch with a zero margin (the retina's zeros off the canvas), made once per episode."""
+        p = self.pad_width
+        return F.pad(images, [p, p, p, p])
+
+    def forward(self, padded, l):
+        B, P = padded.shape[0], padded.shape[-1]
+        centre = (l.detach() + 1.0) * 0.5 * (P - 2 * self.pad_width)
+        batch = torch.arange(B)
+        sb, sr, sc = padded.stride()[0], padded.stride()[1], padded.stride()[2]
         scales = []
         for s in range(self.k):
-            w = self.g * 2 ** s
-            top_left = torch.floor(centre - 0.5 * w + 0.5).long() + self.pad  # [B, 2]
-            offsets = torch.arange(w)
-            rows = (top_left[:, 0, None] + offsets)[:, :, None]               # [B, w, 1]
-            cols = (top_left[:, 1, None] + offsets)[:, None, :]               # [B, 1, w]
-            window = padded[batch, rows, cols]                                # [B, w, w]
-            scales.append(F.avg_pool2d(window[:, None], 2 ** s).reshape(B, -1) if s else window.reshape(B, -1))
+            w = self.g * (1 << s)  # an int, where TorchScript's 2 ** s is a float
+            top_left = torch.floor(centre - 0.5 * w + 0.5).long() + self.pad_width  # [B, 2]
+            # Every w x w window of the batch as a view; indexing it by (example, top, left) copies
+            # one window per example. Indexing pixels by broadcast rows and columns (an index per
+            # pixel) took 47% of the training step at batch 128 (torch.profiler).
+            windows = padded.as_strided([B, P - w + 1, P - w + 1, w, w], [sb, sr, sc, sr, sc])
+            window = windows[batch, top_left[:, 0], top_left[:, 1]]           # [B, w, w]
+            scales.append(F.avg_pool2d(window[:, None], 1 << s).reshape(B, -1) if s > 0 else window.reshape(B, -1))
         return torch.cat(scales, dim=1)                                       # [B, k * g * g]
 
 
@@ -81,10 +96,12 @@ class GaussianLocation(nn.Module):
         super().__init__()
         self.mean, self.std = nn.Linear(hidden, 2), std
 
-    def forward(self, h, greedy):
+    def forward(self, h, greedy: bool):
+        """-> the location [B, 2], and its log-probability [B] (empty when greedy: no gradient to take,
+        and saccade skips it under NoGrad too)."""
         mean = torch.tanh(self.mean(h.detach()))
-        if greedy:  # no gradient to take: no log-probability (saccade skips it under NoGrad too)
-            return mean.detach().clamp(-1.0, 1.0), None
+        if greedy:
+            return mean.detach().clamp(-1.0, 1.0), h.new_empty(0)
         sample = mean.detach() + self.std * torch.randn_like(mean)
         log_prob = (-0.5 * ((sample - mean) / self.std) ** 2 - math.log(self.std) - 0.5 * math.log(2 * math.pi)).sum(1)
         return sample.clamp(-1.0, 1.0), log_prob
@@ -98,24 +115,27 @@ class Ram(nn.Module):
         self.policy = GaussianLocation(hidden, std)
         self.baseline = nn.Linear(hidden, 1)
 
-    def episode(self, images, greedy=False):
-        """agents/episode.cpp: logits [B, C], and per step the log-probability and the detached state
-        the policy decided from (the baseline's input)."""
-        h = images.new_zeros(images.shape[0], self.reader.hidden)
+    def forward(self, images, greedy: bool):
+        """agents/episode.cpp: logits [B, C], and per step [T, B] the log-probability and [T, B, H]
+        the detached state the policy decided from (the baseline's input); both empty when greedy."""
+        h = images.new_zeros([images.shape[0], self.reader.hidden])
+        padded = self.retina.pad(images)
         log_probs, states = [], []
         for _ in range(self.glimpses):
             states.append(h.detach())
             l, log_prob = self.policy(h, greedy)
             log_probs.append(log_prob)
-            h = self.reader.update(h, self.reader.encode(self.retina(images, l), l))
-        return self.reader.out(h), log_probs, states
+            h = self.reader.update(h, self.reader.encode(self.retina(padded, l), l))
+        if greedy:
+            return self.reader.out(h), h.new_empty(0), h.new_empty(0)
+        return self.reader.out(h), torch.stack(log_probs), torch.stack(states)
 
 
-def train_step(model, optimizer, images, labels):
+def train_step(model, optimizer, inputs, labels):
     """agents/reinforce.cpp's ReinforceTrainer::train_batch with a learned baseline."""
     optimizer.zero_grad()
-    logits, log_probs, states = model.episode(images)
-    B = images.shape[0]
+    logits, log_probs, states = model(*inputs, False)
+    B = labels.shape[0]
     R = (logits.argmax(1) == labels).float()
     loss = F.cross_entropy(logits, labels)
     for log_prob, h in zip(log_probs, states):
@@ -128,4 +148,4 @@ def train_step(model, optimizer, images, labels):
 
 
 if __name__ == "__main__":
-    common.measure(ARGS, "ram", Ram, train_step)
+    common.measure(ARGS, "ram", Ram, train_step, common.FashionMnist(ARGS.seed))
