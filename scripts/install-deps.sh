@@ -24,8 +24,9 @@ PACKAGES=(
   dataset-fashion-mnist fortunes python3-sklearn
 )
 
-# `--bench`: also the PyTorch references' torch (bench/reference/), large and only for `make bench`.
-if [ "${1:-}" = "--bench" ]; then PACKAGES+=(python3-torch); fi
+# `--bench`: also the PyTorch references' torch (bench/reference/), large and only for `make bench`, and
+# perf, which bench/run.sh uses for saccade's side of the profiles in bench/RESULTS.md.
+if [ "${1:-}" = "--bench" ]; then PACKAGES+=(python3-torch linux-perf); fi
 # `--fuzz`: clang and its libFuzzer runtime, only for `make fuzz` (tests/fuzz/).
 if [ "${1:-}" = "--fuzz" ]; then PACKAGES+=(clang-14 libclang-rt-14-dev); fi
 
