@@ -9,6 +9,7 @@
 #include "core/atomic_file.hpp"
 #include "core/blas_kernels.hpp"
 #include "core/checkpoint.hpp"
+#include "experiments/run/calibrate.hpp"
 #include "experiments/run/epoch_checkpoint.hpp"
 #include "experiments/run/hooks.hpp"
 #include "experiments/run/progress.hpp"
@@ -63,6 +64,7 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
                   {{"epochs", static_cast<double>(result.epochs)}, {"cost", trainer->cost()},
                    {"kept_epoch", static_cast<double>(o.keep_best ? st.best_epoch : result.epochs)},
                    {"seed", static_cast<double>(o.seed)}});
+  calibrate_stop(s, o, result);  // a confidence stop's threshold, on validation (experiments/run/calibrate.hpp)
   score_policy(s, o, result);
   return result;
 }

@@ -17,6 +17,9 @@
 
 namespace saccade {
 
+// The name the learned policy is scored under.
+inline constexpr const char* kAdaptive = "adaptive";
+
 // Everything one policy's run needs, built by the task.
 struct PolicySetup {
   std::string name;                  // "adaptive", "center", ...

@@ -65,6 +65,9 @@ struct FixedPolicyRow {
   std::string_view doc;
   RegionRule region = nullptr;    // for discrete regions (patches, chunks, turns)
   GlimpseRule glimpse = nullptr;  // for glimpse locations
+  // Reads in `region`'s order and STOPs each example once the reader is sure (agents/confidence_stop.hpp),
+  // its threshold set on validation to the learned policy's mean regions (experiments/run/calibrate.hpp).
+  bool stops_when_sure = false;
 };
 
 // A full-view reference: scored beside the budgeted policies, marked as reading more than the budget.

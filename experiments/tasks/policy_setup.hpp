@@ -39,7 +39,4 @@ void set_split_envs(PolicySetup& s, const Split& train, const Split& val, const 
 // The setup of the policy `name` (`adaptive`, a fixed policy or a reference), for a checked config.
 PolicySetup build_setup(const TaskModels& task, const Config& cfg, const std::string& name);
 
-// The name the learned policy is scored under.
-inline constexpr const char* kAdaptive = "adaptive";
-
 }  // namespace saccade
