@@ -65,6 +65,7 @@ Schema build_schema() {
       key("reader.type", T::Enum, no_default, "Reader (attention model), a row of experiments/tables/readers.cpp: image glimpses ram, image patches patch, text chunk, dialogue turn. Unset: the env's.")
           .one_of(row_names(reader_table())),
       key("reader.init", T::String, no_default, "A checkpoint (.npz, e.g. RUN/checkpoints/all.npz) whose reader starts every policy's reader; unset: random initialisation."),
+      key("reader.pretrain", T::String, no_default, "A first stage inside the run: a config file (e.g. experiments/configs/text_pretrain.yaml, relative to the working directory) whose reader the run trains first, under its own seed, in OUT/pretrain; every policy's reader starts from it. Not with reader.init."),
       key("reader.hidden", T::Int, "128", "Width of the reader's embeddings and hidden state.").at_least(1),
   };
   const Schema policy_type = {
