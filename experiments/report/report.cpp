@@ -34,6 +34,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kStandardColumns = {"run",          "seed",         "env",
                                                    "policy",       "budget",       "accuracy",
                                                    "mean_regions", "flops_per_example", "us_per_example",
+                                                   "val_accuracy", "epochs", "best_epoch",
                                                    "train_seconds", "evidence_read", "oov_accuracy"};
 const char* const kPython = "/usr/bin/python3";
 

@@ -133,7 +133,7 @@ BOOST_AUTO_TEST_CASE(standard_columns_agree_with_results_files) {
   // image row leaves evidence_read and oov_accuracy empty, a text or dialogue row fills them: neither
   // splits the setting).
   const auto settings = summarize(std::string(saccade::kResultsHeader) +
-                                  "\nr,0,e,grid,4,0.5,4,1,1,1,,\nr,1,e,grid,4,0.7,4,1,1,1,0.25,0.6\n");
+                                  "\nr,0,e,grid,4,0.5,4,1,1,0.45,10,8,1,,\nr,1,e,grid,4,0.7,4,1,1,0.65,10,6,1,0.25,0.6\n");
   BOOST_TEST_REQUIRE(settings.size() == 1u);
   BOOST_TEST(settings[0].key.size() == 2u);
   BOOST_TEST(settings[0].policies.at(0).accuracy.n == 2u);
