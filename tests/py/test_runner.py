@@ -108,3 +108,6 @@ def test_eval_test_false_scores_nothing_on_test(tmp_path):
     # With three draws, a test scoring would print "[adaptive] test: 120 scorings (40 examples x 3 draws)".
     assert "eval.test is false: not scored on test" in r.stderr and "test:" not in r.stderr
     assert (out / "traces/adaptive.csv").exists()
+    report = saccade("report", out, "--no-plot")
+    assert report.returncode == 0, report.stderr
+    assert "not scored on test (eval.test: false); validation accuracy" in report.stdout

@@ -137,6 +137,8 @@ BOOST_AUTO_TEST_CASE(standard_columns_agree_with_results_files) {
   BOOST_TEST_REQUIRE(settings.size() == 1u);
   BOOST_TEST(settings[0].key.size() == 2u);
   BOOST_TEST(settings[0].policies.at(0).accuracy.n == 2u);
+  BOOST_TEST(settings[0].policies.at(0).val_accuracy.mean == 0.55, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(settings[0].policies.at(0).rows.at(1).best_epoch == 6);
   // Files from before evidence_read (kResults has none) still summarize.
   BOOST_TEST(summarize(kResults).size() == 3u);
 }
