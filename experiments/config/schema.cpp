@@ -108,6 +108,7 @@ Schema build_schema() {
       key("eval.repeats", T::Int, "1", "Validation and test: score each example under this many draws of its clutter (the same for every policy) and average; more draws, less noise from the clutter.")
           .at_least(1),
       key("eval.examples", T::Int, "0", "Validation and test examples scored (0: the whole split).").at_least(0),
+      key("eval.test", T::Bool, "true", "Score the test split (and keep each test example's score in OUT/scores/) once training ends. false for probes that choose settings: no test episode at all, results.csv's test columns stay empty, the traces come from validation, and `saccade report` compares validation accuracy."),
 
       // Read by `saccade sweep` only; `saccade run` refuses a config that has them.
       key("sweep.grid", T::KeyLists, no_default, "Sweep: every combination of these values, e.g. `{policy.budget: [3, 6], train.lr: [0.001, 0.003]}`."),
