@@ -107,7 +107,8 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
         memory = reader.update(memory, reader.encode(regions), rows);
       }
       ep.reader_flops += static_cast<double>(rows.size()) * (reader.flops_encode() + reader.flops_update(step));
-      for (int b : rows) ++ep.regions_read[b];
+      if (!spec.region_is_preview)  // the preview is no region of the input (envs/preview_env.hpp)
+        for (int b : rows) ++ep.regions_read[b];
     }
     obs = std::move(r.obs);
     bool any = false;

@@ -8,8 +8,10 @@
 
 namespace saccade {
 
+std::vector<int> slot_recent_turns(const RegionPlanInput& in);  // agents/fixed/slot_recent.cpp
+
 std::vector<int> preview_heuristic_regions(const RegionPlanInput& in) {
-  return salient_regions(in);
+  return in.spec.num_slots > 1 ? slot_recent_turns(in) : salient_regions(in);
 }
 
 }  // namespace saccade

@@ -4,6 +4,7 @@
 #include "attention/chunk_reader.hpp"
 #include "attention/mlp_reader.hpp"
 #include "attention/patch_reader.hpp"
+#include "attention/preview_reader.hpp"
 #include "attention/ram_reader.hpp"
 #include "attention/turn_reader.hpp"
 #include "experiments/tables/tables.hpp"
@@ -53,6 +54,19 @@ std::unique_ptr<Reader> make_mlp(const Config&, const ModelInputs& in, Rng& rng)
   return std::make_unique<MlpReader>(MlpReaderOptions{shape_size(in.spec.content_shape), 256, 2, in.spec.num_classes}, rng);
 }
 
+// The `preview` reference's classifier (2 x 256, as `mlp`): its env hands it the previews as its one
+// region (envs/preview_env.hpp), whose spec keeps their kind: bags (text) or dense rows and thumbnails.
+std::unique_ptr<Reader> make_preview(const Config&, const ModelInputs& in, Rng& rng) {
+  const bool bag = in.spec.preview_kind == PreviewKind::bag;
+  PreviewReaderOptions o{.preview_size = shape_size(in.spec.content_shape), .num_classes = in.spec.num_classes};
+  if (bag) {
+    o.bag_features = in.spec.preview_features;
+    o.regions = in.spec.content_shape.front();
+  }
+  if (in.spec.num_slots > 1) o.slot_values = in.slot_values;
+  return std::make_unique<PreviewReader>(o, rng);
+}
+
 const KeySpec heads_key =
     key("reader.heads", T::Int, "4", "Attention readers (patch, chunk, turn): heads of the attention pooling.").at_least(1);
 
@@ -72,6 +86,9 @@ const std::vector<ReaderRow>& reader_table() {
        {heads_key}, make_turn},
       {"mlp", 0u, "a fully connected 2 x 256 network over the whole image, one region: only the `fc` reference reads with it (attention/mlp_reader.hpp)",
        {}, make_mlp},
+      {"preview", 0u, "a 2 x 256 classifier on the previews alone (a bag per region embedded and averaged, or the rows and thumbnails "
+       "flattened): only the `preview` reference reads with it (attention/preview_reader.hpp)",
+       {}, make_preview},
   };
   return table;
 }

@@ -70,8 +70,11 @@ struct FixedPolicyRow {
   bool stops_when_sure = false;
 };
 
-// A full-view reference: scored beside the budgeted policies, marked as reading more than the budget.
-enum class Layout { task, whole };  // the task's own regions; or the whole input as one region
+// A reference: scored beside the budgeted policies, never competing with them; a full view (reading more
+// than the budget) or the previews alone (`preview`, reading no region).
+// The task's own regions; the whole input as one region; or the task's previews alone as one region
+// (envs/preview_env.hpp: the task's own envs wrapped by build_setup, experiments/tasks/policy_setup.cpp).
+enum class Layout { task, whole, preview };
 struct ReferenceRow {
   std::string_view name;
   unsigned fits;
