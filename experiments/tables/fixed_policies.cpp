@@ -31,8 +31,8 @@ const std::vector<FixedPolicyRow>& fixed_policy_table() {
       {"center_out", kGlimpses, "glimpses on a square spiral from the centre outwards", nullptr, center_out_glimpses},
       {"middle", kAnyRegions, "the regions nearest the middle of the example, in order", middle_regions},
       {"slot_recent", kTurns,
-       "each slot's last mentioning turn (read once if shared; over budget: the turns that are the last mention of the most slots, "
-       "then the most recent), then the last user turns",
+       "each slot's last mentioning turn (read once if shared; over budget, slots in the order cuisine, location, party size, "
+       "price: the most values first), then the last user turns",
        slot_recent_turns},
       {"confidence", kAnyRegions,
        "the task's preview heuristic (saliency, salient, slot_recent) in order, stopping once the reader's top probability "

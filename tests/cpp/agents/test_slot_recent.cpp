@@ -1,8 +1,8 @@
 // The `slot_recent` fixed turn policy (agents/fixed/slot_recent.cpp), built by name from its table row,
 // on hand-built dialogue previews whose right plan is worked out by hand: each slot's last mentioning
 // turn (a bot turn's mention counts too), a turn shared by several slots read once with the budget left
-// going to the last user turns, more slots than budget (the turns covering most slots first, then the
-// most recent), a short dialogue (fewer turns than regions, junk previews on the turns it does not
+// going to the last user turns, more slots than budget (slots served in the order cuisine, location,
+// party size, price), a short dialogue (fewer turns than regions, junk previews on the turns it does not
 // have), two examples in one batch, and previews without slot features refused.
 #define BOOST_TEST_MODULE slot_recent
 #include <boost/test/unit_test.hpp>
@@ -109,19 +109,22 @@ BOOST_AUTO_TEST_CASE(a_shared_turn_is_read_once_and_the_rest_goes_to_the_last_us
   BOOST_TEST(plan1(changed, 2) == (V{2, 8}), boost::test_tools::per_element());
 }
 
-BOOST_AUTO_TEST_CASE(more_slots_than_budget_keeps_the_widest_then_the_most_recent_turns) {
-  // Last mentions: cuisine and location 2 (two slots), price 4, people 6. Budget 2: the turn covering
-  // two slots first, then the most recent of the one-slot turns (6, not 4).
+BOOST_AUTO_TEST_CASE(more_slots_than_budget_serves_cuisine_location_people_price) {
+  // Last mentions: cuisine and location 2 (one turn for both), price 4, people 6. Budget 2: the
+  // request for cuisine (location comes with it), then people's turn; price's is left.
   const std::vector<Turn> d = {{0, true, {}}, {1, false, {}}, {2, true, {cuisine, location}}, {3, false, {}},
                                {4, true, {price}}, {5, false, {}}, {6, true, {people}}, {7, false, {}}};
   BOOST_TEST(plan1(d, 2) == (V{2, 6}), boost::test_tools::per_element());
   BOOST_TEST(plan1(d, 3) == (V{2, 4, 6}), boost::test_tools::per_element());
-  // Four one-slot turns, budget 1 and 3: the most recent mentions, whatever the slots' fixed order.
+  // Four one-slot turns, people's the oldest: the fixed order, not recency, decides what is left out.
   const std::vector<Turn> spread = {{1, true, {people}}, {3, true, {price}}, {5, true, {location}}, {7, true, {cuisine}}};
   BOOST_TEST(plan1(spread, 1) == (V{7}), boost::test_tools::per_element());
-  BOOST_TEST(plan1(spread, 3) == (V{3, 5, 7}), boost::test_tools::per_element());
-  // kBooking at budget 3: all four turns cover one slot each; 4 (price, the oldest) is given up.
-  BOOST_TEST(plan1(kBooking, 3) == (V{6, 7, 8}), boost::test_tools::per_element());
+  BOOST_TEST(plan1(spread, 2) == (V{5, 7}), boost::test_tools::per_element());
+  BOOST_TEST(plan1(spread, 3) == (V{1, 5, 7}), boost::test_tools::per_element());
+  // The same slots in another order of turns: cuisine's the oldest, price's the newest.
+  const std::vector<Turn> reversed = {{1, true, {cuisine}}, {3, true, {location}}, {5, true, {people}}, {7, true, {price}}};
+  BOOST_TEST(plan1(reversed, 1) == (V{1}), boost::test_tools::per_element());
+  BOOST_TEST(plan1(reversed, 3) == (V{1, 3, 5}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_short_dialogue_plans_only_the_turns_it_has) {
