@@ -53,13 +53,19 @@ TaskPlan plan_task(const Config& resolved) {
 }
 
 int run_task(const Config& resolved, bool resume) {
-  // What ran, every key spelled out, first (a first stage can take a while): `saccade run
-  // OUT/resolved.yaml` runs it again, a sweep resumes from it, and the Python module rebuilds a
-  // trained policy's setup from it (saccade.load).
+  // What ran, every key spelled out: `saccade run OUT/resolved.yaml` runs it again, a sweep resumes
+  // from it, and the Python module rebuilds a trained policy's setup from it (saccade.load). Written
+  // once the data has loaded (bad data leaves nothing behind), or before a first stage, which takes a
+  // while and must be resumable.
   const std::string out = resolved.get<std::string>("out");
-  std::filesystem::create_directories(out);
-  write_file_atomic(out + "/resolved.yaml", resolved.to_yaml(), "run_task");
+  const auto write_resolved = [&] {
+    std::filesystem::create_directories(out);
+    write_file_atomic(out + "/resolved.yaml", resolved.to_yaml(), "run_task");
+  };
+  const bool staged = !resolved.get_or<std::string>("reader.pretrain", "").empty();
+  if (staged) write_resolved();
   TaskPlan plan = plan_task(with_first_stage(resolved, resume));  // reader.pretrain: experiments/tasks/first_stage.hpp
+  if (!staged) write_resolved();
   plan.options.resume = resume;
   return run_policies(plan.policies, plan.setup, plan.options);
 }
