@@ -2,6 +2,7 @@
 // name, the envs it fits, its factory, its own reader.* keys (reader.hidden is everyone's). Adding a
 // reader: docs/extending.md, "A reader".
 #include "attention/chunk_reader.hpp"
+#include "attention/cnn_reader.hpp"
 #include "attention/mlp_reader.hpp"
 #include "attention/patch_reader.hpp"
 #include "attention/ram_reader.hpp"
@@ -53,6 +54,21 @@ std::unique_ptr<Reader> make_mlp(const Config&, const ModelInputs& in, Rng& rng)
   return std::make_unique<MlpReader>(MlpReaderOptions{shape_size(in.spec.content_shape), 256, 2, in.spec.num_classes}, rng);
 }
 
+// A CNN over one region's content: [H, W] (one channel) or [C, H, W] (the `cnn` reference).
+std::unique_ptr<Reader> make_cnn(const Config& cfg, const ModelInputs& in, Rng& rng) {
+  const Shape& s = in.spec.content_shape;
+  if (s.size() != 2 && s.size() != 3) throw std::invalid_argument("the cnn reader reads images [H, W] or [C, H, W]");
+  CnnReaderOptions o;
+  o.in_channels = s.size() == 3 ? s[0] : 1;
+  o.height = s[s.size() - 2];
+  o.width = s[s.size() - 1];
+  o.channels.clear();
+  for (const int c : cfg.get<std::vector<int>>("reader.cnn_channels")) o.channels.push_back(static_cast<std::size_t>(c));
+  o.hidden = 256;
+  o.num_classes = in.spec.num_classes;
+  return std::make_unique<CnnReader>(o, rng);
+}
+
 const KeySpec heads_key =
     key("reader.heads", T::Int, "4", "Attention readers (patch, chunk, turn): heads of the attention pooling.").at_least(1);
 
@@ -72,6 +88,9 @@ const std::vector<ReaderRow>& reader_table() {
        {heads_key}, make_turn},
       {"mlp", 0u, "a fully connected 2 x 256 network over the whole image, one region: only the `fc` reference reads with it (attention/mlp_reader.hpp)",
        {}, make_mlp},
+      {"cnn", 0u, "3 x 3 convolutions, each with 2 x 2 max-pooling and a ReLU, then 256 units, over the whole image, one region: only the `cnn` reference reads with it (attention/cnn_reader.hpp)",
+       {key("reader.cnn_channels", T::Ints, "[32, 64, 64]", "CNN reader (the `cnn` reference): output channels of each 3x3 convolution, each followed by 2x2 max-pooling.").at_least(1)},
+       make_cnn},
   };
   return table;
 }

@@ -20,7 +20,7 @@ CASES = [
      "cfg.yaml:1:10: include: nope.yaml: cannot read config file: No such file or directory"),
     ("unknown_fixed_policy", "eval:\n  policies: [center, centre]\n", "run",
      'cfg.yaml:2:22: eval.policies[1]: no fixed policy or reference "centre" for image glimpses '
-     "(choices: random, grid, center, saliency, center_out, fc) (did you mean `center`?)"),
+     "(choices: random, grid, center, saliency, center_out, fc, cnn) (did you mean `center`?)"),
     ("missing_dataset_dir", "env:\n  dataset: idx-dir:/nonexistent\n", "run",
      "cfg.yaml:2:12: env.dataset: load_image_split: directory /nonexistent not found"),
     ("spatial_without_preview", "env: {preview_factor: 0}\npolicy: {type: spatial}\n", "run",
