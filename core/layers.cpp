@@ -38,6 +38,25 @@ Var Linear::forward(const Var& x) const {
   return vector ? reshape(y, {out_}) : y;
 }
 
+// ---- Conv2d ----
+
+Conv2d::Conv2d(std::size_t in, std::size_t out, std::size_t kernel, std::size_t padding, Rng& rng)
+    : in_(in), out_(out), kernel_(kernel), padding_(padding) {
+  require_positive(in, "Conv2d: in_channels");
+  require_positive(out, "Conv2d: out_channels");
+  require_positive(kernel, "Conv2d: kernel");
+  const float k = fan_in_bound(in * kernel * kernel);
+  weight_ = register_parameter("weight", rng.uniform_array({out, in, kernel, kernel}, -k, k));
+  bias_ = register_parameter("bias", rng.uniform_array({out}, -k, k));
+}
+
+Var Conv2d::forward(const Var& x) const {
+  if (x.dim() != 4 || x.shape(1) != in_) {
+    throw std::invalid_argument("Conv2d: input must be [B, " + std::to_string(in_) + ", H, W]");
+  }
+  return conv2d(x, weight_, bias_, padding_);
+}
+
 BagRows bag_rows(const Array& rows, std::size_t features) {
   const std::size_t width = rows.dimension() == 0 ? 0 : rows.shape()[rows.dimension() - 1];
   if (width == 0 || width % 2 != 0) {

@@ -45,6 +45,27 @@ class Linear : public Module {
   Var weight_, bias_;
 };
 
+// y = conv2d(x, W, b, padding) (core/ops.hpp): x [B, in, H, W] -> [B, out, H + 2p - k + 1, W + 2p - k + 1].
+// W [out, in, k, k] (PyTorch's layout), W, b ~ U(-1/sqrt(in k k), 1/sqrt(in k k)) as PyTorch's Conv2d.
+class Conv2d : public Module {
+ public:
+  Conv2d() = default;
+  Conv2d(std::size_t in, std::size_t out, std::size_t kernel, std::size_t padding, Rng& rng);
+  Var forward(const Var& x) const;
+  Var operator()(const Var& x) const { return forward(x); }
+
+  const Var& weight() const { return weight_; }  // [out, in, k, k]
+  const Var& bias() const { return bias_; }      // [out]
+  std::size_t in_channels() const { return in_; }
+  std::size_t out_channels() const { return out_; }
+  std::size_t kernel() const { return kernel_; }
+  std::size_t padding() const { return padding_; }
+
+ private:
+  std::size_t in_ = 0, out_ = 0, kernel_ = 1, padding_ = 0;
+  Var weight_, bias_;
+};
+
 // A table of `num` vectors of size `dim`, initialised N(0, 1). forward(ids) -> [ids.size(), dim].
 class Embedding : public Module {
  public:

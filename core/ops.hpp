@@ -6,7 +6,9 @@
 //                        transpose_last
 //   ops_normalize.cpp    softmax, log_softmax, layer_norm
 //   ops_losses.cpp       cross_entropy, mse, gaussian/categorical/bernoulli log-probabilities, entropies
-// Every op has a finite-difference gradient check in tests/cpp/core/test_ops_grad.cpp.
+//   ops_conv.cpp         conv2d (im2col + one sgemm per batch), max_pool2d
+// Every op has a finite-difference gradient check in tests/cpp/core/test_ops_grad.cpp (the convolution's
+// and the pooling's: tests/cpp/core/test_conv_grad.cpp).
 #pragma once
 
 #include <vector>
@@ -50,6 +52,14 @@ Var matmul(const Var& a, const Var& b, bool transpose_b = false);
 // sum_i x_i W_i + b, several products into one output (all x_i with the same rows).
 Var affine(const Var& x, const Var& w, const Var& b);
 Var affine(const std::vector<std::pair<Var, Var>>& terms, const Var& b);
+
+// ---- images, NCHW ----
+// x [B, C, H, W] convolved with w [O, C, kh, kw] (cross-correlation, as in PyTorch), stride 1, `padding`
+// zeros on each side, plus b [O] (b may be an undefined Var: no bias) -> [B, O, H + 2p - kh + 1, W + 2p - kw + 1].
+Var conv2d(const Var& x, const Var& w, const Var& b, std::size_t padding = 0);
+// The maximum of each k x k window, stride k: [B, C, H, W] -> [B, C, H / k, W / k] (rows and columns
+// that do not fill a window are dropped). The gradient goes to the first maximum of each window.
+Var max_pool2d(const Var& x, std::size_t k);
 
 // ---- reductions ----
 Var sum(const Var& a);                                   // all elements -> scalar (shape {})

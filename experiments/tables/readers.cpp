@@ -2,6 +2,7 @@
 // name, the envs it fits, its factory, its own reader.* keys (reader.hidden is everyone's). Adding a
 // reader: docs/extending.md, "A reader".
 #include "attention/chunk_reader.hpp"
+#include "attention/cnn_reader.hpp"
 #include "attention/mlp_reader.hpp"
 #include "attention/patch_reader.hpp"
 #include "attention/preview_reader.hpp"
@@ -67,6 +68,21 @@ std::unique_ptr<Reader> make_preview(const Config&, const ModelInputs& in, Rng& 
   return std::make_unique<PreviewReader>(o, rng);
 }
 
+// A CNN over one region's content: [H, W] (one channel) or [C, H, W] (the `cnn` reference).
+std::unique_ptr<Reader> make_cnn(const Config& cfg, const ModelInputs& in, Rng& rng) {
+  const Shape& s = in.spec.content_shape;
+  if (s.size() != 2 && s.size() != 3) throw std::invalid_argument("the cnn reader reads images [H, W] or [C, H, W]");
+  CnnReaderOptions o;
+  o.in_channels = s.size() == 3 ? s[0] : 1;
+  o.height = s[s.size() - 2];
+  o.width = s[s.size() - 1];
+  o.channels.clear();
+  for (const int c : cfg.get<std::vector<int>>("reader.cnn_channels")) o.channels.push_back(static_cast<std::size_t>(c));
+  o.hidden = 256;
+  o.num_classes = in.spec.num_classes;
+  return std::make_unique<CnnReader>(o, rng);
+}
+
 const KeySpec heads_key =
     key("reader.heads", T::Int, "4", "Attention readers (patch, chunk, turn): heads of the attention pooling.").at_least(1);
 
@@ -89,6 +105,9 @@ const std::vector<ReaderRow>& reader_table() {
       {"preview", 0u, "a 2 x 256 classifier on the previews alone (a bag per region embedded and averaged, or the rows and thumbnails "
        "flattened): only the `preview` reference reads with it (attention/preview_reader.hpp)",
        {}, make_preview},
+      {"cnn", 0u, "3 x 3 convolutions, each with 2 x 2 max-pooling and a ReLU, then 256 units, over the whole image, one region: only the `cnn` reference reads with it (attention/cnn_reader.hpp)",
+       {key("reader.cnn_channels", T::Ints, "[32, 64, 64]", "CNN reader (the `cnn` reference): output channels of each 3x3 convolution, each followed by 2x2 max-pooling.").at_least(1)},
+       make_cnn},
   };
   return table;
 }

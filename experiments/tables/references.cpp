@@ -14,6 +14,7 @@ const std::vector<ReferenceRow>& reference_table() {
       {"fc", kGlimpses | kPatches, "RAM's fully connected 2 x 256 baseline on the whole canvas as one region", "mlp", Layout::whole, "first"},
       {"preview", kGlimpses | kAnyRegions,
        "a classifier on the previews alone, reading no region (0 regions read): what reading adds", "preview", Layout::preview, "first"},
+      {"cnn", kGlimpses | kPatches, "a CNN (3x3 convolutions of 32, 64, 64 channels, each with 2x2 max-pooling, then 256 units) on the whole canvas as one region", "cnn", Layout::whole, "first"},
   };
   return table;
 }

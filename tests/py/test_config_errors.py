@@ -20,7 +20,7 @@ CASES = [
      "cfg.yaml:1:10: include: nope.yaml: cannot read config file: No such file or directory"),
     ("unknown_fixed_policy", "eval:\n  policies: [center, centre]\n", "run",
      'cfg.yaml:2:22: eval.policies[1]: no fixed policy or reference "centre" for image glimpses '
-     "(choices: random, grid, center, saliency, center_out, fc, preview) (did you mean `center`?)"),
+     "(choices: random, grid, center, saliency, center_out, fc, preview, cnn) (did you mean `center`?)"),
     ("missing_dataset_dir", "env:\n  dataset: idx-dir:/nonexistent\n", "run",
      "cfg.yaml:2:12: env.dataset: load_image_split: directory /nonexistent not found"),
     ("preview_reference_without_thumbnail", "env: {preview_factor: 0}\npolicy: {type: gaussian}\neval: {policies: [center, preview]}\n",

@@ -111,3 +111,20 @@ def test_eval_test_false_scores_nothing_on_test(tmp_path):
     report = saccade("report", out, "--no-plot")
     assert report.returncode == 0, report.stderr
     assert "not scored on test (eval.test: false); validation accuracy" in report.stdout
+
+
+def test_cnn_reference_runs_with_its_own_channels(tmp_path):
+    # The `cnn` reference (experiments/tables/references.cpp) on 16x16 digits canvases, with
+    # reader.cnn_channels=[4, 8]: 16x16 -> 8x8 -> 4x4, so per example 2 x (256 x 4 x 9 + 64 x 8 x 4 x 9)
+    # for the convolutions, 2 x 128 x 256 for the 256 units and 2 x 256 x 10 for the logits.
+    out = tmp_path / "cnn"
+    r = saccade("run", ROOT / "experiments/configs/image_ram.yaml", *BASE[:-1], "train.epochs=1", "eval.examples=50",
+                "eval.adaptive=false", "eval.policies=[cnn]", "reader.cnn_channels=[4,8]", "--out", out)
+    assert r.returncode == 0, r.stderr
+    with open(out / "results.csv") as f:
+        header, row = f.read().splitlines()[:2]
+    cells = dict(zip(header.split(","), row.split(",")))
+    assert cells["policy"] == "cnn" and float(cells["mean_regions"]) == 1.0
+    assert float(cells["flops_per_example"]) == 2 * (256 * 4 * 9 + 64 * 8 * 4 * 9) + 2 * 128 * 256 + 2 * 256 * 10
+    ckpt = np.load(out / "checkpoints/cnn.npz")
+    assert ckpt["param/reader.conv1.weight"].shape == (8, 4, 3, 3) and "param/reader.conv2.weight" not in ckpt.files
