@@ -1,5 +1,6 @@
 // The report's tables as text: the printed table, report.csv and report.md.
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 #include "experiments/report/csv.hpp"
@@ -36,6 +37,33 @@ std::string still_improving_text(const SettingSummary& s) {
   return t;
 }
 
+// Adaptive against each setting's best fixed policy (chosen on validation), in one line per setting,
+// the settings where it loses named first: what a reader of the whole report must not miss.
+std::string verdict_summary(const std::vector<SettingSummary>& settings) {
+  std::string worse, better, unclear;
+  for (const auto& s : settings) {
+    const Comparison* c = comparison_with(s, s.best_fixed);
+    if (!c) continue;
+    char by[96] = "";
+    if (c->difference.n > 0 && c->difference.known())
+      std::snprintf(by, sizeof by, " %+.1f points [%+.1f, %+.1f] across %zu seeds,", 100 * c->difference.mean,
+                    100 * c->difference.low(), 100 * c->difference.high(), c->difference.n);
+    else if (c->difference.n > 0)
+      std::snprintf(by, sizeof by, " %+.1f points (1 seed),", 100 * c->difference.mean);
+    const std::string line = "  " + s.title(settings) + ": vs " + s.policies[static_cast<std::size_t>(s.best_fixed)].policy +
+                             by + " " + verdict_text(c->verdict) + "\n";
+    if (c->verdict == Verdict::worse) worse += line;
+    else if (c->verdict == Verdict::better) better += line;
+    else unclear += line;
+  }
+  if (worse.empty() && better.empty() && unclear.empty()) return "";
+  std::string out = "adaptive against the best fixed policy (chosen on validation), by the paired rule below:\n";
+  if (!worse.empty()) out += " adaptive LOSES:\n" + worse;
+  if (!unclear.empty()) out += " no clear difference (or not paired / not tested):\n" + unclear;
+  if (!better.empty()) out += " adaptive wins:\n" + better;
+  return out + "\n";
+}
+
 }  // namespace
 
 std::string report_table_text(const std::vector<SettingSummary>& settings) {
@@ -63,7 +91,7 @@ std::string report_table_text(const std::vector<SettingSummary>& settings) {
     for (const Comparison* c : ordered_comparisons(s)) out << "  paired: " << comparison_text(s, *c) << "\n";
     out << "\n";
   }
-  out << method_text();
+  out << verdict_summary(settings) << method_text();
   return out.str();
 }
 
@@ -126,6 +154,7 @@ std::string report_markdown(const std::vector<SettingSummary>& settings, const s
       md << "\nStill improving (best validation epoch among the last three): " << late << ".\n";
     md << "\n";
   }
+  if (const std::string summary = verdict_summary(settings); !summary.empty()) md << "```\n" << summary << "```\n\n";
   md << "```\n" << method_text() << "```\n";
   return md.str();
 }

@@ -244,3 +244,30 @@ BOOST_AUTO_TEST_CASE(printed_table_and_files) {
   BOOST_TEST(csv.rows[1][csv.column("best_fixed")] == "true");  // grid
   BOOST_TEST(csv.rows[1][csv.column("best_epochs")] == "5/10 5/10 5/10");
 }
+
+BOOST_AUTO_TEST_CASE(the_summary_puts_each_setting_under_its_verdict_against_the_best_fixed) {
+  Sweep w;
+  fill(w);
+  const auto settings = w.summarize();
+  const std::string text = saccade::report_table_text(settings);
+  std::size_t checked = 0;
+  for (const SettingSummary& s : settings) {
+    if (s.best_fixed < 0) continue;
+    const Comparison& c = versus(s, s.policies[static_cast<std::size_t>(s.best_fixed)].policy);
+    const std::string line = "  " + s.title(settings) + ": vs " + s.policies[static_cast<std::size_t>(s.best_fixed)].policy;
+    const std::size_t at = text.find(line);
+    BOOST_TEST_REQUIRE(at != std::string::npos, line);
+    const std::string rest = text.substr(at, text.find('\n', at) - at);
+    BOOST_TEST(rest.find(saccade::verdict_text(c.verdict)) != std::string::npos, rest);
+    // The block it sits in says the same: the settings where adaptive loses come first, by name.
+    const char* header = c.verdict == Verdict::better  ? " adaptive wins:\n"
+                         : c.verdict == Verdict::worse ? " adaptive LOSES:\n"
+                                                       : " no clear difference (or not paired / not tested):\n";
+    const std::size_t block = text.rfind(header, at);
+    BOOST_TEST(block != std::string::npos, rest);
+    for (const char* other : {" adaptive wins:\n", " adaptive LOSES:\n", " no clear difference (or not paired / not tested):\n"})
+      if (std::string(other) != header) BOOST_TEST((text.rfind(other, at) == std::string::npos || text.rfind(other, at) < block));
+    ++checked;
+  }
+  BOOST_TEST(checked >= 3u);  // better, no clear difference and not tested among the fixture's settings
+}
