@@ -19,4 +19,6 @@ for task in $TASKS; do
   "$BUILD/saccade" report "$OUT/$task" | tee "$OUT/$task/report.txt"
   mkdir -p "docs/results/$task"
   cp "$OUT/$task/results.csv" "$OUT/$task/report.csv" "$OUT/$task/report.md" "docs/results/$task/"
+  # Its title names the sweep file, not this machine's output directory.
+  sed -i "1s|.*|# saccade report: $config (\`make results\`)|" "docs/results/$task/report.md"
 done
