@@ -34,7 +34,7 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   result.budget = s.budget;
   Rng init_rng = Rng::stream(o.seed, "baseline-init");
   // The same starting reader for every policy (fair), before the optimizer sees its parameters.
-  if (!o.reader_init.empty()) load_parameters(o.reader_init, *s.reader, "reader.");  // checked in tasks.cpp
+  if (!o.reader_init.empty() && !s.own_reader) load_parameters(o.reader_init, *s.reader, "reader.");  // checked in tasks.cpp
   const std::unique_ptr<Trainer> trainer = o.make_trainer(*s.train_env, *s.reader, *s.policy, init_rng);
   Rng policy_rng = Rng::stream(o.seed, "policy-" + s.name);
 

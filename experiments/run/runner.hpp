@@ -28,6 +28,8 @@ struct PolicySetup {
   std::unique_ptr<Env> test_env;     // test split
   std::unique_ptr<Env> oov_test_env; // optional: a test split of values no training example has
   std::unique_ptr<Reader> reader;    // freshly initialised
+  bool own_reader = false;           // a reference's own reader (`fc`, `cnn`, `preview`): reader.init,
+                                     // which starts the run's reader, does not apply to it
   std::unique_ptr<Policy> policy;
   std::size_t budget = 0;            // the run's budget (policy.budget), reported in results.csv even
                                      // for policies that read more (`all`, `fc`: see mean_regions)

@@ -26,13 +26,15 @@ def test_first_stage_inside_the_run(tmp_path):
     out = tmp_path / "run"
     args = ["run", ROOT / "experiments/configs/text_skim.yaml", "reader.init=null", f"reader.pretrain={stage}",
             "seed=3", "train.epochs=1", "train.examples=300", "eval.examples=100", "eval.repeats=1",
-            "reader.hidden=16", "reader.heads=2", "eval.adaptive=false", "eval.policies=[first]", "--out", out]
+            "reader.hidden=16", "reader.heads=2", "eval.adaptive=false", "eval.policies=[first,preview]", "--out", out]
     r = saccade(*args)
     assert r.returncode == 0, r.stderr
     assert "first stage: " in r.stderr
     # The stage ran under the run's seed, in OUT/pretrain, and finished.
     assert "\nseed: 3\n" in (out / "pretrain/resolved.yaml").read_text()
     assert (out / "pretrain/status.json").exists() and (out / "pretrain/checkpoints/first.npz").exists()
+    # The stage's reader starts the run's own readers, not a reference's own (`preview` has other parameters).
+    assert [line.split(",")[3] for line in (out / "results.csv").read_text().splitlines()[1:]] == ["first", "preview"]
     # Resuming keeps the finished stage.
     again = saccade("run", "--resume", out)
     assert again.returncode == 0, again.stderr
