@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps configure build test test-asan fuzz demo bench install clean
+.PHONY: all deps configure build test test-asan fuzz demo bench results install clean
 
 all: build
 
@@ -47,6 +47,12 @@ DEMO_OUT ?= runs/demo
 demo: build
 	$(BUILD)/saccade sweep experiments/configs/demo.yaml --out $(DEMO_OUT) -j $(JOBS)
 	$(BUILD)/saccade report $(DEMO_OUT)
+
+# The headline tables (docs/results/<task>/): the sweeps of experiments/configs/results/, 3 seeds each,
+# run outside the work tree (RESULTS_OUT, default ../saccade-results), then their reports copied into
+# docs/results/. Hours, not minutes: run it in the background; re-running resumes. Not part of `make test`.
+results: build
+	BUILD=$(BUILD) JOBS=$(JOBS) bash scripts/results.sh
 
 # Benchmarks side by side with the PyTorch references (bench/run.sh; figures in bench/RESULTS.md).
 bench: build

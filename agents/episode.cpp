@@ -57,13 +57,18 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   std::size_t decisions = 0;
   // A policy that never looks at the memory (fixed and one-shot policies) chooses the same regions
   // whenever they are encoded, so they are read after the loop, in one batched reader call.
-  const bool read_at_end = !policy.needs_summary();
+  const bool read_at_end = !policy.needs_summary() && !policy.needs_prediction();
   std::vector<StepRead> pending;
   const auto start = std::chrono::steady_clock::now();
 
   for (std::size_t step = 0; step < spec.max_steps; ++step) {
     const Var summary = policy.needs_summary() ? reader.summary(memory) : Var();
-    const PolicyContext ctx{spec, obs, summary, step};
+    Var prediction;  // a policy that stops when the reader is sure sees its prediction after each read
+    if (policy.needs_prediction() && step > 0) {
+      prediction = reader.predict(memory);
+      for (std::size_t b = 0; b < B; ++b) ep.policy_flops += going[b] ? reader.flops_predict(ep.regions_read[b]) : 0.0;
+    }
+    const PolicyContext ctx{spec, obs, summary, step, prediction.defined() ? &prediction : nullptr};
     if (step == 0) policy.begin(ctx, rng, greedy);
     Decision d = policy.act(ctx, rng, greedy);
     ++decisions;
@@ -102,7 +107,8 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
         memory = reader.update(memory, reader.encode(regions), rows);
       }
       ep.reader_flops += static_cast<double>(rows.size()) * (reader.flops_encode() + reader.flops_update(step));
-      for (int b : rows) ++ep.regions_read[b];
+      if (!spec.region_is_preview)  // the preview is no region of the input (envs/preview_env.hpp)
+        for (int b : rows) ++ep.regions_read[b];
     }
     obs = std::move(r.obs);
     bool any = false;
@@ -113,7 +119,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   ep.logits = reader.predict(memory);
   ep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (std::size_t b = 0; b < B; ++b) ep.reader_flops += reader.flops_predict(ep.regions_read[b]);
-  ep.policy_flops = static_cast<double>(B) * policy.flops_per_episode(decisions);
+  ep.policy_flops += static_cast<double>(B) * policy.flops_per_episode(decisions);
   return ep;
 }
 

@@ -18,7 +18,7 @@ struct Episode {
   Var logits;                          // [B * slots, C]
   std::vector<int> labels;             // [B * slots]
   std::size_t slots = 1;               // answers per example (EnvSpec::num_slots)
-  std::vector<int> regions_read;       // [B]
+  std::vector<int> regions_read;       // [B] (0 for a preview-only env: EnvSpec::region_is_preview)
   // One entry per decision step of a learned policy:
   std::vector<Var> log_probs;          // [B], zero where the example had already finished
   std::vector<Var> entropies;          // [B], likewise

@@ -13,13 +13,17 @@ EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t 
   std::vector<double> us;
   double correct = 0.0, regions = 0.0, flops = 0.0, on_evidence = 0.0;
   bool knows_evidence = true;
+  r.scores.reserve(count);
   for (std::size_t begin = 0; begin < count; begin += batch_size) {
     const std::size_t end = std::min(count, begin + batch_size);
     std::vector<std::size_t> examples(end - begin);
     for (std::size_t i = begin; i < end; ++i) examples[i - begin] = i;
     const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
     check_interrupt();  // a host's Ctrl-C (core/interrupt.hpp)
-    for (float c : correct_per_example(ep.logits, ep.labels, ep.slots)) correct += c;
+    for (float c : correct_per_example(ep.logits, ep.labels, ep.slots)) {
+      correct += c;
+      r.scores.push_back(c);
+    }
     for (int n : ep.regions_read) regions += n;
     knows_evidence = knows_evidence && !ep.evidence.empty();
     for (std::size_t t = 0; t < ep.read_now.size(); ++t)

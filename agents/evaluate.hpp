@@ -18,6 +18,10 @@ struct EvalResult {
   std::size_t examples = 0;
   double evidence_read = -1.0;     // fraction of the regions read that hold evidence; -1 when the env
                                    // cannot tell (or nothing was read)
+  // Each example's score in index order (example i at [i]): 1 if answered right (every slot), else 0.
+  // Kept so that two policies scored on the same examples can be compared pair by pair
+  // (experiments/report/paired.hpp).
+  std::vector<double> scores;
 };
 
 // Examples [0, count) of the env's split in batches; `seed` fixes their randomness (canvases).

@@ -48,6 +48,8 @@ class FixedRegionPolicy : public Policy {
   std::string name() const override { return name_; }
   void begin(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
+  // Regions example b's plan reads (after begin()).
+  std::size_t planned(std::size_t b) const { return plan_[b].size(); }
 
  private:
   std::string name_;

@@ -21,6 +21,9 @@ struct PolicyContext {
   const Observation& obs;  // previews, read mask, budget left (after the previous step)
   const Var& summary;      // the reader's memory summary [B, H] if needs_summary(); policies detach it
   std::size_t step;        // 0 for the first region
+  // The reader's logits [B * slots, C] on what each example has read so far, if needs_prediction()
+  // (from step 1 on; null before anything is read and for every other policy).
+  const Var* prediction = nullptr;
 };
 
 struct Decision {
@@ -42,6 +45,9 @@ class Policy : public Module {
   // Whether act() reads ctx.summary. Policies that do not (fixed, one-shot) get an undefined Var, and
   // the reader never computes it: pooling over the memory at every step is real compute.
   virtual bool needs_summary() const { return false; }
+  // Whether act() reads ctx.prediction (a policy that stops when the reader is sure). The reader then
+  // reads step by step and predicts after every step: that compute is counted as the policy's.
+  virtual bool needs_prediction() const { return false; }
   // Called once per episode before the first act (one-shot policies plan here).
   virtual void begin(const PolicyContext& ctx, Rng& rng, bool greedy) {}
   // greedy: the deterministic choice (mean location, most likely regions) used for evaluation;

@@ -36,6 +36,9 @@ struct EnvSpec {
   // example, and a reader's logits num_slots rows per example, [B * num_slots, num_classes] (a slot
   // with fewer values than num_classes pads its row). An example is correct when every slot is.
   std::size_t num_slots = 1;
+  // The one region is the example's preview (envs/preview_env.hpp, the `preview` reference): reading
+  // it reads none of the input's regions, so an episode counts it as 0 regions read.
+  bool region_is_preview = false;
 };
 
 // Arrays are batch-first: B = number of examples stepped together.

@@ -210,7 +210,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
 // `saccade report`: its options, parsed into `args` and `no_plot`.
 CLI::App* add_report_command(CLI::App& app, saccade::ReportOptions& args, bool& no_plot) {
   CLI::App* report_cmd = app.add_subcommand(
-      "report", "Summarise DIR/results.csv: accuracy ± 95% CI per setting and policy; writes report.csv/.png/.html");
+      "report", "Summarise DIR/results.csv: accuracy ± 95% CI per setting and policy, adaptive paired with each policy "
+                "on each run's test scores; writes report.csv/.md/.png/.html");
   report_cmd->add_option("dir", args.dir, "A run's or sweep's output directory (holds results.csv)")->required();
   report_cmd->add_flag("--no-plot", no_plot, "Skip report.png (no Python needed)");
   return report_cmd;

@@ -65,6 +65,7 @@ Schema build_schema() {
       key("reader.type", T::Enum, no_default, "Reader (attention model), a row of experiments/tables/readers.cpp: image glimpses ram, image patches patch, text chunk, dialogue turn. Unset: the env's.")
           .one_of(row_names(reader_table())),
       key("reader.init", T::String, no_default, "A checkpoint (.npz, e.g. RUN/checkpoints/all.npz) whose reader starts every policy's reader; unset: random initialisation."),
+      key("reader.pretrain", T::String, no_default, "A first stage inside the run: a config file (e.g. experiments/configs/text_pretrain.yaml, relative to the working directory) whose reader the run trains first, under its own seed, in OUT/pretrain; every policy's reader starts from it. Not with reader.init."),
       key("reader.hidden", T::Int, "128", "Width of the reader's embeddings and hidden state.").at_least(1),
   };
   const Schema policy_type = {
@@ -107,6 +108,7 @@ Schema build_schema() {
       key("eval.repeats", T::Int, "1", "Validation and test: score each example under this many draws of its clutter (the same for every policy) and average; more draws, less noise from the clutter.")
           .at_least(1),
       key("eval.examples", T::Int, "0", "Validation and test examples scored (0: the whole split).").at_least(0),
+      key("eval.test", T::Bool, "true", "Score the test split (and keep each test example's score in OUT/scores/) once training ends. false for probes that choose settings: no test episode at all, results.csv's test columns stay empty, the traces come from validation, and `saccade report` compares validation accuracy."),
 
       // Read by `saccade sweep` only; `saccade run` refuses a config that has them.
       key("sweep.grid", T::KeyLists, no_default, "Sweep: every combination of these values, e.g. `{policy.budget: [3, 6], train.lr: [0.001, 0.003]}`."),

@@ -1,6 +1,8 @@
 """Draws report.png for `saccade report`: test accuracy against mean regions read per example (the
-compute axis every policy shares), one line per policy, error bars the 95% CI over seeds, one panel
-per env and swept key other than the budget (so a panel's points are its budgets).
+compute axis every policy shares), one line per policy, error bars the 95% CI over seeds clipped to
+[0, 1], one panel per env and swept key other than the budget (so a panel's points are its budgets).
+A star marks adaptive where the report's paired verdict against the best fixed policy is "better".
+Runs that were not scored on test (eval.test: false) are drawn at their validation accuracy.
 
 The saccade binary embeds this file and runs it as `/usr/bin/python3 - REPORT_CSV OUT_PNG`.
 Exit status 3: matplotlib is not importable (the binary names the Debian package).
@@ -10,7 +12,9 @@ import math
 import sys
 
 METRICS = {"policy", "n", "accuracy_mean", "accuracy_ci95", "accuracy_low", "accuracy_high", "mean_regions",
-           "us_per_example", "flops_per_example", "competes", "above_best_fixed"}
+           "us_per_example", "flops_per_example", "competes", "above_best_fixed", "val_accuracy_mean",
+           "val_accuracy_ci95", "best_epochs", "still_improving", "best_fixed", "verdict", "adaptive_minus_mean",
+           "adaptive_minus_low", "adaptive_minus_high", "paired_seeds"}
 
 
 def number(text):
@@ -52,12 +56,13 @@ def main(csv_path, png_path):
         on_axis = [p for p in policies
                    if p == "adaptive" or any(r["competes"] == "true" for r in frows if r["policy"] == p)]
         # Policies at the same budget share an x: shift each a little sideways so no bar hides another.
-        xs = [number(r["mean_regions"]) for r in frows if r["policy"] in on_axis]
+        xs = [regions(r) for r in frows if r["policy"] in on_axis]
         step = 0.02 * max(max(xs, default=0) - min(xs, default=0), 1.0)
         for policy in policies:
-            prows = sorted((r for r in frows if r["policy"] == policy), key=lambda r: number(r["mean_regions"]))
-            y = [number(r["accuracy_mean"]) for r in prows]
-            err = [0 if math.isnan(number(r["accuracy_ci95"])) else number(r["accuracy_ci95"]) for r in prows]
+            prows = sorted((r for r in frows if r["policy"] == policy), key=lambda r: regions(r))
+            y = [accuracy(r) for r in prows]
+            err = [error_bar(r) for r in prows]
+            err = [[e[0] for e in err], [e[1] for e in err]]
             adaptive = policy == "adaptive"
             if policy not in on_axis:
                 # A reference (all, fc) reads more than any budget (fc reads the canvas as one region,
@@ -68,16 +73,19 @@ def main(csv_path, png_path):
                             fontsize=8, color="gray", va="bottom")
                 continue
             shift = step * (on_axis.index(policy) - (len(on_axis) - 1) / 2)
-            x = [number(r["mean_regions"]) + shift for r in prows]
+            x = [regions(r) + shift for r in prows]
             ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=policy, linewidth=2.5 if adaptive else 1.2,
                         zorder=3 if adaptive else 2)
-            marked = [(a, b) for a, b, r in zip(x, y, prows) if r["above_best_fixed"] == "true"]
+            # Adaptive's row carries its verdict against the best fixed policy (another row's verdict is
+            # adaptive's against that policy).
+            marked = [(a, b) for a, b, r in zip(x, y, prows) if adaptive and r.get("verdict") == "better"]
             if marked:
                 ax.scatter(*zip(*marked), marker="*", s=160, color="black", zorder=4,
-                           label="adaptive above best fixed")
+                           label="adaptive better than best fixed (paired)")
         ax.set_title("  ".join(facet_label(c, v) for c, v in zip(facet_cols, facet)) or "all runs", fontsize=10)
-        ax.set_xlabel("mean regions read per example (policies shifted apart)")
-        ax.set_ylabel("test accuracy")
+        tested = any(r["accuracy_mean"] for r in frows)
+        ax.set_xlabel(("mean regions read per example" if tested else "budget") + " (policies shifted apart)")
+        ax.set_ylabel("test accuracy" if tested else "validation accuracy")
         ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8)
@@ -85,6 +93,24 @@ def main(csv_path, png_path):
     fig.tight_layout()
     fig.savefig(png_path, dpi=100, format="png")
     return 0
+
+
+def regions(row):
+    """Mean regions read on test; the budget for a run not scored on test (what it may read)."""
+    return number(row["mean_regions"]) if row["mean_regions"] else number(row.get("budget", ""))
+
+
+def accuracy(row):
+    """Test accuracy; validation accuracy for a run that was not scored on test."""
+    return number(row["accuracy_mean"]) if row["accuracy_mean"] else number(row.get("val_accuracy_mean", ""))
+
+
+def error_bar(row):
+    """(below, above) the mean: the report's interval, clipped to [0, 1]; none for one seed."""
+    if not row["accuracy_low"]:
+        return (0, 0)
+    mean = number(row["accuracy_mean"])
+    return (mean - number(row["accuracy_low"]), number(row["accuracy_high"]) - mean)
 
 
 def facet_label(column, value):

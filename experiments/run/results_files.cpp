@@ -1,5 +1,6 @@
 #include "experiments/run/results_files.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
@@ -47,6 +48,25 @@ void write_traces(const std::string& path, Env& env, const Reader& reader, Polic
   write_file_atomic(path, s.str(), "write_traces");
 }
 
+std::string scores_path(const std::string& out_dir, const std::string& policy) {
+  return out_dir + "/scores/" + policy + ".csv";
+}
+
+void write_scores(const std::string& path, std::size_t draws, const std::vector<double>& test,
+                  const std::vector<double>& oov) {
+  std::string s = "split,example,draws,score\n";
+  char line[96];
+  for (const auto& [split, scores] : {std::pair<const char*, const std::vector<double>*>{"test", &test}, {"oov", &oov}}) {
+    for (std::size_t i = 0; i < scores->size(); ++i) {
+      // %.10g: k of `draws` right reads back as k/draws to far better than pairing needs.
+      std::snprintf(line, sizeof line, "%s,%zu,%zu,%.10g\n", split, i, draws, (*scores)[i]);
+      s += line;
+    }
+  }
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  write_file_atomic(path, s, "write_scores");
+}
+
 bool finished_run(const std::string& dir) {
   if (!std::filesystem::exists(dir + "/status.json")) return false;
   const auto status = nlohmann::json::parse(read_text_file(dir + "/status.json", "finished_run"), nullptr, /*allow_exceptions=*/false);
@@ -64,10 +84,12 @@ void write_results_csv(const std::string& path, const RunOptions& o, const std::
     return t.str();
   };
   for (const auto& r : results) {
-    s << csv_line({o.run_name, std::to_string(o.seed), o.env_name, r.name, std::to_string(r.budget), num(r.test.accuracy),
-                   num(r.test.mean_regions), num(r.test.flops_per_example), num(r.test.us_per_example),
-                   num(r.train_seconds), r.test.evidence_read < 0 ? "" : num(r.test.evidence_read),
-                   r.oov_accuracy < 0 ? "" : num(r.oov_accuracy)});
+    auto test = [&](double v) { return r.tested ? num(v) : std::string(); };  // eval.test=false: empty
+    s << csv_line({o.run_name, std::to_string(o.seed), o.env_name, r.name, std::to_string(r.budget), test(r.test.accuracy),
+                   test(r.test.mean_regions), test(r.test.flops_per_example), test(r.test.us_per_example),
+                   num(r.val_accuracy), std::to_string(r.epochs), std::to_string(r.best_epoch), num(r.train_seconds),
+                   !r.tested || r.test.evidence_read < 0 ? "" : num(r.test.evidence_read),
+                   !r.tested || r.oov_accuracy < 0 ? "" : num(r.oov_accuracy)});
   }
   write_file_atomic(path, s.str(), "write_results_csv");
 }

@@ -56,6 +56,13 @@ std::vector<PolicyResult> read_results(const std::string& path, const RunOptions
     p.train_seconds = number(row, r, "train_seconds");
     p.test.evidence_read = number(row, r, "evidence_read");
     p.oov_accuracy = number(row, r, "oov_accuracy");
+    p.tested = !field(row, "accuracy").empty();  // eval.test=false leaves the test columns empty
+    // Columns a results.csv from before them lacks: what is known is kept, the rest written as 0.
+    if (table.column("val_accuracy") >= 0) {
+      p.val_accuracy = std::max(0.0, number(row, r, "val_accuracy"));
+      p.epochs = static_cast<std::size_t>(std::max(0.0, number(row, r, "epochs")));
+      p.best_epoch = static_cast<std::size_t>(std::max(0.0, number(row, r, "best_epoch")));
+    }
     results.push_back(p);
   }
   return results;
@@ -92,6 +99,7 @@ ResumePoint prepare_resume(const RunOptions& o, const std::vector<std::string>& 
 
 void clear_earlier_run(const std::string& out_dir) {
   fs::remove(out_dir + "/results.csv");
+  fs::remove_all(out_dir + "/scores");  // an earlier run's scores must never be paired with this run's
   if (!fs::is_directory(out_dir + "/checkpoints")) return;
   for (const auto& entry : fs::directory_iterator(out_dir + "/checkpoints")) {
     const std::string name = entry.path().filename().string();

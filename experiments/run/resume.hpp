@@ -27,8 +27,8 @@ struct ResumePoint {
 // seed, or policies out of the plan's order).
 ResumePoint prepare_resume(const RunOptions& options, const std::vector<std::string>& policies);
 
-// A fresh run into a directory an earlier run used: the earlier results.csv and epoch checkpoints are
-// removed first, so that resuming this run later cannot take them for its own.
+// A fresh run into a directory an earlier run used: the earlier results.csv, epoch checkpoints and
+// scores are removed first, so that resuming this run later (or a report) cannot take them for its own.
 void clear_earlier_run(const std::string& out_dir);
 
 }  // namespace saccade

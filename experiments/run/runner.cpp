@@ -9,6 +9,7 @@
 #include "core/atomic_file.hpp"
 #include "core/blas_kernels.hpp"
 #include "core/checkpoint.hpp"
+#include "experiments/run/calibrate.hpp"
 #include "experiments/run/epoch_checkpoint.hpp"
 #include "experiments/run/hooks.hpp"
 #include "experiments/run/progress.hpp"
@@ -58,11 +59,13 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   result.epochs = st.epoch;
   result.train_seconds = st.train_seconds;
   result.val_accuracy = o.keep_best ? keep_best.restore(st, st.val_accuracy, s.name) : st.val_accuracy;
+  result.best_epoch = o.keep_best && st.best_epoch > 0 ? st.best_epoch : result.epochs;
   std::filesystem::create_directories(o.out_dir + "/checkpoints");
   save_checkpoint(o.out_dir + "/checkpoints/" + s.name + ".npz", trainable, &trainer->optimizer(),
                   {{"epochs", static_cast<double>(result.epochs)}, {"cost", trainer->cost()},
                    {"kept_epoch", static_cast<double>(o.keep_best ? st.best_epoch : result.epochs)},
                    {"seed", static_cast<double>(o.seed)}});
+  calibrate_stop(s, o, result);  // a confidence stop's threshold, on validation (experiments/run/calibrate.hpp)
   score_policy(s, o, result);
   return result;
 }
@@ -91,11 +94,15 @@ int run_policies(const std::vector<std::string>& policies, const std::function<P
     write_results_csv(o.out_dir + "/results.csv", o, results);  // each finished policy is kept at once
   }
   reporter.finish();
-  std::printf("\n%-12s %8s %10s %13s %15s %14s\n", "policy", "budget", "accuracy", "mean_regions", "flops/example",
-              "us/example");
+  std::printf("\n%-12s %8s %10s %13s %15s %14s %10s\n", "policy", "budget", "accuracy", "mean_regions", "flops/example",
+              "us/example", "val_acc");
   for (const auto& r : results) {
-    std::printf("%-12s %8zu %10.4f %13.2f %15.3g %14.1f\n", r.name.c_str(), r.budget, r.test.accuracy,
-                r.test.mean_regions, r.test.flops_per_example, r.test.us_per_example);
+    if (!r.tested) {  // eval.test=false: nothing on test to show
+      std::printf("%-12s %8zu %10s %13s %15s %14s %10.4f\n", r.name.c_str(), r.budget, "-", "-", "-", "-", r.val_accuracy);
+      continue;
+    }
+    std::printf("%-12s %8zu %10.4f %13.2f %15.3g %14.1f %10.4f\n", r.name.c_str(), r.budget, r.test.accuracy,
+                r.test.mean_regions, r.test.flops_per_example, r.test.us_per_example, r.val_accuracy);
   }
   std::printf("\nresults: %s/results.csv  metrics: %s/metrics.jsonl\n", o.out_dir.c_str(), o.out_dir.c_str());
   std::fflush(stdout);

@@ -17,6 +17,9 @@
 
 namespace saccade {
 
+// The name the learned policy is scored under.
+inline constexpr const char* kAdaptive = "adaptive";
+
 // Everything one policy's run needs, built by the task.
 struct PolicySetup {
   std::string name;                  // "adaptive", "center", ...
@@ -38,6 +41,7 @@ struct RunOptions {
   double minutes = 0.0;              // per-policy wall-clock limit on training (0: none)
   std::size_t eval_repeats = 1;      // draws of each validation and test example's randomness scored
   bool keep_best = false;            // test the epoch with the best validation accuracy, not the last
+  bool eval_test = true;             // false (a probe): no test episode at all, choices see validation only
   std::string reader_init;           // a checkpoint whose reader.* parameters start every policy's reader
   bool resume = false;               // continue the interrupted run in out_dir (experiments/run/resume.hpp)
   TrainerFactory make_trainer;       // train.algorithm's, from experiments/tables/trainers.cpp
@@ -46,11 +50,13 @@ struct RunOptions {
 struct PolicyResult {
   std::string name;
   std::size_t budget = 0;
-  EvalResult test;
+  EvalResult test;                   // meaningless when !tested
+  bool tested = true;                // false: eval.test was off, nothing was scored on test
   double oov_accuracy = -1.0;        // on PolicySetup::oov_test_env; < 0: none
-  double val_accuracy = 0.0;
+  double val_accuracy = 0.0;         // of the epoch kept (train.keep)
   double train_seconds = 0.0;
-  std::size_t epochs = 0;
+  std::size_t epochs = 0;            // trained (fewer than train.epochs when train.minutes ran out)
+  std::size_t best_epoch = 0;        // the epoch kept: train.keep=best's best, else the last
 };
 
 class MetricsLog;

@@ -80,6 +80,9 @@ EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::s
     mean.flops_per_example += (e.flops_per_example - mean.flops_per_example) * w;
     mean.us_per_example += (e.us_per_example - mean.us_per_example) * w;
     mean.examples += e.examples;
+    // Per example, the sum over draws, divided once at the end: k of 3 draws right is exactly k/3.
+    if (r == 0) mean.scores.assign(e.scores.size(), 0.0);
+    for (std::size_t i = 0; i < e.scores.size(); ++i) mean.scores[i] += e.scores[i];
     if (e.evidence_read >= 0) {
       const double draw_reads = e.mean_regions * static_cast<double>(e.examples);
       reads += draw_reads;
@@ -87,6 +90,7 @@ EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::s
     }
   }
   if (reads > 0) mean.evidence_read = on_evidence / reads;
+  for (double& s : mean.scores) s /= static_cast<double>(o.eval_repeats);
   return mean;
 }
 

@@ -49,7 +49,7 @@ inline constexpr std::uint64_t kTestSeed = 0x7E57;
 
 // eval.repeats > 1: each example is scored under that many draws of its randomness (clutter, canvas),
 // the same draws for every policy; the figures are the means over all of them (evidence_read over
-// all their reads, so a draw that read more weighs more).
+// all their reads, so a draw that read more weighs more), `scores` each example's mean over its draws.
 EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::size_t n, const RunOptions& options,
                           std::uint64_t seed, Rng& rng);
 

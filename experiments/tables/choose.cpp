@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "agents/confidence_stop.hpp"
 #include "core/suggest.hpp"
 
 namespace saccade {
@@ -84,6 +85,8 @@ void check_rows(const Config& cfg, EnvKind kind) {
 std::unique_ptr<Policy> make_fixed_policy(std::string_view name, const std::string& label, const EnvSpec& spec, std::size_t budget) {
   const FixedPolicyRow* row = find_row(fixed_policy_table(), name);
   if (spec.num_regions == 0 && row && row->glimpse) return std::make_unique<FixedGlimpsePolicy>(label, row->glimpse, budget);
+  if (spec.num_regions > 0 && row && row->region && row->stops_when_sure)
+    return std::make_unique<ConfidenceStopPolicy>(label, row->region, budget);
   if (spec.num_regions > 0 && row && row->region)
     return std::make_unique<FixedRegionPolicy>(label, row->region, budget);
   throw std::invalid_argument("no fixed policy \"" + std::string(name) + "\" for " + spec.name);

@@ -12,6 +12,8 @@ namespace saccade {
 // Rules in files of their own (agents/fixed/).
 GlimpsePlan center_out_glimpses(const GlimpsePlanInput& in);  // agents/fixed/center_out.cpp
 std::vector<int> middle_regions(const RegionPlanInput& in);   // agents/fixed/middle.cpp
+std::vector<int> slot_recent_turns(const RegionPlanInput& in);  // agents/fixed/slot_recent.cpp
+std::vector<int> preview_heuristic_regions(const RegionPlanInput& in);  // agents/fixed/preview_heuristic.cpp
 
 const std::vector<FixedPolicyRow>& fixed_policy_table() {
   static const std::vector<FixedPolicyRow> table = {
@@ -28,6 +30,14 @@ const std::vector<FixedPolicyRow>& fixed_policy_table() {
       {"salient", kChunks, "the chunks whose previews weigh most: those with the rarest words (idf)", salient_regions},
       {"center_out", kGlimpses, "glimpses on a square spiral from the centre outwards", nullptr, center_out_glimpses},
       {"middle", kAnyRegions, "the regions nearest the middle of the example, in order", middle_regions},
+      {"slot_recent", kTurns,
+       "each slot's last mentioning turn (read once if shared; over budget, slots in the order cuisine, location, party size, "
+       "price: the most values first), then the last user turns",
+       slot_recent_turns},
+      {"confidence", kAnyRegions,
+       "the task's preview heuristic (saliency, salient, slot_recent) in order, stopping once the reader's top probability "
+       "passes a threshold set on validation to adaptive's mean regions read (for runs with STOP)",
+       preview_heuristic_regions, nullptr, true},
   };
   return table;
 }

@@ -5,6 +5,7 @@
 #include "attention/cnn_reader.hpp"
 #include "attention/mlp_reader.hpp"
 #include "attention/patch_reader.hpp"
+#include "attention/preview_reader.hpp"
 #include "attention/ram_reader.hpp"
 #include "attention/turn_reader.hpp"
 #include "experiments/tables/tables.hpp"
@@ -69,6 +70,19 @@ std::unique_ptr<Reader> make_cnn(const Config& cfg, const ModelInputs& in, Rng& 
   return std::make_unique<CnnReader>(o, rng);
 }
 
+// The `preview` reference's classifier (2 x 256, as `mlp`): its env hands it the previews as its one
+// region (envs/preview_env.hpp), whose spec keeps their kind: bags (text) or dense rows and thumbnails.
+std::unique_ptr<Reader> make_preview(const Config&, const ModelInputs& in, Rng& rng) {
+  const bool bag = in.spec.preview_kind == PreviewKind::bag;
+  PreviewReaderOptions o{.preview_size = shape_size(in.spec.content_shape), .num_classes = in.spec.num_classes};
+  if (bag) {
+    o.bag_features = in.spec.preview_features;
+    o.regions = in.spec.content_shape.front();
+  }
+  if (in.spec.num_slots > 1) o.slot_values = in.slot_values;
+  return std::make_unique<PreviewReader>(o, rng);
+}
+
 const KeySpec heads_key =
     key("reader.heads", T::Int, "4", "Attention readers (patch, chunk, turn): heads of the attention pooling.").at_least(1);
 
@@ -91,6 +105,9 @@ const std::vector<ReaderRow>& reader_table() {
       {"cnn", 0u, "3 x 3 convolutions, each with 2 x 2 max-pooling and a ReLU, then 256 units, over the whole image, one region: only the `cnn` reference reads with it (attention/cnn_reader.hpp)",
        {key("reader.cnn_channels", T::Ints, "[32, 64, 64]", "CNN reader (the `cnn` reference): output channels of each 3x3 convolution, each followed by 2x2 max-pooling.").at_least(1)},
        make_cnn},
+      {"preview", 0u, "a 2 x 256 classifier on the previews alone (a bag per region embedded and averaged, or the rows and thumbnails "
+       "flattened): only the `preview` reference reads with it (attention/preview_reader.hpp)",
+       {}, make_preview},
   };
   return table;
 }

@@ -65,10 +65,16 @@ struct FixedPolicyRow {
   std::string_view doc;
   RegionRule region = nullptr;    // for discrete regions (patches, chunks, turns)
   GlimpseRule glimpse = nullptr;  // for glimpse locations
+  // Reads in `region`'s order and STOPs each example once the reader is sure (agents/confidence_stop.hpp),
+  // its threshold set on validation to the learned policy's mean regions (experiments/run/calibrate.hpp).
+  bool stops_when_sure = false;
 };
 
-// A full-view reference: scored beside the budgeted policies, marked as reading more than the budget.
-enum class Layout { task, whole };  // the task's own regions; or the whole input as one region
+// A reference: scored beside the budgeted policies, never competing with them; a full view (reading more
+// than the budget) or the previews alone (`preview`, reading no region).
+// The task's own regions; the whole input as one region; or the task's previews alone as one region
+// (envs/preview_env.hpp: the task's own envs wrapped by build_setup, experiments/tasks/policy_setup.cpp).
+enum class Layout { task, whole, preview };
 struct ReferenceRow {
   std::string_view name;
   unsigned fits;

@@ -52,6 +52,12 @@ void check_image_task(const Config& cfg) {
   if (const auto canvas = cfg.get_or<int>("env.canvas", 0); !glimpse && canvas > 0 && canvas % cfg.get<int>("env.grid") != 0)
     cfg.fail("env.grid", "the grid (" + std::to_string(cfg.get<int>("env.grid")) + " per side) must divide env.canvas (" +
                              std::to_string(canvas) + ")");
+  // A reference on the previews alone (Layout::preview, envs/preview_env.hpp) needs the thumbnail;
+  // found here, before any policy trains, rather than when its env is built.
+  if (cfg.get<int>("env.preview_factor") == 0)
+    for (const auto& name : cfg.get_or<std::vector<std::string>>("eval.policies", {}))
+      if (const ReferenceRow* r = find_row(reference_table(), name); r && r->layout == Layout::preview)
+        cfg.fail("env.preview_factor", "the reference \"" + name + "\" classifies the thumbnail preview: set env.preview_factor > 0");
   const std::string source = cfg.get_or<std::string>("env.dataset", "fashion-mnist");
   try {
     check_image_source(source);

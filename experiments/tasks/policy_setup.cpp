@@ -1,8 +1,20 @@
 #include "experiments/tasks/policy_setup.hpp"
 
+#include "envs/preview_env.hpp"
 #include "experiments/tables/choose.hpp"
 
 namespace saccade {
+
+namespace {
+
+// Layout::preview: the task's own envs, each seen through its previews alone (one region, never
+// stepped inside), the same way for every task.
+void wrap_previews(PolicySetup& s) {
+  for (std::unique_ptr<Env>* env : {&s.train_env, &s.val_env, &s.test_env, &s.oov_test_env})
+    if (*env) *env = std::make_unique<PreviewEnv>(std::move(*env));
+}
+
+}  // namespace
 
 PolicySetup build_setup(const TaskModels& task, const Config& cfg, const std::string& name) {
   const auto seed = static_cast<std::uint64_t>(cfg.get<int>("seed"));
@@ -11,8 +23,12 @@ PolicySetup build_setup(const TaskModels& task, const Config& cfg, const std::st
   PolicySetup s;
   s.name = name;
   s.budget = static_cast<std::size_t>(cfg.get<int>("policy.budget"));  // reported as the run's, even for references
-  const std::size_t budget = reference ? task.regions(layout) : s.budget;
-  task.make_envs(s, layout, budget);
+  // A full-view reference reads every region of its layout; `preview` the one region of its wrapper,
+  // over the task's own envs (whose budget does not matter: they are never stepped).
+  const bool preview = layout == Layout::preview;
+  const std::size_t budget = preview ? 1 : reference ? task.regions(layout) : s.budget;
+  task.make_envs(s, preview ? Layout::task : layout, preview ? s.budget : budget);
+  if (preview) wrap_previews(s);
 
   ModelInputs in = task.model_inputs(s.train_env->spec());
   in.kind = task.kind();

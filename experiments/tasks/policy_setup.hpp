@@ -4,7 +4,9 @@
 //   `adaptive`     the learned policy policy.type names, over the task's regions at policy.budget
 //   a fixed name   its rule (experiments/tables/fixed_policies.cpp) at policy.budget
 //   a reference    its layout, every region of it, its reader and its fixed policy
-//                  (experiments/tables/references.cpp)
+//                  (experiments/tables/references.cpp); Layout::preview is the task's own envs
+//                  wrapped here, for every task alike, so their previews are the one region
+//                  (envs/preview_env.hpp)
 // and every reader is reader.type's (a reference may name its own), from the same seed.
 #pragma once
 
@@ -38,8 +40,5 @@ void set_split_envs(PolicySetup& s, const Split& train, const Split& val, const 
 
 // The setup of the policy `name` (`adaptive`, a fixed policy or a reference), for a checked config.
 PolicySetup build_setup(const TaskModels& task, const Config& cfg, const std::string& name);
-
-// The name the learned policy is scored under.
-inline constexpr const char* kAdaptive = "adaptive";
 
 }  // namespace saccade

@@ -17,6 +17,7 @@ RunOptions run_options_from_config(const Config& cfg) {
   o.eval_repeats = static_cast<std::size_t>(cfg.get<int>("eval.repeats"));
   o.minutes = cfg.get<double>("train.minutes");
   o.keep_best = cfg.get<std::string>("train.keep") == "best";
+  o.eval_test = cfg.get<bool>("eval.test");
   o.reader_init = cfg.get_or<std::string>("reader.init", "");
   // The learner's own options are read once, here; the factory builds one trainer per policy's run.
   o.make_trainer = find_row(trainer_table(), cfg.get<std::string>("train.algorithm"))->make(cfg);

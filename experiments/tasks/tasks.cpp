@@ -10,6 +10,7 @@
 #include "experiments/config/resolve.hpp"
 #include "experiments/sweep/sweep.hpp"
 #include "experiments/tables/choose.hpp"
+#include "experiments/tasks/first_stage.hpp"
 
 namespace saccade {
 
@@ -52,11 +53,19 @@ TaskPlan plan_task(const Config& resolved) {
 }
 
 int run_task(const Config& resolved, bool resume) {
-  TaskPlan plan = plan_task(resolved);
-  // What ran, every key spelled out: `saccade run OUT/resolved.yaml` runs it again, and the Python
-  // module rebuilds a trained policy's setup from it (saccade.load).
-  std::filesystem::create_directories(plan.options.out_dir);
-  write_file_atomic(plan.options.out_dir + "/resolved.yaml", resolved.to_yaml(), "run_task");
+  // What ran, every key spelled out: `saccade run OUT/resolved.yaml` runs it again, a sweep resumes
+  // from it, and the Python module rebuilds a trained policy's setup from it (saccade.load). Written
+  // once the data has loaded (bad data leaves nothing behind), or before a first stage, which takes a
+  // while and must be resumable.
+  const std::string out = resolved.get<std::string>("out");
+  const auto write_resolved = [&] {
+    std::filesystem::create_directories(out);
+    write_file_atomic(out + "/resolved.yaml", resolved.to_yaml(), "run_task");
+  };
+  const bool staged = !resolved.get_or<std::string>("reader.pretrain", "").empty();
+  if (staged) write_resolved();
+  TaskPlan plan = plan_task(with_first_stage(resolved, resume));  // reader.pretrain: experiments/tasks/first_stage.hpp
+  if (!staged) write_resolved();
   plan.options.resume = resume;
   return run_policies(plan.policies, plan.setup, plan.options);
 }
@@ -69,6 +78,7 @@ Config run_dir_config(const std::string& dir, const std::string& file) {
 }
 
 void check_task_config(const Config& resolved) {
+  check_first_stage(resolved);
   if (const auto init = resolved.get_or<std::string>("reader.init", ""); !init.empty()) {
     if (!std::filesystem::is_regular_file(init)) resolved.fail("reader.init", "no checkpoint file " + init);
     // The splits depend on the seed: a reader trained under another seed has seen this run's test items.

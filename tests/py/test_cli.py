@@ -124,10 +124,10 @@ def test_demo_sweep_is_valid(tmp_path):
     # --dry-run validates every run's config without training anything.
     r = saccade("sweep", ROOT / "experiments/configs/demo.yaml", "--out", tmp_path / "demo", "--dry-run", cwd=ROOT)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[-1] == "12 runs; every config is valid"
+    assert r.stdout.splitlines()[-1] == "18 runs; every config is valid"
     assert r.stdout.splitlines()[0].endswith("/demo/000-budget=3-type=image-seed=0")
-    assert r.stdout.splitlines()[2].endswith("/demo/002-budget=3-type=text-seed=0")
-    assert r.stdout.splitlines()[4].endswith("/demo/004-budget=3-type=dialogue-seed=0")
+    assert r.stdout.splitlines()[3].endswith("/demo/003-budget=3-type=text-seed=0")
+    assert r.stdout.splitlines()[6].endswith("/demo/006-budget=3-type=dialogue-seed=0")
 
 
 def test_config_docs_matches_docs_config_md():

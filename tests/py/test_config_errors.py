@@ -20,9 +20,11 @@ CASES = [
      "cfg.yaml:1:10: include: nope.yaml: cannot read config file: No such file or directory"),
     ("unknown_fixed_policy", "eval:\n  policies: [center, centre]\n", "run",
      'cfg.yaml:2:22: eval.policies[1]: no fixed policy or reference "centre" for image glimpses '
-     "(choices: random, grid, center, saliency, center_out, fc, cnn) (did you mean `center`?)"),
+     "(choices: random, grid, center, saliency, center_out, fc, cnn, preview) (did you mean `center`?)"),
     ("missing_dataset_dir", "env:\n  dataset: idx-dir:/nonexistent\n", "run",
      "cfg.yaml:2:12: env.dataset: load_image_split: directory /nonexistent not found"),
+    ("preview_reference_without_thumbnail", "env: {preview_factor: 0}\npolicy: {type: gaussian}\neval: {policies: [center, preview]}\n",
+     "run", 'cfg.yaml:1:23: env.preview_factor: the reference "preview" classifies the thumbnail preview: set env.preview_factor > 0'),
     ("spatial_without_preview", "env: {preview_factor: 0}\npolicy: {type: spatial}\n", "run",
      "cfg.yaml:2:16: policy.type: the spatial policy reads the thumbnail preview: set env.preview_factor > 0"),
     ("grid_does_not_divide_canvas", "env: {region: patch, canvas: 60, grid: 7}\n", "run",

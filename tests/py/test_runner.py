@@ -65,6 +65,54 @@ def test_eval_repeats_scores_every_test_example_under_several_draws(tmp_path):
     assert f"[adaptive] test: 150 scorings (50 examples x 3 draws), accuracy {a3 / 150:.4f}" in thrice.stderr
 
 
+def read_csv(path):
+    import csv
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_scores_files_hold_each_test_example(tmp_path):
+    # Each policy's per-example test scores, in example order, whose mean is results.csv's accuracy; with
+    # eval.repeats=3 an example's score is its mean over the three draws (a multiple of 1/3).
+    out = tmp_path / "scores"
+    r = saccade("run", ROOT / "experiments/configs/image_ram.yaml", *BASE, "train.epochs=2", "eval.examples=40",
+                "eval.policies=[center]", "eval.repeats=3", "train.keep=best", "--out", out)
+    assert r.returncode == 0, r.stderr
+    results = {row["policy"]: row for row in read_csv(out / "results.csv")}
+    for policy in ("adaptive", "center"):
+        scores = read_csv(out / "scores" / f"{policy}.csv")
+        assert [int(s["example"]) for s in scores] == list(range(40))
+        assert {s["split"] for s in scores} == {"test"} and {s["draws"] for s in scores} == {"3"}
+        values = [float(s["score"]) for s in scores]
+        assert all(abs(v * 3 - round(v * 3)) < 1e-6 for v in values)
+        assert abs(sum(values) / 40 - float(results[policy]["accuracy"])) < 1e-5
+        row = results[policy]
+        assert int(row["epochs"]) == 2 and 1 <= int(row["best_epoch"]) <= 2 and 0 <= float(row["val_accuracy"]) <= 1
+
+
+def test_eval_test_false_scores_nothing_on_test(tmp_path):
+    # A probe: no test episode at all. results.csv keeps validation accuracy and leaves the test columns
+    # empty, no scores are kept, the traces come from validation, and the report compares validation.
+    out = tmp_path / "probe"
+    r = saccade("run", ROOT / "experiments/configs/image_ram.yaml", *BASE, "train.epochs=2", "eval.examples=40",
+                "eval.policies=[center]", "eval.test=false", "eval.repeats=3", "--out", out)
+    assert r.returncode == 0, r.stderr
+    rows = read_csv(out / "results.csv")
+    assert [row["policy"] for row in rows] == ["adaptive", "center"]
+    for row in rows:
+        for column in ("accuracy", "mean_regions", "flops_per_example", "us_per_example", "evidence_read",
+                       "oov_accuracy"):
+            assert row[column] == "", column
+        assert 0 <= float(row["val_accuracy"]) <= 1 and row["epochs"] == row["best_epoch"] == "2"
+    assert not (out / "scores").exists()
+    # With three draws, a test scoring would print "[adaptive] test: 120 scorings (40 examples x 3 draws)".
+    assert "eval.test is false: not scored on test" in r.stderr and "test:" not in r.stderr
+    assert (out / "traces/adaptive.csv").exists()
+    report = saccade("report", out, "--no-plot")
+    assert report.returncode == 0, report.stderr
+    assert "not scored on test (eval.test: false); validation accuracy" in report.stdout
+
+
 def test_cnn_reference_runs_with_its_own_channels(tmp_path):
     # The `cnn` reference (experiments/tables/references.cpp) on 16x16 digits canvases, with
     # reader.cnn_channels=[4, 8]: 16x16 -> 8x8 -> 4x4, so per example 2 x (256 x 4 x 9 + 64 x 8 x 4 x 9)

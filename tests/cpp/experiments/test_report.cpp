@@ -133,10 +133,12 @@ BOOST_AUTO_TEST_CASE(standard_columns_agree_with_results_files) {
   // image row leaves evidence_read and oov_accuracy empty, a text or dialogue row fills them: neither
   // splits the setting).
   const auto settings = summarize(std::string(saccade::kResultsHeader) +
-                                  "\nr,0,e,grid,4,0.5,4,1,1,1,,\nr,1,e,grid,4,0.7,4,1,1,1,0.25,0.6\n");
+                                  "\nr,0,e,grid,4,0.5,4,1,1,0.45,10,8,1,,\nr,1,e,grid,4,0.7,4,1,1,0.65,10,6,1,0.25,0.6\n");
   BOOST_TEST_REQUIRE(settings.size() == 1u);
   BOOST_TEST(settings[0].key.size() == 2u);
   BOOST_TEST(settings[0].policies.at(0).accuracy.n == 2u);
+  BOOST_TEST(settings[0].policies.at(0).val_accuracy.mean == 0.55, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(settings[0].policies.at(0).rows.at(1).best_epoch == 6);
   // Files from before evidence_read (kResults has none) still summarize.
   BOOST_TEST(summarize(kResults).size() == 3u);
 }

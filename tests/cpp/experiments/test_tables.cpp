@@ -74,8 +74,9 @@ BOOST_AUTO_TEST_CASE(fixed_policies_have_a_rule_for_every_env_they_fit) {
     BOOST_TEST_REQUIRE(policy != nullptr, ref.name);
     BOOST_TEST(policy->region != nullptr, ref.name << " reads discrete regions");
     if (!ref.reader.empty()) BOOST_TEST(find_row(reader_table(), ref.reader) != nullptr, ref.name);
-    // A reference on glimpse envs reads the whole input as one region: its layout must be `whole`.
-    if (ref.fits & kGlimpses) BOOST_TEST((ref.layout == Layout::whole), ref.name);
+    // A reference on glimpse envs reads the whole input or its previews as one region: its layout
+    // must be `whole` or `preview` (the task's glimpse envs have no regions to read all of).
+    if (ref.fits & kGlimpses) BOOST_TEST((ref.layout == Layout::whole || ref.layout == Layout::preview), ref.name);
   }
 }
 
@@ -95,6 +96,11 @@ BOOST_AUTO_TEST_CASE(names_are_checked_against_the_rows_for_the_env) {
   BOOST_TEST(check("eval: {policies: [center, center_out, fc]}\n", kGlimpses) == "");
   BOOST_TEST(check("eval: {policies: [middle, salient, all]}\n", kChunks) == "");
   BOOST_TEST(check("eval: {policies: [last_user, all]}\n", kTurns) == "");
+  BOOST_TEST(check("eval: {policies: [slot_recent, preview]}\n", kTurns) == "");
+  for (EnvKind kind : {kGlimpses, kPatches, kChunks}) BOOST_TEST(check("eval: {policies: [preview]}\n", kind) == "");
+  // slot_recent reads the dialogue previews' slot features: refused elsewhere.
+  BOOST_TEST(check("eval: {policies: [slot_recent]}\n", kChunks).find("no fixed policy or reference \"slot_recent\"") !=
+             std::string::npos);
   // A fixed policy that exists, on an env it does not fit: refused at its list item.
   const std::string text = check("eval: {policies: [first, center_out]}\n", kChunks);
   BOOST_TEST(text.find("cfg.yaml:1:26: eval.policies[1]: no fixed policy or reference \"center_out\" for text chunks") == 0u, text);
