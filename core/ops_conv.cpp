@@ -3,7 +3,7 @@
 // conv2d is one matrix product per chunk of images: the chunk is unfolded into columns
 // col [C kh kw, n Ho Wo] (im2col), and W [O, C kh kw] · col gives every output pixel of those images
 // at once, channel-major [O, n, Ho Wo], which one pass turns into NCHW with the bias added. A chunk is
-// as many images as fit 8 MiB of columns (images_per_chunk): large products (the weight packed once,
+// as many images as fit 2 MiB of columns (images_per_chunk): large products (the weight packed once,
 // wide enough for OpenBLAS's threads) whose columns stay in cache. Backward, per chunk, with G the
 // output's gradient laid out as [O, n Ho Wo]:
 //   dW += G · col^T,  db += G summed over its columns,  dcol = W^T · G, folded back into dx (col2im).
@@ -56,11 +56,13 @@ float* scratch(std::size_t slot, std::size_t n) {
 }
 constexpr std::size_t kColumns = 0, kProduct = 1;
 
-// Images per chunk: as many as keep the columns within kChunkFloats (8 MiB, about the size of a
-// core's share of cache), at least one. A layer is still one large sgemm per chunk (the 60x60 first
-// layer of the `cnn` reference: the whole batch of 64 at once), and the columns never leave the cache
-// between im2col and the product.
-constexpr std::size_t kChunkFloats = std::size_t{1} << 21;
+// Images per chunk: as many as keep the columns within kChunkFloats (2 MiB), at least one. Measured on
+// the `cnn` reference's training step at batch 64 (one thread, this project's 2-core VM), 1 to 2 MiB
+// of columns per chunk took 2.3-2.6 ms an example, 8 MiB 2.5-3.0 and the whole batch at once 2.8-3.0
+// (noisy: others' jobs shared the machine):
+// the columns are reused from cache rather than memory, and the products are still large (the 60x60
+// first layer: 16 images, 57,600 columns, per sgemm).
+constexpr std::size_t kChunkFloats = std::size_t{1} << 19;
 std::size_t images_per_chunk(const ConvGeometry& g) {
   const std::size_t per_image = g.rows() * g.out_h() * g.out_w();
   return std::max<std::size_t>(1, std::min(g.batch, kChunkFloats / std::max<std::size_t>(per_image, 1)));
