@@ -33,13 +33,7 @@ CnnReader::CnnReader(const CnnReaderOptions& o, Rng& rng) : opt_(o) {
 }
 
 // Memory: state = running sum of embeddings [B, H]; mask [B, 1] counts the regions read (as MlpReader).
-Memory CnnReader::init(std::size_t batch) const {
-  Memory m;
-  m.batch = batch;
-  m.state = Var(xt::zeros<float>({batch, opt_.hidden}));
-  m.mask = xt::zeros<float>({batch, std::size_t{1}});
-  return m;
-}
+Memory CnnReader::init(std::size_t batch) const { return mean_memory_init(batch, opt_.hidden); }
 
 // Pooling before the ReLU: max and ReLU commute (both are monotone), so relu(pool(x)) is the usual
 // pool(relu(x)) with the same gradient, and the ReLU runs on a quarter of the values.
@@ -56,19 +50,10 @@ Var CnnReader::encode(const RegionBatch& r) const {
 }
 
 Memory CnnReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
-  Memory next = m;
-  const Var added =
-      all_rows_in_order(rows, m.batch) ? e : scatter_rows(Var(xt::zeros<float>({m.batch, opt_.hidden})), rows, e);
-  next.state = m.state + added;
-  for (int b : rows) next.mask(b, 0) += 1.0f;
-  return next;
+  return mean_memory_add(m, e, rows);
 }
 
-Var CnnReader::summary(const Memory& m) const {
-  Array inv = Array::from_shape({m.batch, std::size_t{1}});
-  for (std::size_t b = 0; b < m.batch; ++b) inv(b, 0) = m.mask(b, 0) > 0 ? 1.0f / m.mask(b, 0) : 0.0f;
-  return m.state * Var(inv);
-}
+Var CnnReader::summary(const Memory& m) const { return mean_memory_summary(m); }
 
 // Multiply-adds times two, as for every reader: each convolution's (every output pixel of every
 // output channel reads C k k inputs) and the fully connected layer's. Biases, pooling and ReLUs are

@@ -21,13 +21,7 @@ MlpReader::MlpReader(const MlpReaderOptions& o, Rng& rng)
 }
 
 // Memory: state = running sum of embeddings [B, H]; mask [B, 1] counts the regions read.
-Memory MlpReader::init(std::size_t batch) const {
-  Memory m;
-  m.batch = batch;
-  m.state = Var(xt::zeros<float>({batch, opt_.hidden}));
-  m.mask = xt::zeros<float>({batch, std::size_t{1}});
-  return m;
-}
+Memory MlpReader::init(std::size_t batch) const { return mean_memory_init(batch, opt_.hidden); }
 
 Var MlpReader::encode(const RegionBatch& r) const {
   const std::size_t n = r.content.shape()[0];
@@ -36,18 +30,10 @@ Var MlpReader::encode(const RegionBatch& r) const {
 }
 
 Memory MlpReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
-  Memory next = m;
-  const Var added = all_rows_in_order(rows, m.batch) ? e : scatter_rows(Var(xt::zeros<float>({m.batch, opt_.hidden})), rows, e);
-  next.state = m.state + added;
-  for (int b : rows) next.mask(b, 0) += 1.0f;
-  return next;
+  return mean_memory_add(m, e, rows);
 }
 
-Var MlpReader::summary(const Memory& m) const {
-  Array inv = Array::from_shape({m.batch, std::size_t{1}});
-  for (std::size_t b = 0; b < m.batch; ++b) inv(b, 0) = m.mask(b, 0) > 0 ? 1.0f / m.mask(b, 0) : 0.0f;
-  return m.state * Var(inv);
-}
+Var MlpReader::summary(const Memory& m) const { return mean_memory_summary(m); }
 
 double MlpReader::flops_encode() const {
   double f = 2.0 * static_cast<double>(opt_.content_size * opt_.hidden);

@@ -40,13 +40,7 @@ std::size_t PreviewReader::outputs() const {
 }
 
 // Memory: state = running sum of embeddings [B, H]; mask [B, 1] counts the regions read (as MlpReader).
-Memory PreviewReader::init(std::size_t batch) const {
-  Memory m;
-  m.batch = batch;
-  m.state = Var(xt::zeros<float>({batch, opt_.hidden}));
-  m.mask = xt::zeros<float>({batch, std::size_t{1}});
-  return m;
-}
+Memory PreviewReader::init(std::size_t batch) const { return mean_memory_init(batch, opt_.hidden); }
 
 Var PreviewReader::encode(const RegionBatch& r) const {
   const std::size_t n = r.content.dimension() == 0 ? 0 : r.content.shape()[0], H = opt_.hidden;
@@ -66,18 +60,10 @@ Var PreviewReader::encode(const RegionBatch& r) const {
 }
 
 Memory PreviewReader::update(const Memory& m, const Var& e, const std::vector<int>& rows) const {
-  Memory next = m;
-  const Var added = all_rows_in_order(rows, m.batch) ? e : scatter_rows(Var(xt::zeros<float>({m.batch, opt_.hidden})), rows, e);
-  next.state = m.state + added;
-  for (int b : rows) next.mask(b, 0) += 1.0f;
-  return next;
+  return mean_memory_add(m, e, rows);
 }
 
-Var PreviewReader::summary(const Memory& m) const {
-  Array inv = Array::from_shape({m.batch, std::size_t{1}});
-  for (std::size_t b = 0; b < m.batch; ++b) inv(b, 0) = m.mask(b, 0) > 0 ? 1.0f / m.mask(b, 0) : 0.0f;
-  return m.state * Var(inv);
-}
+Var PreviewReader::summary(const Memory& m) const { return mean_memory_summary(m); }
 
 Var PreviewReader::predict(const Memory& m) const {
   const Var logits = out_(summary(m));  // [B, G]

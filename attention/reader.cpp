@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <xtensor/xbuilder.hpp>
+
+#include "core/ops.hpp"
+
 namespace saccade {
 namespace {
 
@@ -52,6 +56,28 @@ Memory Reader::read_steps(const Memory& memory, const std::vector<StepRead>& ste
   Memory m = memory;
   for (const StepRead& s : steps) m = update(m, encode(s.regions), s.rows);
   return m;
+}
+
+Memory mean_memory_init(std::size_t batch, std::size_t width) {
+  Memory m;
+  m.batch = batch;
+  m.state = Var(xt::zeros<float>({batch, width}));
+  m.mask = xt::zeros<float>({batch, std::size_t{1}});
+  return m;
+}
+
+Memory mean_memory_add(const Memory& m, const Var& e, const std::vector<int>& rows) {
+  Memory next = m;
+  const Var added = all_rows_in_order(rows, m.batch) ? e : scatter_rows(Var(xt::zeros<float>({m.batch, m.state.shape(1)})), rows, e);
+  next.state = m.state + added;
+  for (int b : rows) next.mask(b, 0) += 1.0f;
+  return next;
+}
+
+Var mean_memory_summary(const Memory& m) {
+  Array inv = Array::from_shape({m.batch, std::size_t{1}});
+  for (std::size_t b = 0; b < m.batch; ++b) inv(b, 0) = m.mask(b, 0) > 0 ? 1.0f / m.mask(b, 0) : 0.0f;
+  return m.state * Var(inv);
 }
 
 }  // namespace saccade

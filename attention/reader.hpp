@@ -58,6 +58,12 @@ Var stacked(const std::vector<Var>& entries);
 Memory append_steps(const Memory& memory, const Var& item, const Var& key, const Var& value,
                     const std::vector<std::vector<int>>& rows);
 
+// The memory of a reader whose summary is the mean of the embeddings read (MlpReader, CnnReader,
+// PreviewReader): state = their running sum [B, width], mask [B, 1] counts them (attention/reader.cpp).
+Memory mean_memory_init(std::size_t batch, std::size_t width);
+Memory mean_memory_add(const Memory& memory, const Var& embedding, const std::vector<int>& rows);
+Var mean_memory_summary(const Memory& memory);
+
 // Whether rows is exactly 0, 1, ..., batch-1: every example read, in order, so a reader can skip the
 // gather and scatter of the compacted path.
 inline bool all_rows_in_order(const std::vector<int>& rows, std::size_t batch) {
