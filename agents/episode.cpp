@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include <xtensor/xadapt.hpp>
 #include <xtensor/xbuilder.hpp>
 
 #include "core/ops.hpp"
@@ -20,6 +21,14 @@ std::vector<float> correct_per_example(const Var& logits, const std::vector<int>
     if (static_cast<int>(best) != labels[i]) c[i / slots] = 0.0f;
   }
   return c;
+}
+
+std::vector<float> true_class_probability(const Array& logits, const std::vector<int>& labels, std::size_t slots) {
+  const Array p = softmax(Var(logits)).value();
+  std::vector<float> r(labels.size() / slots, 0.0f);
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    r[i / slots] += p(i, static_cast<std::size_t>(labels[i])) / static_cast<float>(slots);
+  return r;
 }
 
 int read_evidence(const Episode& ep, std::size_t step, std::size_t b) {
@@ -43,7 +52,7 @@ void check_finite_location(const Action& a, const std::vector<std::uint8_t>& goi
 }  // namespace
 
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
-                    std::uint64_t seed, Rng& rng, bool greedy) {
+                    std::uint64_t seed, Rng& rng, bool greedy, const EpisodeRecording& record) {
   const EnvSpec& spec = env.spec();
   const std::size_t B = examples.size();
   auto [obs, info] = env.reset(examples, seed);
@@ -57,7 +66,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   std::size_t decisions = 0;
   // A policy that never looks at the memory (fixed and one-shot policies) chooses the same regions
   // whenever they are encoded, so they are read after the loop, in one batched reader call.
-  const bool read_at_end = !policy.needs_summary() && !policy.needs_prediction();
+  const bool read_at_end = !policy.needs_summary() && !policy.needs_prediction() && !record.step_probabilities;
   std::vector<StepRead> pending;
   const auto start = std::chrono::steady_clock::now();
 
@@ -83,6 +92,11 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
       ep.entropies.push_back(d.entropy * m);
       ep.summaries.push_back(summary.defined() ? summary.detach() : Var());
       ep.deciding.push_back(std::move(mask));
+      ep.decision_steps.push_back(step);
+      if (record.decisions) {
+        ep.observations.push_back(obs);
+        ep.decisions.push_back(d);
+      }
     }
     StepResult r = env.step(d.action);
     std::vector<int> rows;
@@ -109,6 +123,11 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
       ep.reader_flops += static_cast<double>(rows.size()) * (reader.flops_encode() + reader.flops_update(step));
       if (!spec.region_is_preview)  // the preview is no region of the input (envs/preview_env.hpp)
         for (int b : rows) ++ep.regions_read[b];
+    }
+    if (record.step_probabilities) {
+      NoGrad no_grad;
+      const std::vector<float> p = true_class_probability(reader.predict(memory).value(), ep.labels, ep.slots);
+      ep.p_true.push_back(xt::adapt(p, {B}));
     }
     obs = std::move(r.obs);
     bool any = false;

@@ -24,6 +24,14 @@ struct Episode {
   std::vector<Var> entropies;          // [B], likewise
   std::vector<Var> summaries;          // [B, H] the (detached) memory summary the decision saw
   std::vector<Array> deciding;         // [B] 1 where the example was still going at that decision
+  std::vector<std::size_t> decision_steps;  // the episode step of each decision (one-shot plans: 0 only)
+  // With EpisodeRecording::decisions: what each decision saw and took, so that a multi-epoch learner
+  // can re-score it with Policy::log_prob after updating the policy (agents/actor_critic.hpp).
+  std::vector<Observation> observations;
+  std::vector<Decision> decisions;
+  // With EpisodeRecording::step_probabilities: per episode step, each example's probability of its
+  // true class (the mean over its slots) after that step's read, [B]: what dense rewards are made of.
+  std::vector<Array> p_true;
   // Where each example read, per step (for traces and plots): locations [B, 2] or regions [B].
   std::vector<Array> locations;
   std::vector<std::vector<int>> regions;
@@ -42,10 +50,22 @@ struct NonFiniteAction : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What a learner asks run_episode to keep beyond the defaults (both cost time or memory, so off unless
+// asked for, and never in evaluation).
+struct EpisodeRecording {
+  bool decisions = false;           // Episode::observations and ::decisions
+  // Episode::p_true: the reader predicts after every step (no gradient); a policy that reads at the
+  // end (one-shot, fixed) is then read step by step instead, which gives the same memory.
+  bool step_probabilities = false;
+};
+
 // Runs episodes on `examples` of the env's split. `seed` fixes the examples' randomness (canvases);
 // `rng` drives the policy's sampling. greedy: deterministic decisions (evaluation).
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
-                    std::uint64_t seed, Rng& rng, bool greedy);
+                    std::uint64_t seed, Rng& rng, bool greedy, const EpisodeRecording& record = {});
+
+// Per example, the mean over its slots of the softmax probability of its label ([B * slots, C] logits).
+std::vector<float> true_class_probability(const Array& logits, const std::vector<int>& labels, std::size_t slots);
 
 // Whether example b's read at `step` was on its evidence: 1 or 0; -1 when the env cannot tell or the
 // example read nothing at that step.

@@ -6,6 +6,7 @@
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xbuilder.hpp>
 
+#include "agents/returns.hpp"
 #include "core/ops.hpp"
 
 namespace saccade {
@@ -21,7 +22,13 @@ Var policy_gradient_loss(const std::vector<Var>& log_probs, const std::vector<Ar
 
 ReinforceTrainer::ReinforceTrainer(Env& env, Reader& reader, Policy& policy, const ReinforceOptions& o, Rng& init_rng)
     : env_(env), reader_(reader), policy_(policy), opt_(o),
-      reward_({.answer = o.reward, .region_cost = o.region_cost, .target_regions = o.target_regions, .lagrange_lr = o.lagrange_lr}) {
+      reward_({.answer = o.reward,
+               .step = o.step_reward,
+               .region_cost = o.region_cost,
+               .cost_per_length = o.cost_per_length,
+               .regions = env.spec().num_regions,
+               .target_regions = o.target_regions,
+               .lagrange_lr = o.lagrange_lr}) {
   NamedParameters params;
   for (const auto& [n, p] : reader.named_parameters()) params.emplace_back("reader." + n, p);
   if (trains_policy()) {
@@ -65,7 +72,8 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   update_->begin();
   Episode ep;
   try {
-    ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false);
+    ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false,
+                     {.step_probabilities = trains_policy() && reward_.dense()});
   } catch (const NonFiniteAction& e) {
     TrainStats nan = update_->skip_rollout(e);
     nan.cost = reward_.cost();
@@ -87,12 +95,13 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   s.mean_regions = static_cast<float>(regions / static_cast<double>(B));
 
   if (trains_policy() && !ep.log_probs.empty()) {
-    const Baselines base = baselines(ep, reward, examples, seed, rng);
+    const std::vector<Array> G = returns(ep, reward);
+    const Baselines base = baselines(ep, G, examples, seed, rng);
     if (base.loss.defined()) {
       s.baseline_loss = base.loss.item();
       loss = loss + base.loss;
     }
-    Var policy_loss = policy_gradient_loss(ep.log_probs, advantages(ep, reward, base.b), B);
+    Var policy_loss = policy_gradient_loss(ep.log_probs, advantages(ep, G, base.b), B);
     s.policy_loss = policy_loss.item();
     loss = loss + policy_loss;
     if (opt_.entropy_bonus != 0.0f) {
@@ -106,19 +115,24 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   return s;
 }
 
-ReinforceTrainer::Baselines ReinforceTrainer::baselines(const Episode& ep, const std::vector<float>& reward,
+std::vector<Array> ReinforceTrainer::returns(const Episode& ep, const std::vector<float>& reward) const {
+  if (reward_.dense() || opt_.gamma != 1.0f) return discounted_returns(reward_.decision_rewards(ep), ep.deciding, opt_.gamma);
+  const Array R = xt::adapt(reward, {reward.size()});
+  return std::vector<Array>(ep.log_probs.size(), R);
+}
+
+ReinforceTrainer::Baselines ReinforceTrainer::baselines(const Episode& ep, const std::vector<Array>& G,
                                                         const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng) {
   const std::size_t B = examples.size();
   Baselines out{std::vector<Array>(ep.log_probs.size(), xt::zeros<float>({B})), Var()};
   std::vector<Array>& base = out.b;
   if (opt_.baseline == "learned") {
     Var& bl_loss = out.loss;
-    const Var R(Array(xt::adapt(reward, {B})));
     for (std::size_t t = 0; t < ep.summaries.size(); ++t) {
       const Var input = ep.summaries[t].defined() ? ep.summaries[t] : Var(xt::ones<float>({B, std::size_t{1}}));
       const Var b_t = reshape(baseline_(input), {B});
       base[t] = b_t.value();
-      Var diff = (b_t - R) * Var(ep.deciding[t]);
+      Var diff = (b_t - Var(G[t])) * Var(ep.deciding[t]);
       Var term = sum(diff * diff) * (1.0f / static_cast<float>(B));
       bl_loss = bl_loss.defined() ? bl_loss + term : term;
     }
@@ -134,28 +148,14 @@ ReinforceTrainer::Baselines ReinforceTrainer::baselines(const Episode& ep, const
   return out;
 }
 
-std::vector<Array> ReinforceTrainer::advantages(const Episode& ep, const std::vector<float>& reward,
+std::vector<Array> ReinforceTrainer::advantages(const Episode& ep, const std::vector<Array>& G,
                                                 const std::vector<Array>& base) const {
-  const std::size_t B = reward.size();
   std::vector<Array> adv(base.size());
-  double sum_a = 0.0, sum_a2 = 0.0, n = 0.0;
   for (std::size_t t = 0; t < base.size(); ++t) {
-    adv[t] = Array::from_shape({B});
-    for (std::size_t b = 0; b < B; ++b) {
-      adv[t](b) = (reward[b] - base[t](b)) * ep.deciding[t](b);
-      sum_a += adv[t](b);
-      sum_a2 += adv[t](b) * adv[t](b);
-      n += ep.deciding[t](b);
-    }
+    adv[t] = Array::from_shape({G[t].size()});
+    for (std::size_t b = 0; b < G[t].size(); ++b) adv[t](b) = (G[t](b) - base[t](b)) * ep.deciding[t](b);
   }
-  if (opt_.normalize_advantage && n > 1) {
-    const double mean = sum_a / n, sd = std::sqrt(std::max(1e-12, sum_a2 / n - mean * mean));
-    for (std::size_t t = 0; t < adv.size(); ++t) {
-      for (std::size_t b = 0; b < B; ++b) {
-        adv[t](b) = ep.deciding[t](b) ? static_cast<float>((adv[t](b) - mean) / (sd + 1e-8)) : 0.0f;
-      }
-    }
-  }
+  if (opt_.normalize_advantage) normalize_advantages(adv, ep.deciding);
   return adv;
 }
 

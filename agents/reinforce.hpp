@@ -34,7 +34,12 @@ struct ReinforceOptions {
   float region_cost = 0.0f;     // agents/reward.hpp: the cost per region read (the start with a target)
   float target_regions = 0.0f;  // > 0: adapt the cost until the mean regions read meets this
   float lagrange_lr = 0.01f;
-  std::string reward = "correct";  // correct | probability (agents/reward.hpp)
+  std::string reward = "correct";  // correct | probability | max | none (agents/reward.hpp)
+  std::string step_reward = "none";  // none | gain | loss_drop: dense rewards per step
+  bool cost_per_length = false;    // the region cost divided by the number of regions
+  // Each decision is credited with the discounted rewards from it on (agents/returns.hpp). With no step
+  // rewards and gamma = 1 every decision is credited with the whole episode's reward, RAM's rule.
+  float gamma = 1.0f;
   // false: the policy's parameters are left as initialised (no policy loss, no baseline): the reader
   // trains under a frozen policy. Learning tests compare with it (a policy gradient must beat it).
   bool train_policy = true;
@@ -61,10 +66,12 @@ class ReinforceTrainer : public Trainer {
     std::vector<Array> b;
     Var loss;
   };
-  Baselines baselines(const Episode& ep, const std::vector<float>& reward, const std::vector<std::size_t>& examples,
+  Baselines baselines(const Episode& ep, const std::vector<Array>& returns, const std::vector<std::size_t>& examples,
                       std::uint64_t seed, Rng& rng);
-  // A_t = R - b_t over the decisions taken, optionally normalised.
-  std::vector<Array> advantages(const Episode& ep, const std::vector<float>& reward, const std::vector<Array>& base) const;
+  // What each decision is credited with, [B] per decision.
+  std::vector<Array> returns(const Episode& ep, const std::vector<float>& reward) const;
+  // A_t = G_t - b_t over the decisions taken, optionally normalised.
+  std::vector<Array> advantages(const Episode& ep, const std::vector<Array>& returns, const std::vector<Array>& base) const;
   Env& env_;
   Reader& reader_;
   Policy& policy_;

@@ -76,16 +76,16 @@ TrainStats SafeUpdate::skip(TrainStats s, const std::string& what) {
 }
 
 // Counters ride in float64: exact below 2^53, far beyond any step count.
-void SafeUpdate::save(TrainerState& state) const {
-  state["lr"] = optimizer_.lr();
-  state["steps"] = static_cast<double>(steps_);
-  state["nonfinite_run"] = static_cast<double>(nonfinite_run_);
+void SafeUpdate::save(TrainerState& state, const std::string& prefix) const {
+  state[prefix + "lr"] = optimizer_.lr();
+  state[prefix + "steps"] = static_cast<double>(steps_);
+  state[prefix + "nonfinite_run"] = static_cast<double>(nonfinite_run_);
 }
 
-void SafeUpdate::restore(const TrainerState& state) {
-  optimizer_.set_lr(state_value(state, "lr"));
-  steps_ = static_cast<std::size_t>(state_value(state, "steps"));
-  nonfinite_run_ = static_cast<std::size_t>(state_value(state, "nonfinite_run"));
+void SafeUpdate::restore(const TrainerState& state, const std::string& prefix) {
+  optimizer_.set_lr(state_value(state, prefix + "lr"));
+  steps_ = static_cast<std::size_t>(state_value(state, prefix + "steps"));
+  nonfinite_run_ = static_cast<std::size_t>(state_value(state, prefix + "nonfinite_run"));
 }
 
 double state_value(const TrainerState& state, const std::string& key) {

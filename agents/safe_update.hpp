@@ -22,9 +22,10 @@ class SafeUpdate {
   TrainStats skip_rollout(const NonFiniteAction& e);
   // Sets s.loss and s.grad_norm; then either updates (true) or skips (false, s.skipped).
   bool apply(const Var& loss, TrainStats& s);
-  // steps and nonfinite_run, into or out of a trainer's saved state.
-  void save(TrainerState& state) const;
-  void restore(const TrainerState& state);
+  // lr, steps and nonfinite_run, into or out of a trainer's saved state, each name after `prefix` (a
+  // learner with two guarded updates names the second's apart).
+  void save(TrainerState& state, const std::string& prefix = "") const;
+  void restore(const TrainerState& state, const std::string& prefix = "");
 
  private:
   TrainStats skip(TrainStats s, const std::string& what);

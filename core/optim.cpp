@@ -132,6 +132,30 @@ void Adam::step() {
   }
 }
 
+// ---- a set of optimizers ----
+
+namespace {
+NamedParameters all_parameters(const std::vector<std::pair<std::string, Optimizer*>>& members) {
+  NamedParameters all;
+  for (const auto& [name, o] : members)
+    for (const auto& [n, p] : o->named_parameters()) all.emplace_back(name + "/" + n, p);
+  return all;
+}
+}  // namespace
+
+OptimizerSet::OptimizerSet(std::vector<std::pair<std::string, Optimizer*>> members)
+    : Optimizer(all_parameters(members), members.empty() ? 0.0 : members.front().second->lr()), members_(std::move(members)) {}
+
+void OptimizerSet::step() {
+  ++step_;
+  for (auto& [name, o] : members_) o->step();
+}
+
+void OptimizerSet::add_state(std::vector<StateEntry>& out) {
+  for (auto& [name, o] : members_)
+    for (auto& e : o->named_state()) out.push_back({name + "/" + e.name, e.buffer, e.counter});
+}
+
 // ---- clipping ----
 
 float clip_grad_norm(const std::vector<Var>& params, float max_norm) {

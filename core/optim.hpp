@@ -113,6 +113,21 @@ class Adam : public Optimizer {
   std::vector<Array> exp_avg_sq_;  // "<param>.exp_avg_sq"
 };
 
+// Several optimizers saved and restored as one: a learner that steps its parts at different times (the
+// reader once per batch, the policy several times, agents/actor_critic.hpp) keeps an optimizer per part,
+// so that one part's step never moves the other's parameters through its Adam moments. Each member's
+// state is named "<member>/<its name>". step() steps every member; the members are stepped directly
+// in training, and this set is what a checkpoint saves. The members must outlive the set.
+class OptimizerSet : public Optimizer {
+ public:
+  explicit OptimizerSet(std::vector<std::pair<std::string, Optimizer*>> members);
+  void step() override;
+
+ private:
+  void add_state(std::vector<StateEntry>& out) override;
+  std::vector<std::pair<std::string, Optimizer*>> members_;
+};
+
 // Scales all gradients by max_norm / (norm + 1e-6) when their global L2 norm exceeds max_norm.
 // Returns the norm before clipping. A non-finite norm is returned and nothing is scaled, so the caller
 // can stop and report it. Parameters without a gradient are ignored.

@@ -82,8 +82,14 @@ Schema build_schema() {
       key("policy.target_regions", T::Float, "0", "If > 0: a Lagrange multiplier adapts the cost until the mean regions read meets this.")
           .at_least(0),
       key("policy.lagrange_lr", T::Float, "0.01", "Step size of the Lagrange multiplier on the region cost.").above(0),
-      key("policy.reward", T::Enum, "correct", "What an answer pays the policy: 1 if correct (RAM's), or the reader's probability of the right class (denser while the reader is weak).")
-          .one_of({"correct", "probability"}),
+      key("policy.reward", T::Enum, "correct", "What the answer at the end pays the policy: 1 if correct (RAM's), the reader's probability of the right class (denser while the reader is weak), the larger of the two (Structural-Jump-LSTM's), or nothing (step rewards only). agents/reward.hpp.")
+          .one_of({"correct", "probability", "max", "none"}),
+      key("policy.step_reward", T::Enum, "none", "Dense rewards per region read (GFNet's): the rise in the reader's probability of the true class that the read made (gain), or the fall in its cross-entropy (loss_drop); none. The reader then predicts after every step while training.")
+          .one_of({"none", "gain", "loss_drop"}),
+      key("policy.cost_per_length", T::Bool, "false", "Divide the cost per region by the number of regions there are (Structural-Jump-LSTM's; not for glimpses)."),
+      key("policy.gamma", T::Float, "1", "Discount per decision. With step rewards or gamma < 1 each decision is credited with the discounted rewards from it on; else (RAM's) with the whole episode's reward.").above(0).at_most(1),
+      key("policy.entropy", T::Float, "0", "Learners: entropy bonus weight.").at_least(0),
+      key("policy.normalize_advantage", T::Bool, "false", "Learners: normalise advantages over each batch (to mean 0, standard deviation 1)."),
   };
   const Schema train = {
       key("train.epochs", T::Int, "10", "Passes over the training set.").at_least(1),

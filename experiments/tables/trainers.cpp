@@ -1,8 +1,10 @@
 // The table of learners: `train.algorithm` is an enum over these names. A row: the name, its own
 // config keys, and a factory that reads them (and the keys every learner shares: train.lr,
-// train.weight_decay, train.max_grad_norm, train.nonfinite_limit, policy.reward, policy.region_cost,
-// policy.target_regions, policy.lagrange_lr) and returns what builds the trainer for each policy's run.
-// Adding one: docs/extending.md, "A learner".
+// train.weight_decay, train.max_grad_norm, train.nonfinite_limit, policy.reward, policy.step_reward,
+// policy.region_cost, policy.cost_per_length, policy.target_regions, policy.lagrange_lr, policy.gamma,
+// policy.entropy, policy.normalize_advantage) and returns what builds the trainer for each policy's
+// run. Adding one: docs/extending.md, "A learner".
+#include "agents/actor_critic.hpp"
 #include "agents/reinforce.hpp"
 #include "experiments/tables/tables.hpp"
 
@@ -12,22 +14,70 @@ namespace {
 
 using T = KeyType;
 
+float get_float(const Config& cfg, const char* path) { return static_cast<float>(cfg.get<double>(path)); }
+
+RewardOptions reward_options(const Config& cfg) {
+  RewardOptions r;
+  r.answer = cfg.get<std::string>("policy.reward");
+  r.step = cfg.get<std::string>("policy.step_reward");
+  r.region_cost = get_float(cfg, "policy.region_cost");
+  r.cost_per_length = cfg.get<bool>("policy.cost_per_length");
+  r.target_regions = get_float(cfg, "policy.target_regions");
+  r.lagrange_lr = get_float(cfg, "policy.lagrange_lr");
+  return r;
+}
+
 TrainerFactory make_reinforce(const Config& cfg) {
   ReinforceOptions o;
   o.lr = cfg.get<double>("train.lr");
   o.weight_decay = cfg.get<double>("train.weight_decay");
-  o.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
+  o.max_grad_norm = get_float(cfg, "train.max_grad_norm");
   o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
-  o.reward = cfg.get<std::string>("policy.reward");
-  o.region_cost = static_cast<float>(cfg.get<double>("policy.region_cost"));
-  o.target_regions = static_cast<float>(cfg.get<double>("policy.target_regions"));
-  o.lagrange_lr = static_cast<float>(cfg.get<double>("policy.lagrange_lr"));
+  const RewardOptions r = reward_options(cfg);
+  o.reward = r.answer;
+  o.step_reward = r.step;
+  o.region_cost = r.region_cost;
+  o.cost_per_length = r.cost_per_length;
+  o.target_regions = r.target_regions;
+  o.lagrange_lr = r.lagrange_lr;
+  o.gamma = get_float(cfg, "policy.gamma");
   o.baseline = cfg.get<std::string>("policy.baseline");
-  o.entropy_bonus = static_cast<float>(cfg.get<double>("policy.entropy"));
+  o.entropy_bonus = get_float(cfg, "policy.entropy");
   o.normalize_advantage = cfg.get<bool>("policy.normalize_advantage");
   return [o](Env& env, Reader& reader, Policy& policy, Rng& init) {
     return std::make_unique<ReinforceTrainer>(env, reader, policy, o, init);
   };
+}
+
+ActorCriticOptions actor_critic_options(const Config& cfg) {
+  ActorCriticOptions o;
+  o.lr = cfg.get<double>("train.lr");
+  o.weight_decay = cfg.get<double>("train.weight_decay");
+  o.max_grad_norm = get_float(cfg, "train.max_grad_norm");
+  o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
+  o.reward = reward_options(cfg);
+  o.gamma = get_float(cfg, "policy.gamma");
+  o.gae_lambda = get_float(cfg, "policy.gae_lambda");
+  o.value_coef = get_float(cfg, "policy.value_coef");
+  o.entropy_bonus = get_float(cfg, "policy.entropy");
+  o.normalize_advantage = cfg.get<bool>("policy.normalize_advantage");
+  return o;
+}
+
+TrainerFactory actor_critic_factory(const ActorCriticOptions& o) {
+  return [o](Env& env, Reader& reader, Policy& policy, Rng& init) {
+    return std::make_unique<ActorCriticTrainer>(env, reader, policy, o, init);
+  };
+}
+
+TrainerFactory make_a2c(const Config& cfg) { return actor_critic_factory(actor_critic_options(cfg)); }
+
+TrainerFactory make_ppo(const Config& cfg) {
+  ActorCriticOptions o = actor_critic_options(cfg);
+  o.epochs = static_cast<std::size_t>(cfg.get<int>("policy.ppo_epochs"));
+  o.minibatches = static_cast<std::size_t>(cfg.get<int>("policy.minibatches"));
+  o.clip = get_float(cfg, "policy.clip");
+  return actor_critic_factory(o);
 }
 
 }  // namespace
@@ -36,10 +86,17 @@ const std::vector<TrainerRow>& trainer_table() {
   static const std::vector<TrainerRow> table = {
       {"reinforce", "REINFORCE with a baseline and RAM's hybrid loss (agents/reinforce.hpp)",
        {key("policy.baseline", T::Enum, "learned", "REINFORCE baseline: learned from the reader's state, the greedy policy's reward, or none.")
-            .one_of({"learned", "self_critical", "none"}),
-        key("policy.entropy", T::Float, "0", "REINFORCE: entropy bonus weight.").at_least(0),
-        key("policy.normalize_advantage", T::Bool, "false", "REINFORCE: normalise advantages over each batch.")},
+            .one_of({"learned", "self_critical", "none"})},
        make_reinforce},
+      {"a2c", "advantage actor-critic: a critic on the reader's detached state, GAE advantages, one update per batch (agents/actor_critic.hpp)",
+       {key("policy.gae_lambda", T::Float, "0.95", "A2C and PPO: GAE's lambda (1: the return minus the critic's value; 0: the one-step TD error).").at_least(0).at_most(1),
+        key("policy.value_coef", T::Float, "0.5", "A2C and PPO: weight of the critic's squared error in the policy's loss.").at_least(0)},
+       make_a2c},
+      {"ppo", "PPO: A2C's critic and advantages, several clipped-surrogate passes over each batch in minibatches (agents/actor_critic.hpp)",
+       {key("policy.ppo_epochs", T::Int, "4", "PPO: passes over each batch's stored decisions.").at_least(1),
+        key("policy.minibatches", T::Int, "4", "PPO: parts of each batch's examples per pass (one policy update each).").at_least(1),
+        key("policy.clip", T::Float, "0.2", "PPO: the probability ratio's clip range eps (0: no clipping).").at_least(0)},
+       make_ppo},
   };
   return table;
 }

@@ -37,7 +37,7 @@ CASES = [
      "cfg.yaml:1:16: policy.type: the learned policy \"topk\" does not fit image glimpses "
      "(learned policies for image glimpses: gaussian, spatial)"),
     ("unknown_learner", "train: {algorithm: reinforc}\n", "run",
-     'cfg.yaml:1:20: train.algorithm: expected one of reinforce, got "reinforc" (did you mean `reinforce`?)'),
+     'cfg.yaml:1:20: train.algorithm: expected one of reinforce, a2c, ppo, got "reinforc" (did you mean `reinforce`?)'),
     ("dialogue_max_jump", "env: {type: dialogue}\npolicy: {type: jump, max_jump: 2}\n", "run",
      "cfg.yaml:2:32: policy.max_jump: dialogue policies read any unread turn: max_jump does not apply"),
     ("text_any_order_with_max_jump", "env: {type: text}\npolicy: {type: jump, order: any, max_jump: 2}\n", "run",

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 
+#include "agents/actor_critic.hpp"
 #include "agents/evaluate.hpp"
 #include "agents/gaussian_location.hpp"
 #include "agents/reinforce.hpp"
@@ -44,17 +45,33 @@ std::shared_ptr<const ImageDataset> test() { return std::make_shared<const Image
 
 // Builds a reader and a policy from one Rng (so both arms start from the same weights).
 using MakeModels = std::function<std::pair<std::unique_ptr<Reader>, std::unique_ptr<Policy>>(Rng&)>;
+// Builds the learner; train_policy false: the frozen arm.
+using MakeTrainer = std::function<std::unique_ptr<Trainer>(Env&, Reader&, Policy&, Rng&, bool train_policy)>;
+
+MakeTrainer reinforce(ReinforceOptions ro) {
+  return [ro](Env& env, Reader& reader, Policy& policy, Rng& init, bool train_policy) mutable {
+    ro.train_policy = train_policy;
+    return std::make_unique<ReinforceTrainer>(env, reader, policy, ro, init);
+  };
+}
+MakeTrainer actor_critic(ActorCriticOptions o) {
+  return [o](Env& env, Reader& reader, Policy& policy, Rng& init, bool train_policy) mutable {
+    o.train_policy = train_policy;
+    return std::make_unique<ActorCriticTrainer>(env, reader, policy, o, init);
+  };
+}
 
 // `epochs` passes over the training split in shuffled batches of 32 (a new canvas seed each epoch),
 // then greedy single-sample accuracy on the whole test split.
 template <class EnvT, class Options>
-double train_and_test(const CanvasSpec& canvas, const Options& options, const MakeModels& make, ReinforceOptions ro,
-                   std::size_t epochs) {
+double train_and_test(const CanvasSpec& canvas, const Options& options, const MakeModels& make,
+                      const MakeTrainer& make_trainer, bool train_policy, std::size_t epochs) {
   EnvT env(train(), canvas, options), test_env(test(), canvas, options);
   Rng models(3);
   auto [reader, policy] = make(models);
   Rng init(1), rng(2);
-  ReinforceTrainer trainer(env, *reader, *policy, ro, init);
+  const std::unique_ptr<Trainer> trainer_ptr = make_trainer(env, *reader, *policy, init, train_policy);
+  Trainer& trainer = *trainer_ptr;
   const std::size_t n = env.num_examples(), batch = 32;
   for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
     const auto order = rng.permutation(n);
@@ -71,11 +88,9 @@ double train_and_test(const CanvasSpec& canvas, const Options& options, const Ma
 // Both arms; checks learned > frozen + margin and reports the figures.
 template <class EnvT, class Options>
 void learned_beats_frozen(const std::string& what, const CanvasSpec& canvas, const Options& options,
-                          const MakeModels& make, ReinforceOptions ro, std::size_t epochs, double margin) {
-  ro.train_policy = true;
-  const double learned = train_and_test<EnvT>(canvas, options, make, ro, epochs);
-  ro.train_policy = false;
-  const double frozen = train_and_test<EnvT>(canvas, options, make, ro, epochs);
+                          const MakeModels& make, const MakeTrainer& learner, std::size_t epochs, double margin) {
+  const double learned = train_and_test<EnvT>(canvas, options, make, learner, true, epochs);
+  const double frozen = train_and_test<EnvT>(canvas, options, make, learner, false, epochs);
   BOOST_TEST_MESSAGE(what << ": learned " << learned << ", frozen " << frozen << ", difference " << learned - frozen
                           << ", required > " << margin);
   BOOST_TEST(learned > frozen + margin, what << ": learned " << learned << " vs frozen " << frozen);
@@ -101,7 +116,7 @@ BOOST_AUTO_TEST_CASE(ram_glimpses_with_a_spatial_policy_beat_the_frozen_policy) 
         SpatialLocationOptions{.gaussian = {.input = 64, .std = 0.15f}, .height = 8, .width = 8}, rng);
     return std::pair(std::move(reader), std::move(policy));
   };
-  learned_beats_frozen<ImageGlimpseEnv>("RAM, spatial policy", canvas24, glimpses, make, glimpse_training, 60, 0.3);
+  learned_beats_frozen<ImageGlimpseEnv>("RAM, spatial policy", canvas24, glimpses, make, reinforce(glimpse_training), 60, 0.3);
 }
 
 // Measured: learned 0.77, frozen 0.23 (difference 0.54, 15 standard errors). Required: 0.3.
@@ -112,7 +127,7 @@ BOOST_AUTO_TEST_CASE(ram_glimpses_with_a_gaussian_policy_beat_the_frozen_policy)
         GaussianLocationOptions{.input = 64, .std = 0.15f, .preview_size = 8 * 8, .preview_hidden = 32}, rng);
     return std::pair(std::move(reader), std::move(policy));
   };
-  learned_beats_frozen<ImageGlimpseEnv>("RAM, gaussian policy", canvas24, glimpses, make, glimpse_training, 60, 0.3);
+  learned_beats_frozen<ImageGlimpseEnv>("RAM, gaussian policy", canvas24, glimpses, make, reinforce(glimpse_training), 60, 0.3);
 }
 
 // PatchDrop-like: 3 of the 16 patches (4 x 4) of a 16 x 16 canvas, chosen at once from its 8 x 8
@@ -128,5 +143,47 @@ BOOST_AUTO_TEST_CASE(patches_with_a_top_k_policy_beat_the_frozen_policy) {
     return std::pair(std::move(reader), std::move(policy));
   };
   learned_beats_frozen<ImagePatchEnv>("patches, top-k policy", CanvasSpec::translated(16), patches, make,
-                                      {.lr = 3e-3, .reward = "probability"}, 60, 0.2);
+                                      reinforce({.lr = 3e-3, .reward = "probability"}), 60, 0.2);
+}
+
+// The actor-critic learners (agents/actor_critic.hpp) on the spatial glimpse setup above: A2C (one
+// update per batch) and PPO (4 passes of 4 minibatches, clip 0.2), both paid the true class's
+// probability, GAE lambda 0.95.
+const ActorCriticOptions a2c_training{.lr = 3e-3, .reward = {.answer = "probability"}};
+const ActorCriticOptions ppo_training{.lr = 3e-3, .reward = {.answer = "probability"}, .epochs = 4, .minibatches = 4, .clip = 0.2f};
+MakeModels spatial_models() {
+  return [](Rng& rng) {
+    auto reader = ram_reader(rng);
+    std::unique_ptr<Policy> policy = std::make_unique<SpatialLocationPolicy>(
+        SpatialLocationOptions{.gaussian = {.input = 64, .std = 0.15f}, .height = 8, .width = 8}, rng);
+    return std::pair(std::move(reader), std::move(policy));
+  };
+}
+
+// Measured: learned 0.850, frozen 0.251 (difference 0.599). Required: 0.3.
+BOOST_AUTO_TEST_CASE(a2c_with_a_spatial_policy_beats_the_frozen_policy) {
+  learned_beats_frozen<ImageGlimpseEnv>("A2C, spatial policy", canvas24, glimpses, spatial_models(), actor_critic(a2c_training), 60, 0.3);
+}
+
+// Measured: learned 0.822, frozen 0.251 (difference 0.571). Required: 0.3.
+BOOST_AUTO_TEST_CASE(ppo_with_a_spatial_policy_beats_the_frozen_policy) {
+  learned_beats_frozen<ImageGlimpseEnv>("PPO, spatial policy", canvas24, glimpses, spatial_models(), actor_critic(ppo_training), 60, 0.3);
+}
+
+// GFNet's dense reward alone: each read is paid the rise it made in the reader's probability of the
+// true class, nothing at the end; PPO, the top-k patch setup.
+// Measured: learned 0.563, frozen 0.167 (difference 0.396). Required: 0.2.
+BOOST_AUTO_TEST_CASE(ppo_with_step_rewards_and_top_k_patches_beats_the_frozen_policy) {
+  const ImagePatchOptions patches{.grid = 4, .budget = 3, .preview_factor = 2};
+  const MakeModels make = [](Rng& rng) {
+    std::unique_ptr<Reader> reader =
+        std::make_unique<PatchReader>(PatchReaderOptions{.content_size = 16, .regions = 16, .dim = 32, .heads = 2}, rng);
+    std::unique_ptr<Policy> policy =
+        std::make_unique<TopKRegionPolicy>(TopKRegionOptions{.preview_size = 64, .regions = 16, .k = 3, .hidden = 32}, rng);
+    return std::pair(std::move(reader), std::move(policy));
+  };
+  ActorCriticOptions o = ppo_training;
+  o.reward = {.answer = "none", .step = "gain"};
+  learned_beats_frozen<ImagePatchEnv>("PPO, step rewards, top-k patches", CanvasSpec::translated(16), patches, make,
+                                      actor_critic(o), 60, 0.2);
 }
