@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/trainer.hpp"
@@ -22,7 +23,7 @@ struct EpochState {
   double val_accuracy = 0.0;     // the last finished epoch's
   double best_val = -1.0;        // train.keep=best: the best validation accuracy so far,
   std::size_t best_epoch = 0;    //   its epoch,
-  std::vector<Array> best;       //   and its parameters (trainer.trainable()'s order; empty: none yet)
+  std::vector<std::pair<std::string, Array>> best;  // and its parameters by name (empty: none yet)
   Rng::State policy_rng{};
 };
 
