@@ -90,6 +90,16 @@ Policy::Scored GaussianLocationPolicy::score(const Var& mean, const Array& sampl
   return s;
 }
 
+// The teacher's location is the sample (a fixed rule's location lies in [-1, 1]^2, where the env
+// would have clipped a sample anyway); a teacher that never stops reads on.
+Decision GaussianLocationPolicy::decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const {
+  Decision d;
+  d.action = taken.at(ctx.step);
+  d.sample = d.action.location;
+  if (d.action.stop.empty()) d.action.stop.assign(d.sample.shape()[0], 0);
+  return d;
+}
+
 double GaussianLocationPolicy::flops_per_episode(std::size_t decisions) const {
   const double in = static_cast<double>(opt_.input + (opt_.preview_size ? opt_.preview_hidden : 0));
   const double preview_once = 2.0 * static_cast<double>(opt_.preview_size * opt_.preview_hidden);

@@ -43,6 +43,7 @@ class GaussianLocationPolicy : public Policy {
   // From d.sample (the location before clipping) and d.action.stop; the preview's code is computed
   // again from ctx.obs.preview.
   Scored log_prob(const PolicyContext& ctx, const Decision& d) const override;
+  Decision decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const override;
   double flops_per_episode(std::size_t decisions) const override;
 
  protected:

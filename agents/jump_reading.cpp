@@ -133,6 +133,17 @@ Policy::Scored JumpReadingPolicy::log_prob(const PolicyContext& ctx, const Decis
   return {categorical_log_prob(logits, choice), categorical_entropy(logits)};
 }
 
+// `from`: the chunk the teacher read last before this step (-1 before its first).
+Decision JumpReadingPolicy::decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const {
+  Decision d;
+  d.action = taken.at(ctx.step);
+  d.from.assign(d.action.region.size(), -1);
+  for (std::size_t t = 0; t < ctx.step; ++t)
+    for (std::size_t b = 0; b < d.from.size(); ++b)
+      if (taken[t].region[b] >= 0) d.from[b] = taken[t].region[b];
+  return d;
+}
+
 double JumpReadingPolicy::flops_per_episode(std::size_t decisions) const {
   // A bag's first layer touches bag_slots weight rows, not preview_size.
   const double R = static_cast<double>(opt_.regions);

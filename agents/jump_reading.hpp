@@ -51,6 +51,7 @@ class JumpReadingPolicy : public Policy {
   // d.from records where each example stood, which log_prob() needs with d.action.
   Decision act(const PolicyContext& ctx, Rng& rng, bool greedy) override;
   Scored log_prob(const PolicyContext& ctx, const Decision& d) const override;
+  Decision decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const override;
   double flops_per_episode(std::size_t decisions) const override;
 
  private:

@@ -66,6 +66,15 @@ class Policy : public Module {
     Var entropy;   // [B]
   };
   virtual Scored log_prob(const PolicyContext& ctx, const Decision& d) const;
+  // Imitation (agents/imitation.hpp): the Decision act() would have returned at `ctx` had it made a
+  // teacher's choices, so that log_prob(ctx, decision_from(ctx, taken)) scores the teacher's choice at
+  // ctx.step. `taken` is the teacher's action at every step of the whole episode (a one-shot policy's
+  // plan at step 0 is the teacher's regions in order); d.action is taken[ctx.step]. A location policy's
+  // sample is the teacher's location, a top-k plan the teacher's regions in order (-1 past them), a
+  // jump reader's `from` the region the teacher read last. A choice this policy could not make (a jump
+  // backwards) scores about -1e9, and the learner leaves it out. Policies that do not learn throw
+  // std::logic_error.
+  virtual Decision decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const;
   // The controller's own compute for one example's episode of `decisions` steps (multiply-adds x 2).
   virtual double flops_per_episode(std::size_t decisions) const { return 0.0; }
 };

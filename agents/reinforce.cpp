@@ -30,7 +30,8 @@ ReinforceTrainer::ReinforceTrainer(Env& env, Reader& reader, Policy& policy, con
                .target_regions = o.target_regions,
                .lagrange_lr = o.lagrange_lr}) {
   NamedParameters params;
-  for (const auto& [n, p] : reader.named_parameters()) params.emplace_back("reader." + n, p);
+  if (o.train_reader)
+    for (const auto& [n, p] : reader.named_parameters()) params.emplace_back("reader." + n, p);
   if (trains_policy()) {
     for (const auto& [n, p] : policy.named_parameters()) params.emplace_back("policy." + n, p);
     if (o.baseline == "learned") {
@@ -84,7 +85,7 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
 
   TrainStats s;
   Var reader_loss = cross_entropy(ep.logits, ep.labels);
-  Var loss = reader_loss;
+  Var loss = opt_.train_reader ? reader_loss : Var();  // a frozen reader takes no gradient
   s.reader_loss = reader_loss.item();
   double regions = 0.0;
   for (std::size_t b = 0; b < B; ++b) {
@@ -99,16 +100,21 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
     const Baselines base = baselines(ep, G, examples, seed, rng);
     if (base.loss.defined()) {
       s.baseline_loss = base.loss.item();
-      loss = loss + base.loss;
+      loss = loss.defined() ? loss + base.loss : base.loss;
     }
     Var policy_loss = policy_gradient_loss(ep.log_probs, advantages(ep, G, base.b), B);
     s.policy_loss = policy_loss.item();
-    loss = loss + policy_loss;
+    loss = loss.defined() ? loss + policy_loss : policy_loss;
     if (opt_.entropy_bonus != 0.0f) {
       Var ent;
       for (const Var& e_t : ep.entropies) ent = ent.defined() ? ent + sum(e_t) : sum(e_t);
       loss = loss - ent * (opt_.entropy_bonus / static_cast<float>(B));
     }
+  }
+  if (!loss.defined()) {  // nothing trains on this batch (a frozen reader, no decision taken)
+    s.loss = s.reader_loss;
+    s.cost = reward_.cost();
+    return s;
   }
   if (update_->apply(loss, s)) reward_.update_cost(s.mean_regions);
   s.cost = reward_.cost();

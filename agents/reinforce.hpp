@@ -8,7 +8,8 @@
 //   reward      agents/reward.hpp: R = answer - cost * regions read (the cost a Lagrange multiplier
 //               with a target budget)
 //
-// A fixed policy (or train_policy=false) is trained with the cross-entropy alone. The guarded update
+// A fixed policy (or train_policy=false) is trained with the cross-entropy alone; train_reader=false
+// leaves the reader out of the optimizer and the loss. The guarded update
 // is agents/safe_update.hpp; the rollout agents/episode.hpp.
 #pragma once
 
@@ -43,6 +44,9 @@ struct ReinforceOptions {
   // false: the policy's parameters are left as initialised (no policy loss, no baseline): the reader
   // trains under a frozen policy. Learning tests compare with it (a policy gradient must beat it).
   bool train_policy = true;
+  // false: the reader's parameters are left as they are (no cross-entropy update): the policy trains
+  // against a frozen reader (a stage of train.stages, GFNet's second stage).
+  bool train_reader = true;
 };
 
 // The REINFORCE surrogate: -(1/B) sum_t sum_b log pi(a_tb) * A_tb. Its gradient is the policy-gradient

@@ -163,6 +163,22 @@ Policy::Scored TopKRegionPolicy::log_prob(const PolicyContext& ctx, const Decisi
   return with_stop(s, reshape(stop_(ctx.summary.detach()), {B}), stopped, p.has[0]);
 }
 
+// The plan is the teacher's regions in the order it read them, -1 once it stopped (or past k).
+Decision TopKRegionPolicy::decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const {
+  const std::size_t B = ctx.obs.preview.shape()[0], k = std::min(opt_.k, opt_.regions);
+  Decision d;
+  d.action = taken.at(ctx.step);
+  d.plan.assign(B * k, -1);
+  for (std::size_t b = 0; b < B; ++b) {
+    for (std::size_t j = 0; j < k && j < taken.size(); ++j) {
+      const int r = taken[j].region.at(b);
+      if (r < 0) break;
+      d.plan[b * k + j] = r;
+    }
+  }
+  return d;
+}
+
 double TopKRegionPolicy::flops_per_episode(std::size_t decisions) const {
   // A bag's first layer touches bag_slots weight rows, not `features`.
   const std::size_t inputs = opt_.bag_slots ? opt_.bag_slots : opt_.features;

@@ -58,6 +58,7 @@ class TopKRegionPolicy : public Policy {
   // Without stop, the set drawn at step 0; with stop, step t's read-on-or-stop. Undefined at the
   // steps act() decided nothing.
   Scored log_prob(const PolicyContext& ctx, const Decision& d) const override;
+  Decision decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const override;
   double flops_per_episode(std::size_t) const override;
 
  private:

@@ -29,7 +29,7 @@ struct TrainStats {
 // What a trainer carries from one update to the next besides its parameters and its optimizer's
 // buffers, by name (e.g. "lr", "cost", "steps"): saved with every epoch's checkpoint so a resumed run
 // trains on exactly as the original would. Names must not collide with the epoch's own ("epoch",
-// "train_seconds", "val_accuracy", "best_val", "best_epoch", "seed").
+// "train_seconds", "val_accuracy", "best_val", "best_epoch", "seed") nor the stage's ("stage").
 using TrainerState = std::map<std::string, double>;
 
 // Training met a NaN or Inf in too many updates in a row (train.nonfinite_limit).
@@ -55,8 +55,26 @@ class Trainer {
 
 class Reader;
 class Policy;
-// Builds a trainer for one policy's run (its options already read from the config); `init` seeds
-// the trainer's own parameters (a baseline, a value head).
-using TrainerFactory = std::function<std::unique_ptr<Trainer>(Env& env, Reader& reader, Policy& policy, Rng& init)>;
+
+// What one stage of training updates (train.stages, docs/concepts.md "Stages"). A part that does not
+// train keeps its parameters exactly: a learner leaves it out of its optimizer and its loss.
+struct TrainParts {
+  bool reader = true;  // the reader's cross-entropy
+  bool policy = true;  // the learned policy's own loss (a fixed policy never trains)
+};
+
+// What a trainer is built over, for one stage of one policy's run.
+struct TrainerInputs {
+  Env& env;                   // the training split
+  Reader& reader;
+  Policy& policy;             // the policy that acts: the run's own, or a fixed one in a stage
+  Policy* learner = nullptr;  // when a fixed policy acts in the run's learned policy's place, the learned
+                              // one (an imitation learner trains it on `policy`'s choices); else null
+  TrainParts parts{};
+  Rng& init;                  // seeds the trainer's own parameters (a baseline, a value head)
+};
+
+// Builds a trainer for one stage of a policy's run (its options already read from the config).
+using TrainerFactory = std::function<std::unique_ptr<Trainer>(const TrainerInputs& in)>;
 
 }  // namespace saccade

@@ -43,7 +43,7 @@ struct Training {
   Training(const std::string& model, std::size_t batch)
       : plan(bench_plan(model, batch)),
         s(plan.setup("adaptive")),
-        trainer(plan.options.make_trainer(*s.train_env, *s.reader, *s.policy, init)) {}
+        trainer(plan.options.make_trainer({.env = *s.train_env, .reader = *s.reader, .policy = *s.policy, .init = init})) {}
 };
 
 std::vector<std::size_t> first_examples(std::size_t batch) {

@@ -38,7 +38,8 @@ bool scalar_fits(const KeySpec& spec, KeyType type, const ConfigNode& node) {
       auto v = node.quoted ? std::nullopt : parse_float(node.text);
       return v && in_range(spec, *v);
     }
-    case KeyType::KeyLists: return false;
+    case KeyType::KeyLists:
+    case KeyType::Maps: return false;
   }
   return false;
 }
@@ -53,6 +54,12 @@ void check_value(const KeySpec& spec, const std::string& path, const ConfigNode&
   };
   if (spec.type == KeyType::KeyLists) {  // only the shape here; sweep.cpp checks keys and values
     if (!node.is_map()) return problem(node, path, spec.type_text());
+    return;
+  }
+  if (spec.type == KeyType::Maps) {  // only the shape here; the key's reader checks each map
+    if (!node.is_list()) return problem(node, path, spec.type_text());
+    for (std::size_t i = 0; i < node.items.size(); ++i)
+      if (!node.items[i].is_map()) problem(node.items[i], path + "[" + std::to_string(i) + "]", "a map");
     return;
   }
   if (is_list_type(spec.type)) {

@@ -92,7 +92,7 @@ Schema build_schema() {
       key("policy.normalize_advantage", T::Bool, "false", "Learners: normalise advantages over each batch (to mean 0, standard deviation 1)."),
   };
   const Schema train = {
-      key("train.epochs", T::Int, "10", "Passes over the training set.").at_least(1),
+      key("train.epochs", T::Int, "10", "Passes over the training set (with train.stages, the stages' epochs instead).").at_least(1),
       key("train.batch_size", T::Int, "64", "Examples per gradient step (envs stepped together).").at_least(1),
       key("train.lr", T::Float, "0.001", "Learning rate.").above(0),
       key("train.weight_decay", T::Float, "0", "AdamW's decoupled weight decay (0: plain Adam).").at_least(0),
@@ -101,12 +101,13 @@ Schema build_schema() {
       key("train.nonfinite_limit", T::Int, "5", "A NaN or Inf in the loss, a gradient or a glimpse location skips that update and halves the learning rate; this many such updates in a row stop the run, naming the step and the op.")
           .at_least(1),
       key("train.examples", T::Int, "0", "Training examples used per epoch (0: the whole training split).").at_least(0),
-      key("train.keep", T::Enum, "last", "Which epoch's parameters are saved and tested: the last, or the one with the best validation accuracy.")
+      key("train.keep", T::Enum, "last", "Which epoch's parameters are saved and tested: the last, or the one with the best validation accuracy (with train.stages, of any stage: validation always scores the learned policy with its reader).")
           .one_of({"last", "best"}),
-      key("train.minutes", T::Float, "0", "Wall-clock limit per policy's training in minutes (0: none); training stops after the epoch that crosses it.")
+      key("train.minutes", T::Float, "0", "Wall-clock limit per policy's training in minutes (0: none); training stops after the epoch that crosses it (with train.stages, the later stages are skipped).")
           .at_least(0),
       key("train.algorithm", T::Enum, "reinforce", "The learner, a row of experiments/tables/trainers.cpp (its own keys are the policy.* keys above).")
           .one_of(row_names(trainer_table())),
+      key("train.stages", T::Maps, no_default, "Staged training of the learned policy's run, in order; each stage `{acts, trains, algorithm, epochs, lr}`: `acts` adaptive or a fixed policy that reads in its place, `trains` reader, policy or both, `algorithm` (default train.algorithm), `epochs`, `lr` (default train.lr). Replaces train.epochs; every fixed policy's and reference's reader trains for the stages' reader epochs in total (docs/concepts.md, Stages). Unset: one stage, adaptive acts, both train."),
 
       key("eval.policies", T::Strings, no_default, "Fixed policies and baselines (e.g. center, grid, all, fc) scored beside `adaptive`, each with its own reader trained under it."),
       key("eval.adaptive", T::Bool, "true", "Train and score the learned policy as `adaptive` (false: only eval.policies)."),

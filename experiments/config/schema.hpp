@@ -12,7 +12,9 @@ namespace saccade {
 
 // KeyLists: a map from config key paths to lists of values (the `sweep.grid` and `sweep.zip` maps);
 // the keys and values inside are checked against the schema when the sweep is expanded (sweep.hpp).
-enum class KeyType { Int, Float, Bool, String, Enum, Strings, Ints, Floats, KeyLists };
+// Maps: a list of maps (`train.stages`); only the shape is checked here, the code that reads the key
+// checks each map's keys and values, naming their positions (experiments/tasks/train_stages.hpp).
+enum class KeyType { Int, Float, Bool, String, Enum, Strings, Ints, Floats, KeyLists, Maps };
 
 struct KeySpec {
   std::string path;                          // "train.lr"

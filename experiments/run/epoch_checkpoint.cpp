@@ -23,6 +23,12 @@ double required(const std::map<std::string, double>& extra, const std::string& k
   return it->second;
 }
 
+bool trainable_has(const Module& m, const std::string& name) {
+  for (const auto& [n, p] : m.named_parameters())
+    if (n == name) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string epoch_checkpoint_path(const std::string& out_dir, const std::string& policy) {
@@ -34,8 +40,7 @@ void save_epoch_checkpoint(const std::string& path, Trainer& trainer, const Epoc
   NpzEntries state;
   std::vector<std::int64_t> words(s.policy_rng.begin(), s.policy_rng.end());  // bit patterns, two's complement
   state.emplace_back(kPolicyRng, NpyArray::int64({words.size()}, words.data()));
-  for (std::size_t i = 0; i < s.best.size(); ++i)
-    state.emplace_back(kBest + trainable.named_parameters()[i].first, to_npy(s.best[i]));
+  for (const auto& [name, value] : s.best) state.emplace_back(kBest + name, to_npy(value));
   std::map<std::string, double> extra = {
       {"epoch", as_extra(s.epoch)}, {"train_seconds", s.train_seconds}, {"val_accuracy", s.val_accuracy},
       {"best_val", s.best_val}, {"best_epoch", as_extra(s.best_epoch)}, {"seed", static_cast<double>(seed)}};
@@ -72,10 +77,20 @@ EpochState load_epoch_checkpoint(const std::string& path, Trainer& trainer, std:
   const std::vector<std::int64_t> words = rng->second.to_int64();
   for (std::size_t i = 0; i < words.size(); ++i) s.policy_rng[i] = static_cast<std::uint64_t>(words[i]);
   if (s.best_epoch > 0) {
+    // The best epoch's parameters as saved: this trainer's, in its order, then any other that the
+    // trainer of the best epoch's stage had (train.stages: a baseline of its own). The reader's and
+    // the learned policy's are in every stage's trainer (experiments/run/stages.hpp): they must be there.
     for (const auto& [name, p] : trainable.named_parameters()) {
       const auto it = state.find(kBest + name);
-      if (it == state.end()) throw std::runtime_error(path + ": missing key 'state/" + kBest + name + "'");
-      s.best.push_back(to_array(it->second));
+      if (it != state.end()) s.best.emplace_back(name, to_array(it->second));
+      else if (name.starts_with("reader.") || name.starts_with("policy."))
+        throw std::runtime_error(path + ": missing key 'state/" + kBest + name + "'");
+    }
+    for (const auto& [key, value] : state) {
+      if (!key.starts_with(kBest)) continue;
+      const std::string name = key.substr(kBest.size());
+      if (trainable_has(trainable, name)) continue;
+      s.best.emplace_back(name, to_array(value));
     }
   }
   return s;

@@ -2,13 +2,16 @@
 // it had never stopped: CHECKPOINT_DIR/POLICY.last.npz holds the parameters, Adam's buffers and step,
 // whatever state the trainer declares (Trainer::state(): REINFORCE's learning rate, Lagrange cost
 // and counters), where the policy's random stream stands,
-// and (train.keep=best) the best epoch's parameters. Every other random stream of a run is derived
+// and (train.keep=best) the best epoch's parameters, by name. With train.stages the trainer is the
+// stage's (experiments/run/stages.hpp): its state names the stage, and its parameters always include
+// the reader and the learned policy, whatever the stage trains. Every other random stream of a run is derived
 // afresh from (seed, name) each epoch, so this is the whole state. The file is replaced atomically
 // (core/npz.hpp): a kill leaves the previous epoch's whole file or this one's.
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/trainer.hpp"
@@ -22,7 +25,7 @@ struct EpochState {
   double val_accuracy = 0.0;     // the last finished epoch's
   double best_val = -1.0;        // train.keep=best: the best validation accuracy so far,
   std::size_t best_epoch = 0;    //   its epoch,
-  std::vector<Array> best;       //   and its parameters (trainer.trainable()'s order; empty: none yet)
+  std::vector<std::pair<std::string, Array>> best;  // and its parameters by name (empty: none yet)
   Rng::State policy_rng{};
 };
 

@@ -9,23 +9,28 @@ void KeepBest::epoch_done(const EpochReport& r, EpochState& st) {
   st.best_val = r.val.accuracy;
   st.best_epoch = r.epoch;
   st.best.clear();
-  for (const auto& [name, p] : trainable_.named_parameters()) st.best.push_back(p.value());
+  for (const auto& [name, p] : trainable_.named_parameters()) st.best.emplace_back(name, p.value());
 }
 
 double KeepBest::restore(const EpochState& st, double last, const std::string& policy) const {
   if (st.best.empty()) return last;
-  std::size_t i = 0;
-  for (const auto& [name, p] : trainable_.named_parameters()) p.node()->value = st.best[i++];
+  // By name: the best epoch may be of an earlier stage, whose trainer had other parameters of its own
+  // (a baseline); the reader's and the learned policy's are in every stage's (experiments/run/stages.hpp).
+  for (const auto& [name, p] : trainable_.named_parameters())
+    for (const auto& [kept, value] : st.best)
+      if (kept == name) p.node()->value = value;
   std::fprintf(stderr, "[%s] keeping epoch %zu (best validation accuracy %.4f)\n", policy.c_str(), st.best_epoch, st.best_val);
   return st.best_val;
 }
 
 void MetricsHook::epoch_done(const EpochReport& r, EpochState&) {
   const TrainStats& s = r.sum;
-  log_.write({{"policy", policy_}, {"epoch", r.epoch}, {"loss", r.mean(s.loss)}, {"accuracy", r.mean(s.accuracy)},
-              {"reward", r.mean(s.reward)}, {"mean_regions", r.mean(s.mean_regions)}, {"policy_loss", r.mean(s.policy_loss)},
-              {"cost", trainer_.cost()}, {"val_accuracy", r.val.accuracy}, {"val_mean_regions", r.val.mean_regions},
-              {"seconds", r.elapsed}});
+  nlohmann::json line = {{"policy", policy_}, {"epoch", r.epoch}};
+  line.update(stage_);
+  line.update({{"loss", r.mean(s.loss)}, {"accuracy", r.mean(s.accuracy)}, {"reward", r.mean(s.reward)},
+               {"mean_regions", r.mean(s.mean_regions)}, {"policy_loss", r.mean(s.policy_loss)}, {"cost", trainer_.cost()},
+               {"val_accuracy", r.val.accuracy}, {"val_mean_regions", r.val.mean_regions}, {"seconds", r.elapsed}});
+  log_.write(line);
 }
 
 ProgressHook::ProgressHook(const RunOptions& o, const PolicySetup& s, const Trainer& trainer, const RunProgress& progress)

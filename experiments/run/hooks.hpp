@@ -31,12 +31,18 @@ class KeepBest : public TrainingHook {
 class MetricsHook : public TrainingHook {
  public:
   MetricsHook(MetricsLog& log, const std::string& policy, const Trainer& trainer) : log_(log), policy_(policy), trainer_(trainer) {}
+  // A schedule of several stages (experiments/run/stages.hpp): each line also names its stage
+  // (1-based), who acted and what trained. A single-stage run's lines are as they always were.
+  void set_stage(std::size_t stage, const std::string& acts, const std::string& trains) {
+    stage_ = {{"stage", stage}, {"acts", acts}, {"trains", trains}};
+  }
   void epoch_done(const EpochReport& r, EpochState& st) override;
 
  private:
   MetricsLog& log_;
   std::string policy_;
   const Trainer& trainer_;
+  nlohmann::json stage_ = nlohmann::json::object();
 };
 
 class ProgressHook : public TrainingHook {

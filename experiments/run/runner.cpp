@@ -28,33 +28,61 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
+// Trains the stages of `s`'s schedule from `first` on (experiments/run/stages.hpp), each with its own
+// trainer and hooks, through `st`; returns the last stage's trainer (its module is the final checkpoint's).
+// train.minutes counts the whole schedule: once it runs out, the later stages are skipped.
+// train.keep=best keeps the best epoch of any stage (validation always scores the run's own policy with
+// its reader, what the test will score).
+std::unique_ptr<StageTrainer> train_stages(PolicySetup& s, const RunOptions& run, const std::vector<TrainStage>& stages, std::size_t first,
+                                           std::unique_ptr<StageTrainer> trainer, EpochState& st, Rng& policy_rng, MetricsLog& log,
+                                           const RunProgress& progress) {
+  const std::string checkpoint = epoch_checkpoint_path(run.out_dir, s.name);
+  for (std::size_t k = first; k < stages.size(); ++k) {
+    if (run.minutes > 0 && st.train_seconds > run.minutes * 60.0) break;
+    if (k != first) trainer = make_stage_trainer(s, run, stages, k);
+    const bool staged = stages.size() > 1;
+    if (staged && st.epoch < stage_end(stages, k))
+      std::fprintf(stderr, "[%s] stage %zu of %zu: %s acts, %s trains (%s), epochs %zu to %zu\n", s.name.c_str(), k + 1, stages.size(),
+                   stages[k].acts.c_str(), parts_text(stages[k].parts).c_str(), stages[k].algorithm.c_str(),
+                   stage_end(stages, k) - stages[k].epochs + 1, stage_end(stages, k));
+    const Module trainable = trainer->trainable();
+    KeepBest keep_best(trainable);
+    MetricsHook metrics(log, s.name, *trainer);
+    if (staged) metrics.set_stage(k + 1, stages[k].acts, parts_text(stages[k].parts));
+    ProgressHook progress_line(run, s, *trainer, progress);
+    CheckpointHook save(checkpoint, *trainer, run.seed);
+    std::vector<TrainingHook*> hooks = {&metrics, &progress_line, &save};
+    if (run.keep_best) hooks.insert(hooks.begin(), &keep_best);
+    train_epochs(s, run, *trainer, st, policy_rng, hooks, stage_end(stages, k));
+  }
+  return trainer;
+}
+
 PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog& log, const RunProgress& progress) {
   PolicyResult result;
   result.name = s.name;
   result.budget = s.budget;
-  Rng init_rng = Rng::stream(o.seed, "baseline-init");
   // The same starting reader for every policy (fair), before the optimizer sees its parameters.
   if (!o.reader_init.empty() && !s.own_reader) load_parameters(o.reader_init, *s.reader, "reader.");  // checked in tasks.cpp
-  const std::unique_ptr<Trainer> trainer = o.make_trainer(*s.train_env, *s.reader, *s.policy, init_rng);
-  Rng policy_rng = Rng::stream(o.seed, "policy-" + s.name);
+  const std::vector<TrainStage> stages = schedule_of(o, s.name);
+  RunOptions run = o;
+  run.epochs = total_epochs(stages);  // the progress lines count the whole schedule
 
-  // Resume: the interrupted run's state, trainer and policy stream included (experiments/run/resume.hpp).
+  // Resume: the interrupted run's stage, state, trainer and policy stream (experiments/run/resume.hpp).
   const std::string checkpoint = epoch_checkpoint_path(o.out_dir, s.name);
+  const bool resuming = o.resume && std::filesystem::exists(checkpoint);
+  const std::size_t first = resuming ? stage_of_epoch(stages, epochs_in_checkpoint(checkpoint)) : 0;
+  std::unique_ptr<StageTrainer> trainer = make_stage_trainer(s, run, stages, first);
+  Rng policy_rng = Rng::stream(o.seed, "policy-" + s.name);
   EpochState st;
-  if (o.resume && std::filesystem::exists(checkpoint)) {
+  if (resuming) {
     st = load_epoch_checkpoint(checkpoint, *trainer, o.seed);
     policy_rng = Rng::from_state(st.policy_rng);
-    std::fprintf(stderr, "[%s] resuming after epoch %zu of %zu (%s)\n", s.name.c_str(), st.epoch, o.epochs, checkpoint.c_str());
+    std::fprintf(stderr, "[%s] resuming after epoch %zu of %zu (%s)\n", s.name.c_str(), st.epoch, run.epochs, checkpoint.c_str());
   }
-
+  trainer = train_stages(s, run, stages, first, std::move(trainer), st, policy_rng, log, progress);
   const Module trainable = trainer->trainable();
   KeepBest keep_best(trainable);
-  MetricsHook metrics(log, s.name, *trainer);
-  ProgressHook progress_line(o, s, *trainer, progress);
-  CheckpointHook save(checkpoint, *trainer, o.seed);
-  std::vector<TrainingHook*> hooks = {&metrics, &progress_line, &save};
-  if (o.keep_best) hooks.insert(hooks.begin(), &keep_best);
-  train_epochs(s, o, *trainer, st, policy_rng, hooks);
 
   result.epochs = st.epoch;
   result.train_seconds = st.train_seconds;

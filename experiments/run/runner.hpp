@@ -14,11 +14,9 @@
 
 #include "agents/evaluate.hpp"
 #include "agents/trainer.hpp"
+#include "experiments/run/stages.hpp"
 
 namespace saccade {
-
-// The name the learned policy is scored under.
-inline constexpr const char* kAdaptive = "adaptive";
 
 // Everything one policy's run needs, built by the task.
 struct PolicySetup {
@@ -47,6 +45,10 @@ struct RunOptions {
   std::string reader_init;           // a checkpoint whose reader.* parameters start every policy's reader
   bool resume = false;               // continue the interrupted run in out_dir (experiments/run/resume.hpp)
   TrainerFactory make_trainer;       // train.algorithm's, from experiments/tables/trainers.cpp
+  // train.stages: the learned policy's schedule (experiments/run/stages.hpp); empty: one stage of
+  // `epochs` under make_trainer, as every run without stages
+  std::vector<TrainStage> stages;
+  MakeFixedPolicy make_fixed;        // a stage's fixed actor by name (experiments/tables/choose.hpp)
 };
 
 struct PolicyResult {

@@ -24,7 +24,7 @@ void add(TrainStats& sum, const TrainStats& t) {
 }  // namespace
 
 void train_epochs(PolicySetup& s, const RunOptions& o, Trainer& trainer, EpochState& st, Rng& policy_rng,
-                  const std::vector<TrainingHook*>& hooks) {
+                  const std::vector<TrainingHook*>& hooks, std::size_t last_epoch) {
   const std::size_t n_train = limit(s.train_env->num_examples(), o.train_examples);
   const std::size_t n_val = limit(s.val_env->num_examples(), o.eval_examples);
   // The clock goes on from where an interrupted run stopped it: train.minutes counts both, and
@@ -32,7 +32,7 @@ void train_epochs(PolicySetup& s, const RunOptions& o, Trainer& trainer, EpochSt
   const auto start = std::chrono::steady_clock::now() -
                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(st.train_seconds));
   auto out_of_time = [&] { return o.minutes > 0 && st.train_seconds > o.minutes * 60.0; };
-  for (std::size_t epoch = st.epoch + 1; epoch <= o.epochs && !out_of_time(); ++epoch) {
+  for (std::size_t epoch = st.epoch + 1; epoch <= last_epoch && !out_of_time(); ++epoch) {
     // The order and the canvases change every epoch, identically for every policy.
     Rng epoch_rng = Rng::stream(o.seed, "epoch-" + std::to_string(epoch));
     const std::vector<std::size_t> order = epoch_rng.permutation(s.train_env->num_examples());

@@ -37,10 +37,12 @@ class TrainingHook {
   virtual void aborted() {}
 };
 
-// Trains from the epoch after state.epoch to options.epochs (or train.minutes), updating `state`.
-// Throws std::runtime_error naming the policy and the epoch when the trainer gives up on NaN or Inf.
+// Trains from the epoch after state.epoch to `last_epoch` (a stage's last, experiments/run/stages.hpp)
+// or until train.minutes runs out, updating `state`; validation scores setup.policy, whoever acts in
+// training. Throws std::runtime_error naming the policy and the epoch when the trainer gives up on NaN
+// or Inf.
 void train_epochs(PolicySetup& setup, const RunOptions& options, Trainer& trainer, EpochState& state, Rng& policy_rng,
-                  const std::vector<TrainingHook*>& hooks);
+                  const std::vector<TrainingHook*>& hooks, std::size_t last_epoch);
 
 // Validation and test examples are rendered from fixed seeds, the same for every run seed and every
 // policy, so all of them are scored on identical inputs.

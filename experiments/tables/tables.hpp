@@ -89,6 +89,9 @@ struct TrainerRow {
   std::string_view doc;
   std::vector<KeySpec> keys;
   TrainerFactory (*make)(const Config& cfg);
+  // Learns the policy from a fixed policy's choices (a stage of train.stages where that policy acts):
+  // the only kind of learner such a stage may train the policy with; and it needs a fixed policy acting.
+  bool imitates = false;
 };
 
 const std::vector<ReaderRow>& reader_table();           // experiments/tables/readers.cpp

@@ -5,6 +5,7 @@
 // policy.entropy, policy.normalize_advantage) and returns what builds the trainer for each policy's
 // run. Adding one: docs/extending.md, "A learner".
 #include "agents/actor_critic.hpp"
+#include "agents/imitation.hpp"
 #include "agents/reinforce.hpp"
 #include "experiments/tables/tables.hpp"
 
@@ -44,8 +45,27 @@ TrainerFactory make_reinforce(const Config& cfg) {
   o.baseline = cfg.get<std::string>("policy.baseline");
   o.entropy_bonus = get_float(cfg, "policy.entropy");
   o.normalize_advantage = cfg.get<bool>("policy.normalize_advantage");
-  return [o](Env& env, Reader& reader, Policy& policy, Rng& init) {
-    return std::make_unique<ReinforceTrainer>(env, reader, policy, o, init);
+  return [o](const TrainerInputs& in) {
+    ReinforceOptions stage = o;  // what this stage trains (train.stages)
+    stage.train_reader = in.parts.reader;
+    stage.train_policy = in.parts.policy;
+    return std::make_unique<ReinforceTrainer>(in.env, in.reader, in.policy, stage, in.init);
+  };
+}
+
+// Imitation of the fixed policy acting in a stage (agents/imitation.hpp): it needs the learned policy
+// beside it (TrainerInputs::learner), so the config allows it only there (experiments/tasks/train_stages.hpp).
+TrainerFactory make_imitation(const Config& cfg) {
+  ImitationOptions o;
+  o.lr = cfg.get<double>("train.lr");
+  o.weight_decay = cfg.get<double>("train.weight_decay");
+  o.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
+  o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
+  return [o](const TrainerInputs& in) -> std::unique_ptr<Trainer> {
+    if (!in.learner) throw std::invalid_argument("imitation: no learned policy to learn from " + in.policy.name() + "'s choices");
+    ImitationOptions stage = o;
+    stage.parts = in.parts;
+    return std::make_unique<ImitationTrainer>(in.env, in.reader, in.policy, *in.learner, stage);
   };
 }
 
@@ -65,8 +85,11 @@ ActorCriticOptions actor_critic_options(const Config& cfg) {
 }
 
 TrainerFactory actor_critic_factory(const ActorCriticOptions& o) {
-  return [o](Env& env, Reader& reader, Policy& policy, Rng& init) {
-    return std::make_unique<ActorCriticTrainer>(env, reader, policy, o, init);
+  return [o](const TrainerInputs& in) {
+    ActorCriticOptions stage = o;  // what this stage trains (train.stages)
+    stage.train_reader = in.parts.reader;
+    stage.train_policy = in.parts.policy;
+    return std::make_unique<ActorCriticTrainer>(in.env, in.reader, in.policy, stage, in.init);
   };
 }
 
@@ -88,6 +111,8 @@ const std::vector<TrainerRow>& trainer_table() {
        {key("policy.baseline", T::Enum, "learned", "REINFORCE baseline: learned from the reader's state, the greedy policy's reward, or none.")
             .one_of({"learned", "self_critical", "none"})},
        make_reinforce},
+      {"imitation", "behaviour cloning of the fixed policy acting in a stage of train.stages: a warm start (agents/imitation.hpp)",
+       {}, make_imitation, /*imitates=*/true},
       {"a2c", "advantage actor-critic: a critic on the reader's detached state, GAE advantages, one update per batch (agents/actor_critic.hpp)",
        {key("policy.gae_lambda", T::Float, "0.95", "A2C and PPO: GAE's lambda (1: the return minus the critic's value; 0: the one-step TD error).").at_least(0).at_most(1),
         key("policy.value_coef", T::Float, "0.5", "A2C and PPO: weight of the critic's squared error in the policy's loss.").at_least(0)},

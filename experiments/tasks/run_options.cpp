@@ -1,6 +1,8 @@
 #include "experiments/tasks/run_options.hpp"
 
+#include "experiments/tables/choose.hpp"
 #include "experiments/tables/tables.hpp"
+#include "experiments/tasks/train_stages.hpp"
 
 namespace saccade {
 
@@ -21,6 +23,10 @@ RunOptions run_options_from_config(const Config& cfg) {
   o.reader_init = cfg.get_or<std::string>("reader.init", "");
   // The learner's own options are read once, here; the factory builds one trainer per policy's run.
   o.make_trainer = find_row(trainer_table(), cfg.get<std::string>("train.algorithm"))->make(cfg);
+  o.stages = stages_from_config(cfg);  // train.stages (experiments/run/stages.hpp); empty: one stage
+  o.make_fixed = [](const std::string& name, const EnvSpec& spec, std::size_t budget) {
+    return make_fixed_policy(name, name, spec, budget);
+  };
   return o;
 }
 

@@ -11,6 +11,7 @@
 #include "experiments/sweep/sweep.hpp"
 #include "experiments/tables/choose.hpp"
 #include "experiments/tasks/first_stage.hpp"
+#include "experiments/tasks/train_stages.hpp"
 
 namespace saccade {
 
@@ -94,6 +95,7 @@ void check_task_config(const Config& resolved) {
   const std::string type = resolved.get<std::string>("env.type");
   if (const Task* t = find_task(type)) {
     check_rows(resolved, t->kind(resolved));
+    check_stages(resolved, t->kind(resolved));
     return t->check(resolved);
   }
   std::string existing;

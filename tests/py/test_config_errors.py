@@ -15,7 +15,7 @@ CASES = [
      'cfg.yaml:2:11: env.region: expected one of glimpse, patch, got "glimpes" (did you mean `glimpse`?)'),
     ("section_given_a_number", "train: 5\n", "run",
      "cfg.yaml:1:8: train: expected a section (keys epochs, batch_size, lr, weight_decay, threads, max_grad_norm, nonfinite_limit, examples, keep, "
-     "minutes, algorithm), got 5"),
+     "minutes, algorithm, stages), got 5"),
     ("missing_include", "include: nope.yaml\nname: x\n", "run",
      "cfg.yaml:1:10: include: nope.yaml: cannot read config file: No such file or directory"),
     ("unknown_fixed_policy", "eval:\n  policies: [center, centre]\n", "run",
@@ -37,7 +37,7 @@ CASES = [
      "cfg.yaml:1:16: policy.type: the learned policy \"topk\" does not fit image glimpses "
      "(learned policies for image glimpses: gaussian, spatial)"),
     ("unknown_learner", "train: {algorithm: reinforc}\n", "run",
-     'cfg.yaml:1:20: train.algorithm: expected one of reinforce, a2c, ppo, got "reinforc" (did you mean `reinforce`?)'),
+     'cfg.yaml:1:20: train.algorithm: expected one of reinforce, imitation, a2c, ppo, got "reinforc" (did you mean `reinforce`?)'),
     ("dialogue_max_jump", "env: {type: dialogue}\npolicy: {type: jump, max_jump: 2}\n", "run",
      "cfg.yaml:2:32: policy.max_jump: dialogue policies read any unread turn: max_jump does not apply"),
     ("text_any_order_with_max_jump", "env: {type: text}\npolicy: {type: jump, order: any, max_jump: 2}\n", "run",
@@ -59,6 +59,33 @@ CASES = [
      "cfg.yaml:2:10: sweep.grid.seed: seed is swept with sweep.seeds"),
     ("sweep_key_in_grid_and_zip", "sweep:\n  grid: {train.lr: [0.1]}\n  zip: {train.lr: [0.2]}\n", "sweep",
      "cfg.yaml:3:9: train.lr: swept twice (in both sweep.grid and sweep.zip)"),
+    # train.stages (experiments/tasks/train_stages.hpp)
+    ("stage_unknown_fixed_policy",
+     "train:\n  stages:\n    - {acts: random, trains: reader, epochs: 1}\n    - {acts: salincy, trains: policy, epochs: 1}\n", "run",
+     'cfg.yaml:4:14: train.stages[1].acts: no fixed policy "salincy" for image glimpses '
+     "(choices: adaptive, random, grid, center, saliency, center_out) (did you mean `saliency`?)"),
+    ("stage_trains_typo", "train:\n  stages:\n    - {acts: adaptive, trains: [reader, polcy], epochs: 1}\n", "run",
+     'cfg.yaml:3:41: train.stages[0].trains: expected reader, policy or a list of them, got "polcy" (did you mean `policy`?)'),
+    ("stage_policy_trains_under_a_fixed_actor", "train:\n  stages:\n    - {acts: saliency, trains: [reader, policy], epochs: 2}\n", "run",
+     'cfg.yaml:3:32: train.stages[0].trains: the policy trains while the fixed policy "saliency" acts: only an imitating '
+     "learner (imitation) learns from another policy's choices, and reinforce does not"),
+    ("stage_imitation_without_a_teacher", "train:\n  stages:\n    - {acts: adaptive, trains: policy, algorithm: imitation, epochs: 2}\n",
+     "run", "cfg.yaml:3:14: train.stages[0].acts: the learner imitation imitates a fixed policy: name the one that acts (e.g. saliency), not adaptive"),
+    ("stage_unknown_key", "train:\n  stages:\n    - {acts: adaptive, trains: policy, epoch: 2}\n", "run",
+     "cfg.yaml:3:40: train.stages[0].epoch: unknown key (a stage has acts, trains, algorithm, epochs, lr) (did you mean `epochs`?)"),
+    ("stage_without_epochs", "train:\n  stages:\n    - {acts: adaptive, trains: policy}\n", "run",
+     "cfg.yaml:3:7: train.stages[0].epochs: missing (a stage needs acts, trains and epochs)"),
+    ("stage_bad_lr", "train:\n  stages:\n    - {acts: random, trains: reader, epochs: 2, lr: 0}\n", "run",
+     "cfg.yaml:3:53: train.stages[0].lr: expected float > 0, got 0"),
+    ("stage_unknown_learner", "train:\n  stages:\n    - {acts: random, trains: reader, epochs: 1, algorithm: reinforc}\n", "run",
+     'cfg.yaml:3:60: train.stages[0].algorithm: no learner "reinforc" (learners: reinforce, imitation, a2c, ppo) (did you mean `reinforce`?)'),
+    ("stages_not_a_list", "train:\n  stages: {acts: random}\n", "run",
+     "cfg.yaml:2:11: train.stages: expected list of maps, got a map with keys acts"),
+    ("stage_actor_that_stops_when_sure", "env: {type: text}\ntrain:\n  stages:\n    - {acts: confidence, trains: reader, epochs: 2}\n", "run",
+     'cfg.yaml:4:14: train.stages[0].acts: "confidence" stops when the reader is sure, with a threshold set after training, '
+     "so it cannot act in a stage (choices: adaptive, first, last, random, spaced, salient, middle)"),
+    ("imitation_outside_a_stage", "train: {algorithm: imitation}\n", "run",
+     "cfg.yaml:1:20: train.algorithm: imitation imitates a fixed policy acting in a stage: use it in train.stages"),
 ]
 
 

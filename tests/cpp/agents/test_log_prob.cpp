@@ -268,3 +268,33 @@ BOOST_AUTO_TEST_CASE(a_policy_that_does_not_learn_cannot_re_score) {
   const Var none;
   BOOST_CHECK_THROW(fixed.log_prob({spec, obs, none, 0}, Decision{}), std::logic_error);
 }
+
+// Policy::decision_from (imitation, agents/imitation.hpp): a policy handed its own actions as a
+// teacher's scores them as act() did, at every step an example read something (a location inside
+// [-1, 1]^2, which is its sample; the plan after a STOP is unknown to a teacher's actions).
+BOOST_AUTO_TEST_CASE(decision_from_its_own_actions_scores_as_act_did) {
+  double worst = 0;
+  for (const Case& c : cases()) {
+    Rng init(1), rng(2);
+    const auto p = make(c, init);
+    const Episode ep = rollout(*p, c, rng);
+    std::vector<Action> taken;
+    for (const Step& s : ep) taken.push_back(s.d.action);
+    std::size_t compared = 0;
+    for (const Step& s : ep) {
+      if (!s.d.log_prob.defined()) continue;
+      const Policy::Scored got = p->log_prob(context(s), p->decision_from(context(s), taken));
+      BOOST_TEST_REQUIRE(got.log_prob.defined(), c.name << ", step " << s.step);
+      for (std::size_t b = 0; b < B; ++b) {
+        const bool read = s.d.action.region.empty() ? s.d.action.stop.empty() || s.d.action.stop[b] == 0 : s.d.action.region[b] >= 0;
+        const bool inside = s.d.sample.size() == 0 || (s.d.sample(b, 0) == s.d.action.location(b, 0) && s.d.sample(b, 1) == s.d.action.location(b, 1));
+        if (!deciding(ep, s.step, b) || !read || !inside) continue;
+        worst = std::max(worst, relative(got.log_prob.value()(b), s.d.log_prob.value()(b)));
+        ++compared;
+      }
+    }
+    BOOST_TEST(compared > 0u, c.name);
+  }
+  BOOST_TEST_MESSAGE("decision_from vs act: max relative difference " << worst);
+  BOOST_TEST(worst < 1e-5);
+}
