@@ -36,6 +36,8 @@ struct Decision {
   Array sample;             // Gaussian location policies: the location drawn [B, 2], before clipping
   std::vector<int> plan;    // top-k: each example's regions in draw order [B * k], -1 past its plan
   std::vector<int> from;    // jump reading: the chunk each example had read last [B], -1 for none
+  std::vector<int> cell;    // cell glimpses: the thumbnail cell drawn [B] (row * width + col); the
+                            // location's draw inside it is `sample`
 };
 
 class Policy : public Module {

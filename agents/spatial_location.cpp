@@ -1,7 +1,6 @@
 #include "agents/spatial_location.hpp"
 
-#include <stdexcept>
-
+#include "agents/thumbnail_cells.hpp"
 #include "core/ops.hpp"
 
 namespace saccade {
@@ -15,38 +14,13 @@ SpatialLocationPolicy::SpatialLocationPolicy(const SpatialLocationOptions& o, Rn
   register_module("local", local_);
   register_module("local_score", local_score_);
   register_module("state_score", state_score_);
-  Array c = Array::from_shape({o.height * o.width, std::size_t{2}});
-  for (std::size_t y = 0; y < o.height; ++y) {
-    for (std::size_t x = 0; x < o.width; ++x) {
-      c(y * o.width + x, 0) = static_cast<float>((y + 0.5) / o.height * 2.0 - 1.0);
-      c(y * o.width + x, 1) = static_cast<float>((x + 0.5) / o.width * 2.0 - 1.0);
-    }
-  }
-  centres_ = Var(std::move(c));
+  centres_ = Var(cell_centres(o.height, o.width));
 }
 
 Var SpatialLocationPolicy::preview_code(const PolicyContext& ctx) const {
   const std::size_t H = sopt_.height, W = sopt_.width, P = H * W;
   const std::size_t B = ctx.obs.steps_left.size();
-  const Array& t = ctx.obs.preview;
-  if (t.size() != B * P) throw std::invalid_argument("spatial location policy: needs a [B, " + std::to_string(H) + ", " + std::to_string(W) + "] thumbnail preview");
-  // 3x3 neighbourhoods, zero-padded: a constant input [B * P, 9].
-  Array f = Array::from_shape({B * P, std::size_t{9}});
-  for (std::size_t b = 0; b < B; ++b) {
-    const float* img = t.data() + b * P;
-    for (std::size_t y = 0; y < H; ++y) {
-      for (std::size_t x = 0; x < W; ++x) {
-        float* row = f.data() + ((b * P) + y * W + x) * 9;
-        for (int dy = -1; dy <= 1; ++dy) {
-          for (int dx = -1; dx <= 1; ++dx) {
-            const long yy = static_cast<long>(y) + dy, xx = static_cast<long>(x) + dx;
-            const bool in = yy >= 0 && xx >= 0 && yy < static_cast<long>(H) && xx < static_cast<long>(W);
-            *row++ = in ? img[yy * static_cast<long>(W) + xx] : 0.0f;
-          }
-        }
-      }
-    }
-  }
+  Array f = cell_neighbourhoods(ctx.obs.preview, B, H, W, "spatial location policy");
   return reshape(local_score_(relu(local_(Var(std::move(f))))), {B, P});
 }
 

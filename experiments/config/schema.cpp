@@ -70,7 +70,7 @@ Schema build_schema() {
   };
   const Schema policy_type = {
 
-      key("policy.type", T::Enum, no_default, "The learned policy trained as `adaptive`, a row of experiments/tables/learned_policies.cpp. Image glimpses: spatial or gaussian (RAM's); image patches: topk; text: jump (read, jump or stop) or topk (one-shot from previews); dialogue: topk or jump. Unset: gaussian, topk, jump, topk.")
+      key("policy.type", T::Enum, no_default, "The learned policy trained as `adaptive`, a row of experiments/tables/learned_policies.cpp. Image glimpses: spatial, gaussian (RAM's) or cells (a categorical over the thumbnail's cells); image patches: topk; text: jump (read, jump or stop) or topk (one-shot from previews); dialogue: topk or jump. Unset: gaussian, topk, jump, topk.")
           .one_of(row_names(learned_policy_table())),
   };
   const Schema policy = {

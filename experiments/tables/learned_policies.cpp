@@ -2,6 +2,7 @@
 // trained and scored as `adaptive`. A row: the name, the envs it fits, a check of combinations the
 // schema cannot see, its factory and its own policy.* keys. Adding one: docs/extending.md, "A learned
 // policy".
+#include "agents/cell_glimpse.hpp"
 #include "agents/gaussian_location.hpp"
 #include "agents/jump_reading.hpp"
 #include "agents/spatial_location.hpp"
@@ -41,6 +42,24 @@ std::unique_ptr<Policy> make_spatial(const Config& cfg, const ModelInputs& in, s
   const Shape& ps = in.spec.preview_shape;
   if (ps.size() != 2) cfg.fail("policy.type", "the spatial policy needs a thumbnail preview (env.preview_factor > 0)");
   return std::make_unique<SpatialLocationPolicy>(SpatialLocationOptions{location_options(cfg, summary), ps[0], ps[1], 16}, rng);
+}
+
+void check_cells(const Config& cfg, EnvKind) {
+  if (cfg.get<int>("env.preview_factor") == 0)
+    cfg.fail("policy.type", "the cells policy picks a cell of the thumbnail preview: set env.preview_factor > 0");
+}
+
+std::unique_ptr<Policy> make_cells(const Config& cfg, const ModelInputs& in, std::size_t summary, Rng& rng) {
+  const Shape& ps = in.spec.preview_shape;
+  if (ps.size() != 2) cfg.fail("policy.type", "the cells policy needs a thumbnail preview (env.preview_factor > 0)");
+  CellGlimpseOptions o;
+  o.input = summary;
+  o.height = ps[0], o.width = ps[1];
+  o.offset_std = static_cast<float>(cfg.get<double>("policy.offset_std"));
+  o.stop = cfg.get<bool>("policy.stop");
+  o.min_steps = config_size(cfg, "policy.min_steps");
+  o.greedy_stop = cfg.get<bool>("policy.greedy_stop");
+  return std::make_unique<CellGlimpsePolicy>(o, rng);
 }
 
 // A region's preview, as the region policies read it: one row of `features` per region ([R, P]), a
@@ -96,7 +115,7 @@ std::unique_ptr<Policy> make_jump(const Config& cfg, const ModelInputs& in, std:
 
 void no_check(const Config&, EnvKind) {}
 
-const KeySpec std_key = key("policy.std", T::Float, "0.1", "Location policies: fixed standard deviation of the location.").above(0);
+const KeySpec std_key = key("policy.std", T::Float, "0.1", "Gaussian location policies (gaussian, spatial): fixed standard deviation of the location.").above(0);
 const KeySpec hidden_key = key("policy.hidden", T::Int, "128", "Region policies (topk, jump): hidden width of the scorer over the previews.").at_least(1);
 
 }  // namespace
@@ -108,6 +127,9 @@ const std::vector<LearnedPolicyRow>& learned_policy_table() {
        no_check, make_gaussian},
       {"spatial", kGlimpses, "a Gaussian whose mean is a spatial soft-argmax over the thumbnail and the reader's state (agents/spatial_location.hpp)",
        {std_key}, check_spatial, make_spatial},
+      {"cells", kGlimpses, "a categorical over the thumbnail's cells (multimodal: one of two blobs, not between them), then a Gaussian draw inside the cell (agents/cell_glimpse.hpp)",
+       {key("policy.offset_std", T::Float, "0.25", "Cells policy: standard deviation of the location's draw inside the chosen cell, in cells.").above(0)},
+       check_cells, make_cells},
       {"topk", kAnyRegions, "k regions at once from the previews (Plackett-Luce), or with policy.stop a reading order with STOP (agents/top_k_regions.hpp)",
        {hidden_key}, no_check, make_topk},
       {"jump", kChunks | kTurns, "read, jump ahead (or to any unread region) or stop, from the reader's state and the previews (agents/jump_reading.hpp)",

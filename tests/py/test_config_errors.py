@@ -27,6 +27,8 @@ CASES = [
      "run", 'cfg.yaml:1:23: env.preview_factor: the reference "preview" classifies the thumbnail preview: set env.preview_factor > 0'),
     ("spatial_without_preview", "env: {preview_factor: 0}\npolicy: {type: spatial}\n", "run",
      "cfg.yaml:2:16: policy.type: the spatial policy reads the thumbnail preview: set env.preview_factor > 0"),
+    ("cells_without_preview", "env: {preview_factor: 0}\npolicy: {type: cells}\n", "run",
+     "cfg.yaml:2:16: policy.type: the cells policy picks a cell of the thumbnail preview: set env.preview_factor > 0"),
     ("grid_does_not_divide_canvas", "env: {region: patch, canvas: 60, grid: 7}\n", "run",
      "cfg.yaml:1:40: env.grid: the grid (7 per side) must divide env.canvas (60)"),
     ("dialogue_longer_than_the_env", "env: {type: dialogue, dialogue: {turns: 20, max_turns: 24}}\n", "run",
@@ -35,7 +37,7 @@ CASES = [
      "cfg.yaml:2:16: reader.type: the reader \"ram\" does not fit text chunks (readers for text chunks: chunk)"),
     ("policy_the_env_does_not_fit", "policy: {type: topk}\n", "run",
      "cfg.yaml:1:16: policy.type: the learned policy \"topk\" does not fit image glimpses "
-     "(learned policies for image glimpses: gaussian, spatial)"),
+     "(learned policies for image glimpses: gaussian, spatial, cells)"),
     ("unknown_learner", "train: {algorithm: reinforc}\n", "run",
      'cfg.yaml:1:20: train.algorithm: expected one of reinforce, imitation, a2c, ppo, got "reinforc" (did you mean `reinforce`?)'),
     ("dialogue_max_jump", "env: {type: dialogue}\npolicy: {type: jump, max_jump: 2}\n", "run",

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "agents/cell_glimpse.hpp"
 #include "agents/gaussian_location.hpp"
 #include "agents/jump_reading.hpp"
 #include "agents/spatial_location.hpp"
@@ -78,6 +79,14 @@ struct Ref {
   double log_prob = 0, entropy = 0;
 };
 
+// A location policy's STOP head, where it decides (stop on, from min_steps): its Bernoulli of the STOP taken.
+inline void add_stop(const Module& p, bool stop, std::size_t min_steps, const Step& s, std::size_t b, Ref& ref) {
+  if (!stop || s.step < min_steps) return;
+  const double q = sigmoid(layer(p, "stop", row(s.summary.value(), b))[0]);
+  ref.log_prob += std::log(s.d.action.stop[b] ? q : 1 - q);
+  ref.entropy += bernoulli_entropy(q);
+}
+
 // Location policies: log N(sample; mean, std^2) over both coordinates, plus the STOP head's Bernoulli.
 inline Ref gaussian_ref(const Module& p, const GaussianLocationOptions& o, const std::vector<double>& mean, const Step& s, std::size_t b) {
   Ref ref;
@@ -86,11 +95,7 @@ inline Ref gaussian_ref(const Module& p, const GaussianLocationOptions& o, const
     ref.log_prob += -0.5 * z * z - std::log(o.std) - 0.5 * std::log(2 * M_PI);
   }
   ref.entropy = std::log(2 * M_PI * std::exp(1.0) * o.std * o.std);
-  if (o.stop && s.step >= o.min_steps) {
-    const double q = sigmoid(layer(p, "stop", row(s.summary.value(), b))[0]);
-    ref.log_prob += std::log(s.d.action.stop[b] ? q : 1 - q);
-    ref.entropy += bernoulli_entropy(q);
-  }
+  add_stop(p, o.stop, o.min_steps, s, b, ref);
   return ref;
 }
 
@@ -105,22 +110,29 @@ inline std::vector<double> gaussian_mean(const Module& p, const GaussianLocation
   return m;
 }
 
-// The soft-argmax over the thumbnail's cells: scores from each cell's 3x3 neighbourhood and h.
-inline std::vector<double> spatial_mean(const Module& p, const SpatialLocationOptions& o, const Step& s, std::size_t b) {
-  const long Y = static_cast<long>(o.height), X = static_cast<long>(o.width);
-  const std::vector<double> state = layer(p, "state_score", row(s.summary.value(), b)), img = row(s.obs.preview, b);
-  std::vector<double> score, w;
+// Each cell's 3x3 neighbourhood of a Y x X thumbnail (zero-padded), cells and windows row-major.
+inline std::vector<std::vector<double>> neighbourhoods(const std::vector<double>& img, long Y, long X) {
+  std::vector<std::vector<double>> out;
   for (long y = 0; y < Y; ++y) {
     for (long x = 0; x < X; ++x) {
-      std::vector<double> f;
+      std::vector<double>& f = out.emplace_back();
       for (long dy = -1; dy <= 1; ++dy)
         for (long dx = -1; dx <= 1; ++dx) {
           const bool in = y + dy >= 0 && x + dx >= 0 && y + dy < Y && x + dx < X;
           f.push_back(in ? img[static_cast<std::size_t>((y + dy) * X + x + dx)] : 0.0);
         }
-      score.push_back(layer(p, "local_score", layer(p, "local", f, true))[0] + state[score.size()]);
     }
   }
+  return out;
+}
+
+// The soft-argmax over the thumbnail's cells: scores from each cell's 3x3 neighbourhood and h.
+inline std::vector<double> spatial_mean(const Module& p, const SpatialLocationOptions& o, const Step& s, std::size_t b) {
+  const long Y = static_cast<long>(o.height), X = static_cast<long>(o.width);
+  const std::vector<double> state = layer(p, "state_score", row(s.summary.value(), b));
+  std::vector<double> score;
+  for (const std::vector<double>& f : neighbourhoods(row(s.obs.preview, b), Y, X))
+    score.push_back(layer(p, "local_score", layer(p, "local", f, true))[0] + state[score.size()]);
   double z = 0;
   for (double v : score) z += std::exp(v);
   std::vector<double> mean(2, 0.0);
@@ -130,6 +142,33 @@ inline std::vector<double> spatial_mean(const Module& p, const SpatialLocationOp
     mean[1] += pc * ((c % X + 0.5) / static_cast<double>(X) * 2 - 1);
   }
   return mean;
+}
+
+// The cells policy: log softmax(s)_c of the cell drawn plus log N(draw; centre_c + half tanh(O g_c + o),
+// sigma^2) with sigma = offset_std cells, and the categorical's entropy plus the draw's (a constant).
+inline Ref cells_ref(const Module& p, const CellGlimpseOptions& o, const Step& s, std::size_t b) {
+  const long Y = static_cast<long>(o.height), X = static_cast<long>(o.width);
+  const std::vector<double> state = layer(p, "state_score", row(s.summary.value(), b));
+  std::vector<std::vector<double>> hidden;
+  std::vector<double> score;
+  for (const std::vector<double>& f : neighbourhoods(row(s.obs.preview, b), Y, X)) {
+    hidden.push_back(layer(p, "local", f, true));
+    score.push_back(layer(p, "local_score", hidden.back())[0] + state[score.size()]);
+  }
+  const std::size_t c = static_cast<std::size_t>(s.d.cell[b]);
+  const auto [lp, ent] = categorical(score, std::vector<bool>(score.size(), true), c);
+  Ref ref{lp, ent};
+  const std::vector<double> offset = layer(p, "offset", hidden[c]);
+  const double cells[2] = {static_cast<double>(Y), static_cast<double>(X)};
+  const double centre[2] = {(static_cast<double>(c / o.width) + 0.5) / cells[0] * 2 - 1, (static_cast<double>(c % o.width) + 0.5) / cells[1] * 2 - 1};
+  for (std::size_t j = 0; j < 2; ++j) {
+    const double sigma = o.offset_std * 2 / cells[j], mean = centre[j] + std::tanh(offset[j]) / cells[j];
+    const double z = (s.d.sample(b, j) - mean) / sigma;
+    ref.log_prob += -0.5 * z * z - std::log(sigma) - 0.5 * std::log(2 * M_PI);
+    ref.entropy += 0.5 * std::log(2 * M_PI * std::exp(1.0) * sigma * sigma);
+  }
+  add_stop(p, o.stop, o.min_steps, s, b, ref);
+  return ref;
 }
 
 // Plackett-Luce over the regions example b has, the plan read off the episode's actions: the regions

@@ -22,6 +22,7 @@
 #include <memory>
 
 #include "agents/actor_critic.hpp"
+#include "agents/cell_glimpse.hpp"
 #include "agents/evaluate.hpp"
 #include "agents/gaussian_location.hpp"
 #include "agents/reinforce.hpp"
@@ -128,6 +129,17 @@ BOOST_AUTO_TEST_CASE(ram_glimpses_with_a_gaussian_policy_beat_the_frozen_policy)
     return std::pair(std::move(reader), std::move(policy));
   };
   learned_beats_frozen<ImageGlimpseEnv>("RAM, gaussian policy", canvas24, glimpses, make, reinforce(glimpse_training), 60, 0.3);
+}
+
+// The categorical over the thumbnail's cells, then a draw inside the cell (offset_std 0.25 cells).
+// Measured: learned 0.886, frozen 0.123 (difference 0.76, 20 standard errors). Required: 0.3.
+BOOST_AUTO_TEST_CASE(ram_glimpses_with_a_cells_policy_beat_the_frozen_policy) {
+  const MakeModels make = [](Rng& rng) {
+    auto reader = ram_reader(rng);
+    std::unique_ptr<Policy> policy = std::make_unique<CellGlimpsePolicy>(CellGlimpseOptions{.input = 64, .height = 8, .width = 8}, rng);
+    return std::pair(std::move(reader), std::move(policy));
+  };
+  learned_beats_frozen<ImageGlimpseEnv>("RAM, cells policy", canvas24, glimpses, make, reinforce(glimpse_training), 60, 0.3);
 }
 
 // PatchDrop-like: 3 of the 16 patches (4 x 4) of a 16 x 16 canvas, chosen at once from its 8 x 8
