@@ -49,6 +49,25 @@ void check_finite_location(const Action& a, const std::vector<std::uint8_t>& goi
   }
 }
 
+// What the policy gradient needs, kept only when it can be taken (not under NoGrad: evaluation, the
+// self-critical baseline's greedy episode, inference); with `what_it_saw`, also the observation and
+// the decision, for re-scoring.
+void keep_decision(Episode& ep, const Decision& d, const Var& summary, const std::vector<std::uint8_t>& going,
+                   const Observation& obs, std::size_t step, bool what_it_saw) {
+  Array mask = Array::from_shape({going.size()});
+  for (std::size_t b = 0; b < going.size(); ++b) mask(b) = going[b];
+  const Var m(mask);
+  ep.log_probs.push_back(d.log_prob * m);
+  ep.entropies.push_back(d.entropy * m);
+  ep.summaries.push_back(summary.defined() ? summary.detach() : Var());
+  ep.deciding.push_back(std::move(mask));
+  ep.decision_steps.push_back(step);
+  if (what_it_saw) {
+    ep.observations.push_back(obs);
+    ep.decisions.push_back(d);
+  }
+}
+
 }  // namespace
 
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
@@ -82,22 +101,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
     Decision d = policy.act(ctx, rng, greedy);
     ++decisions;
     check_finite_location(d.action, going, step);
-    // What the policy gradient needs, kept only when it can be taken (not under NoGrad: evaluation,
-    // the self-critical baseline's greedy episode, inference).
-    if (d.log_prob.defined() && grad_enabled()) {
-      Array mask = Array::from_shape({B});
-      for (std::size_t b = 0; b < B; ++b) mask(b) = going[b];
-      const Var m(mask);
-      ep.log_probs.push_back(d.log_prob * m);
-      ep.entropies.push_back(d.entropy * m);
-      ep.summaries.push_back(summary.defined() ? summary.detach() : Var());
-      ep.deciding.push_back(std::move(mask));
-      ep.decision_steps.push_back(step);
-      if (record.decisions) {
-        ep.observations.push_back(obs);
-        ep.decisions.push_back(d);
-      }
-    }
+    if (d.log_prob.defined() && grad_enabled()) keep_decision(ep, d, summary, going, obs, step, record.decisions);
     StepResult r = env.step(d.action);
     std::vector<int> rows;
     for (std::size_t b = 0; b < B; ++b) {
