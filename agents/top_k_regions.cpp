@@ -13,7 +13,7 @@ namespace saccade {
 
 TopKRegionPolicy::TopKRegionPolicy(const TopKRegionOptions& o, Rng& rng)
     : opt_(o),
-      scorer_(o.features ? std::vector<std::size_t>{o.features, o.hidden, 1} : std::vector<std::size_t>{o.preview_size, o.hidden, o.regions},
+      scorer_({.preview_size = o.preview_size, .regions = o.regions, .hidden = o.hidden, .features = o.features, .bag_slots = o.bag_slots},
               rng) {
   register_module("scorer", scorer_);
   if (o.stop) {
@@ -23,43 +23,13 @@ TopKRegionPolicy::TopKRegionPolicy(const TopKRegionOptions& o, Rng& rng)
   }
 }
 
-Var TopKRegionPolicy::logits(const Observation& obs) const {
-  const std::size_t B = obs.preview.shape()[0], R = opt_.regions;
-  if (opt_.bag_slots)
-    return reshape(scorer_(bag_rows(xt::reshape_view(obs.preview, {B * R, 2 * opt_.bag_slots}), opt_.features)), {B, R});
-  if (opt_.features) return reshape(scorer_(Var(xt::reshape_view(obs.preview, {B * R, opt_.features}))), {B, R});
-  return scorer_(Var(xt::reshape_view(obs.preview, {B, opt_.preview_size})));
-}
-
-Array TopKRegionPolicy::flagged_read(const Observation& obs) const {
-  const std::size_t B = obs.preview.shape()[0], R = opt_.regions;
-  Array flagged = xt::zeros<float>({B, R});
-  if (obs.read.size() == B * R)
-    for (std::size_t i = 0; i < B * R; ++i) flagged.data()[i] = obs.read[i] ? 1.0f : 0.0f;
-  return flagged;
-}
-
 void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
-  const std::size_t B = ctx.obs.preview.shape()[0], R = opt_.regions, k = std::min(opt_.k, R);
-  const Var logits = this->logits(ctx.obs);
+  const std::size_t R = opt_.regions, k = std::min(opt_.k, R);
+  const Var logits = scorer_.logits(ctx.obs);
   // Regions flagged read at the start are ones an example does not have (a short dialogue's empty
   // turns): never drawn, and an example with fewer than k regions plans fewer.
-  const Array missing = flagged_read(ctx.obs);
-  // Order each example's regions by (logit + Gumbel noise), or by logit when greedy; take k.
-  plan_.assign(B * k, -1);
-  std::vector<std::pair<float, int>> keys;
-  for (std::size_t b = 0; b < B; ++b) {
-    keys.clear();
-    for (std::size_t r = 0; r < R; ++r) {
-      float key = logits.value()(b, r);
-      if (!greedy) key -= static_cast<float>(std::log(-std::log(std::max(rng.uniform(), 1e-12))));
-      if (missing(b, r) == 0.0f) keys.emplace_back(key, static_cast<int>(r));
-    }
-    const std::size_t kb = std::min(k, keys.size());
-    std::partial_sort(keys.begin(), keys.begin() + static_cast<long>(kb), keys.end(),
-                      [](auto& a, auto& b) { return a.first > b.first; });
-    for (std::size_t j = 0; j < kb; ++j) plan_[b * k + j] = keys[j].second;
-  }
+  const Array missing = flagged_read(ctx.obs, R);
+  plan_ = gumbel_top_k(logits.value(), missing, k, rng, greedy).plan;
   // Under NoGrad (evaluation, a self-critical baseline's greedy episode) nothing will differentiate the
   // plan's log-probability, so without STOP it is not computed: act() leaves it undefined.
   if (!opt_.stop && !grad_enabled()) {
@@ -68,36 +38,10 @@ void TopKRegionPolicy::begin(const PolicyContext& ctx, Rng& rng, bool greedy) {
     plan_entropy_ = Var();
     return;
   }
-  Picks picks = score_picks(logits, missing, plan_, 0, k);
+  PlackettLucePicks picks = plackett_luce_picks(logits, missing, plan_, k, 0, k);
   pick_log_prob_ = std::move(picks.log_prob);
   has_pick_ = std::move(picks.has);
   plan_entropy_ = picks.entropy;
-}
-
-// log p of the ordered draw: the j-th pick is a categorical over the regions not yet drawn (zero for
-// an example whose plan is shorter than j + 1).
-TopKRegionPolicy::Picks TopKRegionPolicy::score_picks(const Var& logits, Array drawn, const std::vector<int>& plan,
-                                                      std::size_t first, std::size_t last) const {
-  const std::size_t B = drawn.shape()[0], k = std::min(opt_.k, opt_.regions);
-  Picks out;
-  std::vector<int> pick(B);
-  for (std::size_t j = 0; j < last; ++j) {
-    Array has = Array::from_shape({B});
-    for (std::size_t b = 0; b < B; ++b) {
-      const int r = plan[b * k + j];
-      has(b) = r >= 0 ? 1.0f : 0.0f;
-      pick[b] = r >= 0 ? r : 0;
-    }
-    if (j >= first) {
-      Var masked = masked_fill(logits, drawn, -1e9f);
-      out.log_prob.push_back(categorical_log_prob(masked, pick) * Var(has));
-      if (j == 0) out.entropy = categorical_entropy(masked) * Var(has);  // entropy of the first pick
-    }
-    for (std::size_t b = 0; b < B; ++b)
-      if (has(b) != 0.0f) drawn(b, pick[b]) = 1.0f;
-    if (j >= first) out.has.push_back(std::move(has));
-  }
-  return out;
 }
 
 Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
@@ -150,7 +94,8 @@ Policy::Scored TopKRegionPolicy::log_prob(const PolicyContext& ctx, const Decisi
   if (d.plan.size() != B * k) throw std::invalid_argument("top-k policy: the decision carries no plan of this policy");
   // An example has read its plan's first t picks by step t (fewer if it stopped): with those, the
   // regions flagged read in ctx.obs are exactly the ones out of reach at pick t in begin().
-  const Picks p = score_picks(logits(ctx.obs), flagged_read(ctx.obs), d.plan, opt_.stop ? t : 0, opt_.stop ? t + 1 : k);
+  const PlackettLucePicks p = plackett_luce_picks(scorer_.logits(ctx.obs), flagged_read(ctx.obs, opt_.regions), d.plan, k,
+                                                  opt_.stop ? t : 0, opt_.stop ? t + 1 : k);
   Scored s{p.log_prob[0], p.entropy};
   if (!opt_.stop) {
     for (std::size_t j = 1; j < p.log_prob.size(); ++j) s.log_prob = s.log_prob + p.log_prob[j];
@@ -168,23 +113,13 @@ Decision TopKRegionPolicy::decision_from(const PolicyContext& ctx, const std::ve
   const std::size_t B = ctx.obs.preview.shape()[0], k = std::min(opt_.k, opt_.regions);
   Decision d;
   d.action = taken.at(ctx.step);
-  d.plan.assign(B * k, -1);
-  for (std::size_t b = 0; b < B; ++b) {
-    for (std::size_t j = 0; j < k && j < taken.size(); ++j) {
-      const int r = taken[j].region.at(b);
-      if (r < 0) break;
-      d.plan[b * k + j] = r;
-    }
-  }
+  d.plan = plan_from(taken, B, k);
   return d;
 }
 
 double TopKRegionPolicy::flops_per_episode(std::size_t decisions) const {
-  // A bag's first layer touches bag_slots weight rows, not `features`.
-  const std::size_t inputs = opt_.bag_slots ? opt_.bag_slots : opt_.features;
   const double stops = opt_.stop ? 2.0 * static_cast<double>(decisions * opt_.input) : 0.0;
-  if (opt_.features) return stops + 2.0 * static_cast<double>(opt_.regions * (inputs * opt_.hidden + opt_.hidden));
-  return stops + 2.0 * static_cast<double>(opt_.preview_size * opt_.hidden + opt_.hidden * opt_.regions);
+  return stops + scorer_.flops();
 }
 
 }  // namespace saccade

@@ -8,7 +8,8 @@
 //   log p(set in that order) = sum_j log softmax(logits masked to the regions not yet drawn)[a_j]
 //
 // Sampling uses the Gumbel-top-k trick (top k of logits + Gumbel noise is an exact Plackett-Luce
-// draw); greedy takes the k highest logits. The whole plan is made in `begin`, so the regions are
+// draw); greedy takes the k highest logits (agents/plackett_luce.hpp; the scorer is
+// agents/region_scorer.hpp, shared with the soft top-k policy). The whole plan is made in `begin`, so the regions are
 // chosen before any is read, and returned one per step. Regions flagged in obs.read at the start are
 // ones the example does not have (a short dialogue's empty turn slots): they are never drawn, and an
 // example with fewer than k regions draws them all.
@@ -28,6 +29,8 @@
 #include <vector>
 
 #include "agents/policy.hpp"
+#include "agents/plackett_luce.hpp"
+#include "agents/region_scorer.hpp"
 #include "core/layers.hpp"
 
 namespace saccade {
@@ -62,24 +65,12 @@ class TopKRegionPolicy : public Policy {
   double flops_per_episode(std::size_t) const override;
 
  private:
-  // The log-probabilities of picks [first, last) of the plans [B * k] (each [B], zero where an
-  // example's plan is shorter: `has` 0), each a categorical over the regions not drawn before it;
-  // `drawn` [B, R] starts as the regions out of reach. `entropy`: the first pick's, if first == 0.
-  struct Picks {
-    std::vector<Var> log_prob;
-    std::vector<Array> has;
-    Var entropy;
-  };
-  Picks score_picks(const Var& logits, Array drawn, const std::vector<int>& plan, std::size_t first,
-                    std::size_t last) const;
-  Var logits(const Observation& obs) const;  // [B, R] from the previews
-  Array flagged_read(const Observation& obs) const;  // [B, R] 1 where obs.read flags a region
   // Adds the STOP head's Bernoulli to step `s` (the pick's log-probability counts only where the
   // example read on); zero for examples without a pick at this step.
   Scored with_stop(Scored s, const Var& logit, const Array& stopped, const Array& has) const;
 
   TopKRegionOptions opt_;
-  MLP scorer_;
+  RegionScorer scorer_;
   Linear stop_;
   std::vector<int> plan_;               // [B * k] each example's regions in draw order, -1 past its plan
   std::vector<Var> pick_log_prob_;      // [k] of [B]: log p of the j-th pick given the earlier ones
