@@ -68,6 +68,13 @@ void keep_decision(Episode& ep, const Decision& d, const Var& summary, const std
   }
 }
 
+// The straight-through weights [n, 1] of the regions `rows` read at this step (Decision::weight), or
+// undefined when the policy supplies none.
+Var read_weights(const Decision& d, const std::vector<int>& rows) {
+  if (!d.weight.defined()) return Var();
+  return gather_rows(reshape(d.weight, Shape{d.weight.shape(0), 1}), rows);
+}
+
 }  // namespace
 
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
@@ -119,10 +126,11 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
       } else {
         for (int b : rows) regions.region.push_back(r.obs.region[b]);
       }
+      if (record.weights) regions.weight = read_weights(d, rows);
       if (read_at_end) {
         pending.push_back({std::move(regions), rows});
       } else {
-        memory = reader.update(memory, reader.encode(regions), rows);
+        memory = reader.update(memory, reader.embed(regions), rows);
       }
       ep.reader_flops += static_cast<double>(rows.size()) * (reader.flops_encode() + reader.flops_update(step));
       if (!spec.region_is_preview)  // the preview is no region of the input (envs/preview_env.hpp)

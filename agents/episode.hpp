@@ -57,6 +57,10 @@ struct EpisodeRecording {
   // Episode::p_true: the reader predicts after every step (no gradient); a policy that reads at the
   // end (one-shot, fixed) is then read step by step instead, which gives the same memory.
   bool step_probabilities = false;
+  // Each region's embedding is multiplied by its decision's straight-through weight (Decision::weight,
+  // 1 in value), so the reader's loss reaches the policy's scores (agents/backprop.hpp). Policies
+  // without weights are unaffected.
+  bool weights = false;
 };
 
 // Runs episodes on `examples` of the env's split. `seed` fixes the examples' randomness (canvases);

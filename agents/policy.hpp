@@ -38,6 +38,12 @@ struct Decision {
   std::vector<int> from;    // jump reading: the chunk each example had read last [B], -1 for none
   std::vector<int> cell;    // cell glimpses: the thumbnail cell drawn [B] (row * width + col); the
                             // location's draw inside it is `sample`
+  // A policy trained through the reader's loss (supplies_weights(), agents/differentiable_top_k.hpp):
+  // [B] the straight-through weight of the region each example reads at this step, exactly 1 in value,
+  // with the gradient of a soft relaxation of the choice. run_episode multiplies the region's
+  // embedding by it when the learner asks (EpisodeRecording::weights, agents/backprop.hpp). Undefined
+  // for every other policy, and under NoGrad.
+  Var weight;
 };
 
 class Policy : public Module {
@@ -50,6 +56,9 @@ class Policy : public Module {
   // Whether act() reads ctx.prediction (a policy that stops when the reader is sure). The reader then
   // reads step by step and predicts after every step: that compute is counted as the policy's.
   virtual bool needs_prediction() const { return false; }
+  // Whether act() fills Decision::weight while gradients are recorded, so that a learner can train it
+  // by backpropagation through the reader (train.algorithm: backprop).
+  virtual bool supplies_weights() const { return false; }
   // Called once per episode before the first act (one-shot policies plan here).
   virtual void begin(const PolicyContext& ctx, Rng& rng, bool greedy) {}
   // greedy: the deterministic choice (mean location, most likely regions) used for evaluation;

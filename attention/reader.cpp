@@ -43,6 +43,13 @@ RegionBatch concat_steps(const std::vector<StepRead>& steps) {
   }
   out.content = stack_rows(content);
   out.location = stack_rows(location);
+  const bool weighted = std::any_of(steps.begin(), steps.end(), [](const StepRead& s) { return s.regions.weight.defined(); });
+  if (weighted) {
+    std::vector<Var> weights;
+    for (const StepRead& s : steps)
+      weights.push_back(s.regions.weight.defined() ? s.regions.weight : Var(xt::ones<float>({s.rows.size(), std::size_t{1}})));
+    out.weight = concat(weights, 0);
+  }
   return out;
 }
 
@@ -52,9 +59,14 @@ std::vector<std::vector<int>> rows_of(const std::vector<StepRead>& steps) {
   return rows;
 }
 
+Var Reader::embed(const RegionBatch& regions) const {
+  const Var e = encode(regions);
+  return regions.weight.defined() ? e * regions.weight : e;
+}
+
 Memory Reader::read_steps(const Memory& memory, const std::vector<StepRead>& steps) const {
   Memory m = memory;
-  for (const StepRead& s : steps) m = update(m, encode(s.regions), s.rows);
+  for (const StepRead& s : steps) m = update(m, embed(s.regions), s.rows);
   return m;
 }
 

@@ -22,6 +22,10 @@ struct RegionBatch {
   Array content;            // [n, content_shape...]
   Array location;           // [n, 2] glimpse locations in [-1,1]^2 (continuous envs), else empty
   std::vector<int> region;  // [n] region indices (discrete envs), else empty
+  // [n, 1] each region's straight-through weight (Decision::weight, agents/differentiable_top_k.hpp),
+  // which Reader::embed multiplies into its embedding so the reader's loss reaches the policy;
+  // undefined (every other policy, evaluation): the embedding as encoded.
+  Var weight;
 };
 
 struct Memory {
@@ -43,7 +47,8 @@ struct StepRead {
   std::vector<int> rows;
 };
 
-// Several steps' regions as one batch, step after step (attention/reader.cpp).
+// Several steps' regions as one batch, step after step (attention/reader.cpp); their weights too, if
+// any step has them (a step without reads as weight 1).
 RegionBatch concat_steps(const std::vector<StepRead>& steps);
 // Each step's rows, in order.
 std::vector<std::vector<int>> rows_of(const std::vector<StepRead>& steps);
@@ -77,6 +82,10 @@ class Reader : public Module {
  public:
   virtual Memory init(std::size_t batch) const = 0;
   virtual Var encode(const RegionBatch& regions) const = 0;
+  // What is folded into the memory: encode(regions), times regions.weight row by row when it is
+  // defined (a policy trained through the reader; nothing to do, and nothing done, otherwise). The
+  // episode and every read_steps call this, never encode directly.
+  Var embed(const RegionBatch& regions) const;
   // Adds embedding row i to example rows[i]; examples not in rows keep their memory.
   virtual Memory update(const Memory& memory, const Var& embedding, const std::vector<int>& rows) const = 0;
   // Several steps' regions read at once, for a policy that never looks at the memory between steps

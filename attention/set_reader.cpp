@@ -80,7 +80,7 @@ Memory SetReader::update(const Memory& m, const Var& e, const std::vector<int>& 
 }
 
 Memory SetReader::read_steps(const Memory& m, const std::vector<StepRead>& steps) const {
-  return append(m, encode(concat_steps(steps)), rows_of(steps));
+  return append(m, embed(concat_steps(steps)), rows_of(steps));
 }
 
 Memory SetReader::append(const Memory& m, const Var& e, const std::vector<std::vector<int>>& rows) const {

@@ -122,7 +122,7 @@ Memory TurnReader::update(const Memory& m, const Var& e, const std::vector<int>&
 }
 
 Memory TurnReader::read_steps(const Memory& m, const std::vector<StepRead>& steps) const {
-  return append(m, encode(concat_steps(steps)), rows_of(steps));
+  return append(m, embed(concat_steps(steps)), rows_of(steps));
 }
 
 Memory TurnReader::append(const Memory& m, const Var& e, const std::vector<std::vector<int>>& rows) const {
