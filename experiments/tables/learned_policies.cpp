@@ -3,6 +3,7 @@
 // schema cannot see, its factory and its own policy.* keys. Adding one: docs/extending.md, "A learned
 // policy".
 #include "agents/cell_glimpse.hpp"
+#include "agents/differentiable_top_k.hpp"
 #include "agents/gaussian_location.hpp"
 #include "agents/jump_reading.hpp"
 #include "agents/spatial_location.hpp"
@@ -89,6 +90,21 @@ std::unique_ptr<Policy> make_topk(const Config& cfg, const ModelInputs& in, std:
   return std::make_unique<TopKRegionPolicy>(o, rng);
 }
 
+std::unique_ptr<Policy> make_soft_topk(const Config& cfg, const ModelInputs& in, std::size_t, Rng& rng) {
+  const PreviewRows rows = preview_rows(in.spec);
+  DifferentiableTopKOptions o;
+  o.scorer = {.preview_size = shape_size(in.spec.preview_shape), .regions = in.spec.num_regions,
+              .hidden = config_size(cfg, "policy.hidden"), .features = rows.features, .bag_slots = rows.bag_slots};
+  o.k = in.budget;
+  o.tau = static_cast<float>(cfg.get<double>("policy.tau"));
+  return std::make_unique<DifferentiableTopKPolicy>(o, rng);
+}
+
+void check_soft_topk(const Config& cfg, EnvKind) {
+  if (cfg.get<bool>("policy.stop"))
+    cfg.fail("policy.stop", "the soft_topk policy reads exactly its k regions (the budget) and cannot STOP: use policy.type=topk with policy.stop");
+}
+
 void check_jump(const Config& cfg, EnvKind kind) {
   if (kind == kTurns && cfg.get<int>("policy.max_jump") != 0)
     cfg.fail("policy.max_jump", "dialogue policies read any unread turn: max_jump does not apply");
@@ -116,7 +132,7 @@ std::unique_ptr<Policy> make_jump(const Config& cfg, const ModelInputs& in, std:
 void no_check(const Config&, EnvKind) {}
 
 const KeySpec std_key = key("policy.std", T::Float, "0.1", "Gaussian location policies (gaussian, spatial): fixed standard deviation of the location.").above(0);
-const KeySpec hidden_key = key("policy.hidden", T::Int, "128", "Region policies (topk, jump): hidden width of the scorer over the previews.").at_least(1);
+const KeySpec hidden_key = key("policy.hidden", T::Int, "128", "Region policies (topk, soft_topk, jump): hidden width of the scorer over the previews.").at_least(1);
 
 }  // namespace
 
@@ -132,6 +148,12 @@ const std::vector<LearnedPolicyRow>& learned_policy_table() {
        check_cells, make_cells},
       {"topk", kAnyRegions, "k regions at once from the previews (Plackett-Luce), or with policy.stop a reading order with STOP (agents/top_k_regions.hpp)",
        {hidden_key}, no_check, make_topk},
+      {"soft_topk", kAnyRegions,
+       "k regions at once from the previews by a Gumbel top-k, trained through the reader by a straight-through estimator "
+       "(train.algorithm: backprop; its draw is top-k's Plackett-Luce, with log_prob, so reinforce, a2c, ppo and imitation train it too) "
+       "(agents/differentiable_top_k.hpp)",
+       {hidden_key, key("policy.tau", T::Float, "2", "Soft top-k policy: temperature of the relaxed top-k its gradient goes through (lower: closer to the hard choice, noisier gradients).").above(0)},
+       check_soft_topk, make_soft_topk, /*supplies_weights=*/true},
       {"jump", kChunks | kTurns, "read, jump ahead (or to any unread region) or stop, from the reader's state and the previews (agents/jump_reading.hpp)",
        {hidden_key,
         key("policy.max_jump", T::Int, "0", "Jump reading policy (text): how many chunks ahead it may jump (0: anywhere ahead).").at_least(0),

@@ -57,6 +57,8 @@ struct LearnedPolicyRow {
   // Checks combinations the schema cannot (ConfigError at the offending key), before any data loads.
   void (*check)(const Config& cfg, EnvKind kind);
   std::unique_ptr<Policy> (*make)(const Config& cfg, const ModelInputs& in, std::size_t summary_size, Rng& init);
+  // Fills Decision::weight (Policy::supplies_weights): a learner that needs weights can train it.
+  bool supplies_weights = false;
 };
 
 struct FixedPolicyRow {
@@ -92,6 +94,9 @@ struct TrainerRow {
   // Learns the policy from a fixed policy's choices (a stage of train.stages where that policy acts):
   // the only kind of learner such a stage may train the policy with; and it needs a fixed policy acting.
   bool imitates = false;
+  // Trains the policy through the reader's loss (TrainerRow of backprop): the learned policy must supply
+  // straight-through weights (LearnedPolicyRow::supplies_weights) wherever it acts and trains.
+  bool needs_weights = false;
 };
 
 const std::vector<ReaderRow>& reader_table();           // experiments/tables/readers.cpp

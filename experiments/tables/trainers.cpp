@@ -5,6 +5,7 @@
 // policy.entropy, policy.normalize_advantage) and returns what builds the trainer for each policy's
 // run. Adding one: docs/extending.md, "A learner".
 #include "agents/actor_critic.hpp"
+#include "agents/backprop.hpp"
 #include "agents/imitation.hpp"
 #include "agents/reinforce.hpp"
 #include "experiments/tables/tables.hpp"
@@ -69,6 +70,21 @@ TrainerFactory make_imitation(const Config& cfg) {
   };
 }
 
+// The reader's cross-entropy alone, reaching the policy through its straight-through weights
+// (agents/backprop.hpp); the config allows it only with a policy that supplies them.
+TrainerFactory make_backprop(const Config& cfg) {
+  BackpropOptions o;
+  o.lr = cfg.get<double>("train.lr");
+  o.weight_decay = cfg.get<double>("train.weight_decay");
+  o.max_grad_norm = get_float(cfg, "train.max_grad_norm");
+  o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
+  return [o](const TrainerInputs& in) {
+    BackpropOptions stage = o;  // what this stage trains (train.stages)
+    stage.parts = in.parts;
+    return std::make_unique<BackpropTrainer>(in.env, in.reader, in.policy, stage);
+  };
+}
+
 ActorCriticOptions actor_critic_options(const Config& cfg) {
   ActorCriticOptions o;
   o.lr = cfg.get<double>("train.lr");
@@ -122,6 +138,8 @@ const std::vector<TrainerRow>& trainer_table() {
         key("policy.minibatches", T::Int, "4", "PPO: parts of each batch's examples per pass (one policy update each).").at_least(1),
         key("policy.clip", T::Float, "0.2", "PPO: the probability ratio's clip range eps (0: no clipping).").at_least(0)},
        make_ppo},
+      {"backprop", "the reader's cross-entropy alone, reaching the policy through its straight-through weights: needs policy.type soft_topk (agents/backprop.hpp)",
+       {}, make_backprop, /*imitates=*/false, /*needs_weights=*/true},
   };
   return table;
 }

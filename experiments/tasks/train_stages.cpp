@@ -5,6 +5,7 @@
 
 #include "core/suggest.hpp"
 #include "experiments/config/scalar.hpp"
+#include "experiments/tables/choose.hpp"
 
 namespace saccade {
 
@@ -16,6 +17,23 @@ std::string joined(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
+}
+
+// Where a learner that needs straight-through weights (backprop) trains the learned policy, that policy
+// must supply them: the reason, naming both, or empty when the combination is fine.
+std::string weights_problem(const Config& cfg, EnvKind kind, const TrainerRow& learner) {
+  const std::string policy = policy_type(cfg, kind);
+  const LearnedPolicyRow* row = find_row(learned_policy_table(), policy);
+  if (!learner.needs_weights || !row || row->supplies_weights) return "";
+  std::vector<std::string> supplying, gradients;
+  for (const auto& r : learned_policy_table())
+    if (r.supplies_weights && (r.fits & kind)) supplying.emplace_back(r.name);
+  for (const auto& r : trainer_table())
+    if (!r.needs_weights && !r.imitates) gradients.emplace_back(r.name);
+  const std::string fix = supplying.empty() ? "no learned policy for " + env_kind_name(kind) + " supplies them: use"
+                                             : "set policy.type=" + supplying.front() + " (the policies that supply them: " + joined(supplying) + "), or";
+  return std::string(learner.name) + " trains the policy through the reader's loss, by straight-through weights, and policy.type " + policy +
+         " supplies none: " + fix + " a policy-gradient learner (" + joined(gradients) + ")";
 }
 
 struct StageSpec {
@@ -59,6 +77,8 @@ class StageReader {
                          joined(imitating()) + ") learns from another policy's choices, and " + s.algorithm + " does not");
     if (adaptive && learner->imitates)
       fail("acts", "the learner " + s.algorithm + " imitates a fixed policy: name the one that acts (e.g. saliency), not adaptive");
+    if (adaptive && s.parts.policy && kind)
+      if (const std::string why = weights_problem(cfg_, *kind, *learner); !why.empty()) fail("algorithm", why);
     return s;
   }
 
@@ -136,6 +156,9 @@ void check_stages(const Config& cfg, EnvKind kind) {
   if (const TrainerRow* row = find_row(trainer_table(), algorithm); row && row->imitates)
     cfg.fail("train.algorithm", algorithm + " imitates a fixed policy acting in a stage: use it in train.stages, e.g. "
                                             "[{acts: saliency, trains: [reader, policy], algorithm: " + algorithm + ", epochs: 3}, ...]");
+  // Without stages the learned policy acts and trains with train.algorithm (if it runs at all).
+  if (const TrainerRow* row = find_row(trainer_table(), algorithm); row && !cfg.find("train.stages") && cfg.get<bool>("eval.adaptive"))
+    if (const std::string why = weights_problem(cfg, kind, *row); !why.empty()) cfg.fail("train.algorithm", why);
   read_stages(cfg, kind);
 }
 

@@ -39,7 +39,7 @@ CASES = [
      "cfg.yaml:1:16: policy.type: the learned policy \"topk\" does not fit image glimpses "
      "(learned policies for image glimpses: gaussian, spatial, cells)"),
     ("unknown_learner", "train: {algorithm: reinforc}\n", "run",
-     'cfg.yaml:1:20: train.algorithm: expected one of reinforce, imitation, a2c, ppo, got "reinforc" (did you mean `reinforce`?)'),
+     'cfg.yaml:1:20: train.algorithm: expected one of reinforce, imitation, a2c, ppo, backprop, got "reinforc" (did you mean `reinforce`?)'),
     ("dialogue_max_jump", "env: {type: dialogue}\npolicy: {type: jump, max_jump: 2}\n", "run",
      "cfg.yaml:2:32: policy.max_jump: dialogue policies read any unread turn: max_jump does not apply"),
     ("text_any_order_with_max_jump", "env: {type: text}\npolicy: {type: jump, order: any, max_jump: 2}\n", "run",
@@ -80,12 +80,24 @@ CASES = [
     ("stage_bad_lr", "train:\n  stages:\n    - {acts: random, trains: reader, epochs: 2, lr: 0}\n", "run",
      "cfg.yaml:3:53: train.stages[0].lr: expected float > 0, got 0"),
     ("stage_unknown_learner", "train:\n  stages:\n    - {acts: random, trains: reader, epochs: 1, algorithm: reinforc}\n", "run",
-     'cfg.yaml:3:60: train.stages[0].algorithm: no learner "reinforc" (learners: reinforce, imitation, a2c, ppo) (did you mean `reinforce`?)'),
+     'cfg.yaml:3:60: train.stages[0].algorithm: no learner "reinforc" (learners: reinforce, imitation, a2c, ppo, backprop) (did you mean `reinforce`?)'),
     ("stages_not_a_list", "train:\n  stages: {acts: random}\n", "run",
      "cfg.yaml:2:11: train.stages: expected list of maps, got a map with keys acts"),
     ("stage_actor_that_stops_when_sure", "env: {type: text}\ntrain:\n  stages:\n    - {acts: confidence, trains: reader, epochs: 2}\n", "run",
      'cfg.yaml:4:14: train.stages[0].acts: "confidence" stops when the reader is sure, with a threshold set after training, '
      "so it cannot act in a stage (choices: adaptive, first, last, random, spaced, salient, middle)"),
+    # train.algorithm: backprop needs a policy with straight-through weights (agents/backprop.hpp)
+    ("backprop_with_a_policy_without_weights", "env: {region: patch}\npolicy: {type: topk}\ntrain: {algorithm: backprop}\n", "run",
+     "cfg.yaml:3:20: train.algorithm: backprop trains the policy through the reader's loss, by straight-through weights, and "
+     "policy.type topk supplies none: set policy.type=soft_topk (the policies that supply them: soft_topk), or a policy-gradient learner (reinforce, a2c, ppo)"),
+    ("backprop_on_glimpses", "train: {algorithm: backprop}\n", "run",
+     "cfg.yaml:1:20: train.algorithm: backprop trains the policy through the reader's loss, by straight-through weights, and "
+     "policy.type gaussian supplies none: no learned policy for image glimpses supplies them: use a policy-gradient learner"),
+    ("stage_backprop_with_a_policy_without_weights",
+     "env: {region: patch}\ntrain:\n  stages:\n    - {acts: adaptive, trains: [reader, policy], algorithm: backprop, epochs: 1}\n", "run",
+     "cfg.yaml:4:61: train.stages[0].algorithm: backprop trains the policy through the reader's loss"),
+    ("soft_topk_with_stop", "env: {region: patch}\npolicy: {type: soft_topk, stop: true}\n", "run",
+     "cfg.yaml:2:33: policy.stop: the soft_topk policy reads exactly its k regions (the budget) and cannot STOP"),
     ("imitation_outside_a_stage", "train: {algorithm: imitation}\n", "run",
      "cfg.yaml:1:20: train.algorithm: imitation imitates a fixed policy acting in a stage: use it in train.stages"),
 ]

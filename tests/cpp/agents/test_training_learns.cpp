@@ -22,7 +22,9 @@
 #include <memory>
 
 #include "agents/actor_critic.hpp"
+#include "agents/backprop.hpp"
 #include "agents/cell_glimpse.hpp"
+#include "agents/differentiable_top_k.hpp"
 #include "agents/evaluate.hpp"
 #include "agents/gaussian_location.hpp"
 #include "agents/reinforce.hpp"
@@ -198,4 +200,26 @@ BOOST_AUTO_TEST_CASE(ppo_with_step_rewards_and_top_k_patches_beats_the_frozen_po
   o.reward = {.answer = "none", .step = "gain"};
   learned_beats_frozen<ImagePatchEnv>("PPO, step rewards, top-k patches", CanvasSpec::translated(16), patches, make,
                                       actor_critic(o), 60, 0.2);
+}
+
+// Differentiable top-k (agents/differentiable_top_k.hpp): the patch setup above, the policy trained by
+// the reader's cross-entropy alone through its straight-through weights (agents/backprop.hpp); frozen:
+// the same learner with TrainParts{.policy = false}. tau 4, lr 1e-3: on this setup tau 0.5 / 1 / 2 /
+// 4 / 8 gave 0.23 (lr 3e-3) / 0.32 / 0.41 / 0.44 / 0.36, and lr 3e-3 less than 1e-3 (0.37 at tau 4).
+// Measured: learned 0.440, frozen 0.167 (difference 0.273, 7 standard errors). Required: 0.2. With the
+// weights' gradient zeroed by hand (straight_through's soft part times 0) the learned arm scored 0.167,
+// the frozen arm's figure exactly (Adam does not move parameters whose gradient is 0): it fails.
+BOOST_AUTO_TEST_CASE(patches_with_a_soft_top_k_policy_trained_through_the_reader_beat_the_frozen_policy) {
+  const ImagePatchOptions patches{.grid = 4, .budget = 3, .preview_factor = 2};
+  const MakeModels make = [](Rng& rng) {
+    std::unique_ptr<Reader> reader =
+        std::make_unique<PatchReader>(PatchReaderOptions{.content_size = 16, .regions = 16, .dim = 32, .heads = 2}, rng);
+    std::unique_ptr<Policy> policy = std::make_unique<DifferentiableTopKPolicy>(
+        DifferentiableTopKOptions{.scorer = {.preview_size = 64, .regions = 16, .hidden = 32}, .k = 3, .tau = 4.0f}, rng);
+    return std::pair(std::move(reader), std::move(policy));
+  };
+  const MakeTrainer backprop = [](Env& env, Reader& reader, Policy& policy, Rng&, bool train_policy) {
+    return std::make_unique<BackpropTrainer>(env, reader, policy, BackpropOptions{.lr = 1e-3, .parts = {.policy = train_policy}});
+  };
+  learned_beats_frozen<ImagePatchEnv>("patches, soft top-k by backprop", CanvasSpec::translated(16), patches, make, backprop, 60, 0.2);
 }

@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE stages
 #include <boost/test/unit_test.hpp>
 
+#include "agents/differentiable_top_k.hpp"
 #include "agents/fixed_policy.hpp"
 #include "agents/region_rules.hpp"
 #include "agents/top_k_regions.hpp"
@@ -38,6 +39,8 @@ struct Models {
   PatchReader reader{PatchReaderOptions{.content_size = 16, .regions = 16, .dim = 16, .heads = 2}, rng};
   TopKRegionPolicy learned{TopKRegionOptions{.preview_size = 64, .regions = 16, .k = 3, .hidden = 16}, rng};
   FixedRegionPolicy fixed{"saliency", salient_regions, 3};
+  // For a learner that trains the policy through the reader (TrainerRow::needs_weights).
+  DifferentiableTopKPolicy soft{DifferentiableTopKOptions{.scorer = {.preview_size = 64, .regions = 16, .hidden = 16}, .k = 3}, rng};
 };
 
 // Trains `batches` batches with the row's learner under `parts` and says which parts moved.
@@ -45,17 +48,19 @@ std::pair<bool, bool> moved(const TrainerRow& row, TrainParts parts, std::size_t
   Models m;
   const Config cfg = resolve(Config());
   Rng init(1), rng(2);
-  // An imitating learner learns from the fixed policy acting; any other from the learned policy's own acts.
-  Policy& acting = row.imitates ? static_cast<Policy&>(m.fixed) : m.learned;
-  Policy* learner = row.imitates ? &m.learned : nullptr;
-  const auto reader0 = values(m.reader), policy0 = values(m.learned);
+  // An imitating learner learns from the fixed policy acting; any other from the learned policy's own
+  // acts (one that supplies straight-through weights, if the learner needs them).
+  Policy& learned = row.needs_weights ? static_cast<Policy&>(m.soft) : m.learned;
+  Policy& acting = row.imitates ? static_cast<Policy&>(m.fixed) : learned;
+  Policy* learner = row.imitates ? &learned : nullptr;
+  const auto reader0 = values(m.reader), policy0 = values(learned);
   auto trainer = row.make(cfg)({.env = m.env, .reader = m.reader, .policy = acting, .learner = learner, .parts = parts, .init = init});
   for (std::size_t i = 0; i < batches; ++i) {
     std::vector<std::size_t> examples(32);
     for (std::size_t j = 0; j < 32; ++j) examples[j] = i * 32 + j;
     trainer->train_batch(examples, i, rng);
   }
-  return {!identical(reader0, values(m.reader)), !identical(policy0, values(m.learned))};
+  return {!identical(reader0, values(m.reader)), !identical(policy0, values(learned))};
 }
 
 }  // namespace
