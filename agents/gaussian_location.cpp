@@ -54,13 +54,7 @@ Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool gr
   d.action.stop.assign(B, 0);
   d.sample = std::move(sample);  // log_prob() re-scores the draw, not the clipped location
   const Var logit = stop_logit(ctx, h);
-  if (logit.defined()) {
-    for (std::size_t i = 0; i < B; ++i) {
-      const float p = 1.0f / (1.0f + std::exp(-logit.value()(i)));
-      const bool s = greedy && opt_.greedy_stop ? p > 0.5f : rng.bernoulli(p);
-      d.action.stop[i] = s ? 1 : 0;
-    }
-  }
+  if (logit.defined()) d.action.stop = draw_stops(logit, greedy && opt_.greedy_stop, rng);
   if (!grad_enabled() && !opt_.stop) return d;  // no gradient to take: the log-probability is not needed
   const Scored s = score(mean, d.sample, logit, d.action.stop);
   d.log_prob = s.log_prob;

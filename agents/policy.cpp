@@ -1,8 +1,19 @@
 #include "agents/policy.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace saccade {
+
+std::vector<std::uint8_t> draw_stops(const Var& logit, bool threshold, Rng& rng) {
+  const std::size_t B = logit.shape(0);
+  std::vector<std::uint8_t> stop(B);
+  for (std::size_t b = 0; b < B; ++b) {
+    const float p = 1.0f / (1.0f + std::exp(-logit.value()(b)));
+    stop[b] = (threshold ? p > 0.5f : rng.bernoulli(p)) ? 1 : 0;
+  }
+  return stop;
+}
 
 Policy::Scored Policy::log_prob(const PolicyContext&, const Decision&) const {
   throw std::logic_error("policy \"" + name() + "\" does not learn: it has no log-probability to recompute");

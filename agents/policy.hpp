@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,11 @@ struct Decision {
   // for every other policy, and under NoGrad.
   Var weight;
 };
+
+// A STOP head's choice per example from its logits [B]: p = sigmoid(logit), STOP where p > 1/2 when
+// `threshold` (greedy evaluation with policy.greedy_stop), else one Bernoulli(p) draw per example, in
+// order. Shared by the policies with a STOP head, so they draw alike.
+std::vector<std::uint8_t> draw_stops(const Var& logit, bool threshold, Rng& rng);
 
 class Policy : public Module {
  public:

@@ -63,12 +63,11 @@ Decision TopKRegionPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) 
   Scored s{pick_log_prob_[t], t == 0 ? plan_entropy_ : Var(xt::zeros<float>({B}))};
   if (t >= opt_.min_steps) {
     const Var logit = reshape(stop_(ctx.summary.detach()), {B});
+    const std::vector<std::uint8_t> stop = draw_stops(logit, greedy && opt_.greedy_stop, rng);
     Array stopped = Array::from_shape({B});
     for (std::size_t b = 0; b < B; ++b) {
-      const float p = 1.0f / (1.0f + std::exp(-logit.value()(b)));
-      const bool stop = greedy && opt_.greedy_stop ? p > 0.5f : rng.bernoulli(p);
-      stopped(b) = stop ? 1.0f : 0.0f;
-      if (stop) d.action.region[b] = -1;
+      stopped(b) = stop[b] ? 1.0f : 0.0f;
+      if (stop[b]) d.action.region[b] = -1;
     }
     for (std::size_t b = 0; b < B; ++b)
       if (has_pick_[t](b) == 0.0f) stopped(b) = 1.0f;

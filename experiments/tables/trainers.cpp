@@ -18,6 +18,16 @@ using T = KeyType;
 
 float get_float(const Config& cfg, const char* path) { return static_cast<float>(cfg.get<double>(path)); }
 
+// The guarded update's options every learner's Options carries (agents/safe_update.hpp): the
+// learning rate, weight decay, gradient clipping and the NaN/Inf limit.
+template <class Options>
+void read_update_options(const Config& cfg, Options& o) {
+  o.lr = cfg.get<double>("train.lr");
+  o.weight_decay = cfg.get<double>("train.weight_decay");
+  o.max_grad_norm = get_float(cfg, "train.max_grad_norm");
+  o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
+}
+
 RewardOptions reward_options(const Config& cfg) {
   RewardOptions r;
   r.answer = cfg.get<std::string>("policy.reward");
@@ -31,10 +41,7 @@ RewardOptions reward_options(const Config& cfg) {
 
 TrainerFactory make_reinforce(const Config& cfg) {
   ReinforceOptions o;
-  o.lr = cfg.get<double>("train.lr");
-  o.weight_decay = cfg.get<double>("train.weight_decay");
-  o.max_grad_norm = get_float(cfg, "train.max_grad_norm");
-  o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
+  read_update_options(cfg, o);
   const RewardOptions r = reward_options(cfg);
   o.reward = r.answer;
   o.step_reward = r.step;
@@ -58,10 +65,7 @@ TrainerFactory make_reinforce(const Config& cfg) {
 // beside it (TrainerInputs::learner), so the config allows it only there (experiments/tasks/train_stages.hpp).
 TrainerFactory make_imitation(const Config& cfg) {
   ImitationOptions o;
-  o.lr = cfg.get<double>("train.lr");
-  o.weight_decay = cfg.get<double>("train.weight_decay");
-  o.max_grad_norm = static_cast<float>(cfg.get<double>("train.max_grad_norm"));
-  o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
+  read_update_options(cfg, o);
   return [o](const TrainerInputs& in) -> std::unique_ptr<Trainer> {
     if (!in.learner) throw std::invalid_argument("imitation: no learned policy to learn from " + in.policy.name() + "'s choices");
     ImitationOptions stage = o;
@@ -74,10 +78,7 @@ TrainerFactory make_imitation(const Config& cfg) {
 // (agents/backprop.hpp); the config allows it only with a policy that supplies them.
 TrainerFactory make_backprop(const Config& cfg) {
   BackpropOptions o;
-  o.lr = cfg.get<double>("train.lr");
-  o.weight_decay = cfg.get<double>("train.weight_decay");
-  o.max_grad_norm = get_float(cfg, "train.max_grad_norm");
-  o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
+  read_update_options(cfg, o);
   return [o](const TrainerInputs& in) {
     BackpropOptions stage = o;  // what this stage trains (train.stages)
     stage.parts = in.parts;
@@ -87,10 +88,7 @@ TrainerFactory make_backprop(const Config& cfg) {
 
 ActorCriticOptions actor_critic_options(const Config& cfg) {
   ActorCriticOptions o;
-  o.lr = cfg.get<double>("train.lr");
-  o.weight_decay = cfg.get<double>("train.weight_decay");
-  o.max_grad_norm = get_float(cfg, "train.max_grad_norm");
-  o.nonfinite_limit = static_cast<std::size_t>(cfg.get<int>("train.nonfinite_limit"));
+  read_update_options(cfg, o);
   o.reward = reward_options(cfg);
   o.gamma = get_float(cfg, "policy.gamma");
   o.gae_lambda = get_float(cfg, "policy.gae_lambda");
