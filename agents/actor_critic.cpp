@@ -6,6 +6,7 @@
 
 #include <xtensor/xbuilder.hpp>
 
+#include "agents/minibatch.hpp"
 #include "agents/returns.hpp"
 #include "core/autograd.hpp"
 #include "core/ops.hpp"
@@ -69,10 +70,9 @@ void ActorCriticTrainer::restore(const TrainerState& s) {
   reward_.set_cost(static_cast<float>(state_value(s, "cost")));
 }
 
-Var ActorCriticTrainer::value(const Episode& ep, std::size_t t) const {
-  const std::size_t B = ep.regions_read.size();
-  const Var input = ep.summaries[t].defined() ? ep.summaries[t] : Var(xt::ones<float>({B, std::size_t{1}}));
-  return reshape(critic_(input), {B});
+Var ActorCriticTrainer::value(const Var& summary, std::size_t batch) const {
+  const Var input = summary.defined() ? summary : Var(xt::ones<float>({batch, std::size_t{1}}));
+  return reshape(critic_(input), {batch});
 }
 
 TrainStats ActorCriticTrainer::train_batch(const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng) {
@@ -123,7 +123,7 @@ void ActorCriticTrainer::update_policy(const Episode& ep, Rng& rng, TrainStats& 
     NoGrad no_grad;
     for (std::size_t t = 0; t < T; ++t) {
       old_log_prob[t] = ep.log_probs[t].value();
-      old_value[t] = value(ep, t).value();
+      old_value[t] = value(ep.summaries[t], B).value();
     }
   }
   const std::vector<Array> rewards = reward_.decision_rewards(ep);
@@ -140,22 +140,21 @@ void ActorCriticTrainer::update_policy(const Episode& ep, Rng& rng, TrainStats& 
     std::iota(order.begin(), order.end(), 0);
     if (parts > 1) order = rng.permutation(B);
     for (std::size_t part = 0; part < parts; ++part) {
-      // This part's examples: a 0/1 weight per example (the whole batch is re-scored, which costs the
-      // policy's compute only; gathering every observation field per part would cost more code).
-      Array in_part = xt::zeros<float>({B});
-      const std::size_t lo = part * B / parts, hi = (part + 1) * B / parts;
-      for (std::size_t i = lo; i < hi; ++i) in_part(order[i]) = 1.0f;
-      const float n = static_cast<float>(hi - lo);
+      // This part's examples, and only theirs, re-scored (agents/minibatch.hpp).
+      const std::vector<int> rows(order.begin() + part * B / parts, order.begin() + (part + 1) * B / parts);
+      const float n = static_cast<float>(rows.size());
       policy_update_->begin();
       Var surrogate, squared_error, entropy;
       for (std::size_t t = 0; t < T; ++t) {
-        const PolicyContext ctx{env_.spec(), ep.observations[t], ep.summaries[t], ep.decision_steps[t]};
-        const Policy::Scored now = policy_.log_prob(ctx, ep.decisions[t]);
-        const Array w = ep.deciding[t] * in_part;
-        const Var ratio = exp(now.log_prob - Var(old_log_prob[t]));
-        const Array weight = surrogate_weights(ratio.value(), adv[t], opt_.clip) * w;
+        const Observation obs = select_examples(ep.observations[t], rows, B);
+        const Var summary = ep.summaries[t].defined() ? Var(select_examples(ep.summaries[t].value(), rows)) : Var();
+        const PolicyContext ctx{env_.spec(), obs, summary, ep.decision_steps[t]};
+        const Policy::Scored now = policy_.log_prob(ctx, select_examples(ep.decisions[t], rows, B));
+        const Array w = select_examples(ep.deciding[t], rows);
+        const Var ratio = exp(now.log_prob - Var(select_examples(old_log_prob[t], rows)));
+        const Array weight = surrogate_weights(ratio.value(), select_examples(adv[t], rows), opt_.clip) * w;
         const Var term = sum(ratio * Var(weight));
-        const Var err = (value(ep, t) - Var(target[t])) * Var(w);
+        const Var err = (value(summary, rows.size()) - Var(select_examples(target[t], rows))) * Var(w);
         const Var sq = sum(err * err), ent = sum(now.entropy * Var(w));
         surrogate = surrogate.defined() ? surrogate + term : term;
         squared_error = squared_error.defined() ? squared_error + sq : sq;

@@ -9,8 +9,9 @@
 //               for policies that do not read it), fitted to the returns A_t + V_t by squared error
 //   advantages  GAE(gamma, lambda) over each decision's rewards (agents/returns.hpp, agents/reward.hpp)
 //   policy      `epochs` passes over the batch in `minibatches` random parts of its examples; each
-//               re-scores the stored decisions with the current parameters (Policy::log_prob) and
-//               minimises  -min(rho A, clip(rho, 1 - eps, 1 + eps) A) + value_coef (V - G)^2 - beta H,
+//               re-scores its own examples' stored decisions (agents/minibatch.hpp) with the current
+//               parameters (Policy::log_prob) and minimises
+//                 -min(rho A, clip(rho, 1 - eps, 1 + eps) A) + value_coef (V - G)^2 - beta H,
 //               rho = pi(a) / pi_old(a), averaged over the part's examples (its own optimizer)
 //
 // A2C is the case epochs = 1, minibatches = 1 and no clip (clip = 0): rho = 1 at the rollout's
@@ -65,8 +66,9 @@ class ActorCriticTrainer : public Trainer {
 
  private:
   bool trains_policy() const { return policy_.learned() && opt_.train_policy; }
-  // The critic's V_t, [B], for decision t of ep (a Var: the graph when gradients are on).
-  Var value(const Episode& ep, std::size_t t) const;
+  // The critic's V, [batch], from the detached summary a decision saw (undefined: the policy reads
+  // none, and V is a learned constant). A Var: the graph when gradients are on.
+  Var value(const Var& summary, std::size_t batch) const;
   // The policy's passes over one rollout; their mean losses go into s.
   void update_policy(const Episode& ep, Rng& rng, TrainStats& s);
   Env& env_;

@@ -18,6 +18,7 @@
 #include "agents/cell_glimpse.hpp"
 #include "agents/gaussian_location.hpp"
 #include "agents/jump_reading.hpp"
+#include "agents/minibatch.hpp"
 #include "agents/spatial_location.hpp"
 #include "agents/top_k_regions.hpp"
 #include "core/ops.hpp"
@@ -181,6 +182,30 @@ BOOST_AUTO_TEST_CASE(log_prob_at_the_acting_parameters_is_the_decisions_own) {
   }
   BOOST_TEST_MESSAGE("log_prob vs act: max relative difference " << worst);
   BOOST_TEST(worst < 1e-5);
+}
+
+// A multi-epoch learner re-scores one minibatch at a time (agents/minibatch.hpp): the part's rows of
+// what the rollout kept must score as those rows of the whole batch do.
+BOOST_AUTO_TEST_CASE(a_part_of_the_batch_re_scores_as_its_rows_of_the_whole) {
+  const std::vector<int> rows = {3, 0, 4};
+  for (const Case& c : cases()) {
+    Rng init(1), rng(2);
+    const auto p = make(c, init);
+    const Episode ep = rollout(*p, c, rng);
+    for (const Step& s : ep) {
+      const Policy::Scored whole = p->log_prob(context(s), s.d);
+      if (!whole.log_prob.defined()) continue;
+      const Observation obs = select_examples(s.obs, rows, B);
+      const Var summary(select_examples(s.summary.value(), rows));
+      const Policy::Scored part = p->log_prob({spec, obs, summary, s.step}, select_examples(s.d, rows, B));
+      BOOST_TEST_REQUIRE(part.log_prob.size() == rows.size(), c.name);
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        // (Not bit-equal: a matrix product of fewer rows may sum in another order.)
+        BOOST_TEST(relative(part.log_prob.value()(i), whole.log_prob.value()(rows[i])) < 1e-5, c.name << ", step " << s.step);
+        BOOST_TEST(relative(part.entropy.value()(i), whole.entropy.value()(rows[i])) < 1e-5, c.name << ", step " << s.step);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(log_prob_follows_the_current_parameters) {
