@@ -214,6 +214,13 @@ CLI::App* add_report_command(CLI::App& app, saccade::ReportOptions& args, bool& 
                 "on each run's test scores; writes report.csv/.md/.png/.html");
   report_cmd->add_option("dir", args.dir, "A run's or sweep's output directory (holds results.csv)")->required();
   report_cmd->add_flag("--no-plot", no_plot, "Skip report.png (no Python needed)");
+  report_cmd
+      ->add_option("--shared", args.shared,
+                   "Swept columns that change only the learned policy (e.g. train.algorithm,eval.policies): settings "
+                   "equal but for them take each other's fixed policies (competing for best fixed) and each other's "
+                   "adaptive as a learned reference adaptive[KEY=VALUE]")
+      ->option_text("KEY[,KEY...]")
+      ->delimiter(',');
   return report_cmd;
 }
 

@@ -38,9 +38,11 @@ class ScoresCache {
   std::map<std::string, TestScores> cache_;
 };
 
+// The other policy's row to pair with adaptive's `row`: the same run's, or for a policy shared in from
+// another setting (`--shared`, shared.hpp), the same seed's run of that setting.
 const SeedRow* same_run(const PolicySummary& p, const SeedRow& row) {
   for (const SeedRow& r : p.rows)
-    if (r.run == row.run && r.seed == row.seed) return &r;
+    if ((!p.from.empty() || r.run == row.run) && r.seed == row.seed) return &r;
   return nullptr;
 }
 
@@ -53,14 +55,19 @@ void check_matches_results(const TestScores& s, const SeedRow& row, const std::s
                              std::to_string(row.accuracy) + " (a file from another run?)");
 }
 
-// Adaptive's row `a` against the other policy's `o` of the same run: the paired interval and McNemar.
+// The path of a policy's scores file in a run, which must exist.
+std::string scores_path(const std::string& dir, const std::string& run, const std::string& name) {
+  const std::string path = run_directory(dir, run) + "/scores/" + name + ".csv";
+  if (!path_exists(path))
+    throw std::runtime_error("run " + run + " has no scores/" + name + ".csv (a run from before scores files?)");
+  return path;
+}
+
+// Adaptive's row `a` against the other policy's `o` (of the same run, or the same seed's run of the
+// setting it was shared from): the paired interval and McNemar.
 SeedComparison compare_seed(const std::string& dir, const SeedRow& a, const SeedRow& o, const std::string& a_name,
                             const std::string& o_name, ScoresCache& cache) {
-  const std::string run_dir = run_directory(dir, a.run);
-  const std::string a_path = run_dir + "/scores/" + a_name + ".csv", o_path = run_dir + "/scores/" + o_name + ".csv";
-  for (const std::string& name : {a_name, o_name})
-    if (!path_exists(run_dir + "/scores/" + name + ".csv"))
-      throw std::runtime_error("run " + a.run + " has no scores/" + name + ".csv (a run from before scores files?)");
+  const std::string a_path = scores_path(dir, a.run, a_name), o_path = scores_path(dir, o.run, o_name);
   const TestScores& sa = cache.get(a_path);
   const TestScores& so = cache.get(o_path);
   if (sa.examples != so.examples)
@@ -95,7 +102,7 @@ Comparison compare_policies(const SettingSummary& s, int adaptive, int other, co
     for (const SeedRow& ra : a.rows) {
       const SeedRow* ro = same_run(o, ra);
       if (!ro || std::isnan(ra.accuracy) || std::isnan(ro->accuracy)) continue;  // the other did not run this seed
-      c.seeds.push_back(compare_seed(dir, ra, *ro, a.policy, o.policy, cache));
+      c.seeds.push_back(compare_seed(dir, ra, *ro, a.scores_name(), o.scores_name(), cache));
     }
     if (c.seeds.empty()) throw std::runtime_error("no run scored both on test");
   } catch (const std::runtime_error& e) {

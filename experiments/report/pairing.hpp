@@ -38,7 +38,9 @@ std::string run_directory(const std::string& dir, const std::string& run);
 Verdict decide(const std::vector<SeedComparison>& seeds, const Interval& adaptive, const Interval& other);
 
 // Fills each setting's comparisons (adaptive against every other policy, the setting's policy order)
-// from the scores files under `dir`. Nothing for a setting without adaptive.
+// from the scores files under `dir`: each seed's run of adaptive against the other policy's in the same
+// run, or, for a policy shared in from another setting (--shared, shared.hpp), in that setting's run
+// of the same seed. Nothing for a setting without adaptive.
 void compare_paired(std::vector<SettingSummary>& settings, const std::string& dir);
 
 }  // namespace saccade

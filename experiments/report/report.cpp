@@ -18,6 +18,7 @@
 #include "experiments/report/csv.hpp"
 #include "experiments/report/pairing.hpp"
 #include "experiments/report/report_format.hpp"
+#include "experiments/report/shared.hpp"
 #include "experiments/sweep/shell_quote.hpp"
 
 namespace saccade {
@@ -120,7 +121,7 @@ std::string report_html(const std::vector<SettingSummary>& settings, const std::
       h << "</ul>\n";
     }
   }
-  h << "<pre class=\"note\">" << html_escape(method_text()) << "</pre>\n</body></html>\n";
+  h << "<pre class=\"note\">" << html_escape(method_text(settings)) << "</pre>\n</body></html>\n";
   return h.str();
 }
 
@@ -139,6 +140,7 @@ int report_command(const ReportOptions& options, std::ostream& out) {
   std::vector<SettingSummary> settings;
   try {
     settings = summarize_results(read_csv(results), results);
+    if (!options.shared.empty() && !settings.empty()) share_across_settings(settings, options.shared, results);
     compare_paired(settings, options.dir);  // a seed that cannot be paired says why in its line
   } catch (const std::runtime_error& e) {
     std::cerr << "saccade report: " << e.what() << "\n";

@@ -90,7 +90,9 @@ std::string mark_text(const SettingSummary& s, std::size_t i) {
   std::string mark;
   if (p.above_best_fixed) mark = "* above best fixed (" + best + ")";
   else if (static_cast<int>(i) == s.best_fixed) mark = "best fixed";
+  else if (p.learned && p.policy != "adaptive") mark = "learned reference";
   else if (p.policy != "adaptive" && !p.competes) mark = "reference";
+  if (!p.learned && !p.from.empty()) mark += (mark.empty() ? "" : "; ") + std::string("shared from ") + p.from;
   if (p.still_improving()) mark += std::string(mark.empty() ? "" : "; ") + "still improving";
   return mark;
 }
@@ -100,6 +102,7 @@ std::string role_text(const SettingSummary& s, const Comparison& c) {
   if (c.other == s.best_fixed)
     return s.best_on_validation ? "best fixed on validation"
                                 : "best fixed on TEST accuracy: results.csv has no val_accuracy";
+  if (p.learned) return "learned reference, for information";
   if (p.competes) return "fixed";
   return "reference, for information";
 }
@@ -133,6 +136,17 @@ std::string method_text() {
          "  paired bootstrap 95% interval (10,000 resamples of the examples) and McNemar's exact p (examples\n"
          "  scored once); across seeds the mean with its t-interval. better: every seed's interval above 0\n"
          "  and, with 3+ seeds, the accuracy intervals apart; worse: the same below; else no clear difference.\n";
+}
+
+std::string method_text(const std::vector<SettingSummary>& settings) {
+  for (const SettingSummary& s : settings)
+    for (const PolicySummary& p : s.policies)
+      if (!p.from.empty())
+        return method_text() +
+               "shared from K=V (--shared): a fixed policy from the runs of the setting with K=V (the same env,\n"
+               "  budget and seeds); it competes here as if it had run here, paired with adaptive seed by seed.\n"
+               "adaptive[K=V]: that setting's adaptive, a learned reference (never the best fixed).\n";
+  return method_text();
 }
 
 }  // namespace saccade

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "experiments/report/summary.hpp"
 
@@ -37,5 +38,7 @@ std::string comparison_text(const SettingSummary& s, const Comparison& c);
 
 // The legend under the table: what the figures and the verdicts mean.
 std::string method_text();
+// The same, plus what `--shared` adds where some setting has policies shared in (shared.hpp).
+std::string method_text(const std::vector<SettingSummary>& settings);
 
 }  // namespace saccade

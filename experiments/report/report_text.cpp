@@ -91,7 +91,7 @@ std::string report_table_text(const std::vector<SettingSummary>& settings) {
     for (const Comparison* c : ordered_comparisons(s)) out << "  paired: " << comparison_text(s, *c) << "\n";
     out << "\n";
   }
-  out << verdict_summary(settings) << method_text();
+  out << verdict_summary(settings) << method_text(settings);
   return out.str();
 }
 
@@ -155,7 +155,7 @@ std::string report_markdown(const std::vector<SettingSummary>& settings, const s
     md << "\n";
   }
   if (const std::string summary = verdict_summary(settings); !summary.empty()) md << "```\n" << summary << "```\n\n";
-  md << "```\n" << method_text() << "```\n";
+  md << "```\n" << method_text(settings) << "```\n";
   return md.str();
 }
 

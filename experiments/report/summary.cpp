@@ -91,14 +91,15 @@ struct Figures {
 // The best competing fixed policy: by mean validation accuracy (fairness rule 3: choices are made on
 // validation), unless some competitor has none (a results.csv from before val_accuracy): then by
 // test accuracy, and the setting says so.
-void choose_best_fixed(SettingSummary& s) {
+void choose_best_competitor(SettingSummary& s) {
+  s.best_fixed = -1;
   s.best_on_validation = true;
   for (const PolicySummary& p : s.policies)
     if (p.competes && p.val_accuracy.n == 0) s.best_on_validation = false;
   auto score = [&](const PolicySummary& p) { return s.best_on_validation ? p.val_accuracy.mean : p.accuracy.mean; };
   for (std::size_t i = 0; i < s.policies.size(); ++i) {
     const PolicySummary& p = s.policies[i];
-    if (!p.competes || std::isnan(score(p))) continue;
+    if (!p.competes || p.learned || std::isnan(score(p))) continue;  // a learned policy is never "fixed"
     if (s.best_fixed < 0 || score(p) > score(s.policies[s.best_fixed])) s.best_fixed = static_cast<int>(i);
   }
 }
@@ -120,16 +121,22 @@ void summarize_setting(SettingSummary& s, const std::vector<Figures>& figures) {
     // canvas as a single "region", so its region count would let it pass for a budgeted policy. A
     // policy never scored on test (NaN regions) competes: its reads are not known to exceed the budget.
     const bool reference = is_reference(ps.policy);
-    ps.competes = ps.policy != "adaptive" && !reference && !(ps.mean_regions > s.budget + 1e-6);
+    ps.learned = ps.policy == "adaptive";
+    ps.competes = !ps.learned && !reference && !(ps.mean_regions > s.budget + 1e-6);
   }
   choose_best_fixed(s);
+}
+
+}  // namespace
+
+void choose_best_fixed(SettingSummary& s) {
+  choose_best_competitor(s);
+  for (PolicySummary& ps : s.policies) ps.above_best_fixed = false;
   if (s.best_fixed < 0) return;
   const Interval best = clip(s.policies[s.best_fixed].accuracy, 0, 1);
   // An interval from one seed is unknown: never claim a win on it (nor against it).
   for (PolicySummary& ps : s.policies) ps.above_best_fixed = ps.policy == "adaptive" && above(clip(ps.accuracy, 0, 1), best);
 }
-
-}  // namespace
 
 const char* verdict_text(Verdict v) {
   switch (v) {

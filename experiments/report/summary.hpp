@@ -30,11 +30,16 @@ struct PolicySummary {
   MeanCi accuracy;      // test, across the rows that have one (n = 0: never scored on test)
   MeanCi val_accuracy;  // across the rows that have one (n = 0: results.csv has no val_accuracy)
   double mean_regions = 0, us_per_example = 0, flops_per_example = 0;  // means across rows (test)
-  bool competes = false;          // a fixed policy within the budget
+  bool competes = false;          // a fixed policy within the budget (never a learned one)
+  bool learned = false;           // adaptive, or another setting's adaptive shared in (experiments/report/shared.hpp)
+  // Shared in from another setting of its family (`saccade report --shared`, experiments/report/shared.hpp):
+  std::string from;     // that setting's differing columns, e.g. "train.algorithm=reinforce"; empty: ran here
+  std::string ran_as;   // its name in results.csv and its runs' scores/ files ("adaptive"); empty: `policy`
   bool above_best_fixed = false;  // adaptive only: its clipped interval lies above the best competitor's
   std::vector<SeedRow> rows;      // in results.csv's order
 
   bool tested() const { return accuracy.n > 0; }
+  const std::string& scores_name() const { return ran_as.empty() ? policy : ran_as; }
   bool still_improving() const;  // some row's best epoch is among its last three
 };
 
@@ -77,6 +82,10 @@ struct SettingSummary {
   // The same, showing a swept column only where its value differs among `all`'s settings of this env.
   std::string title(const std::vector<SettingSummary>& all) const;
 };
+
+// Chooses the setting's best fixed policy among its competing ones (on validation, see
+// summary.cpp) and marks adaptive where it lies above it; again after policies are added.
+void choose_best_fixed(SettingSummary& s);
 
 // Groups and summarises results.csv's rows; settings in order of first appearance. Throws
 // std::runtime_error naming `source`, the line and the column for a missing column or a cell that is

@@ -133,3 +133,20 @@ def test_bad_cells_name_file_line_and_column(run_dir):
     r = saccade("report", run_dir)
     assert r.returncode == 2
     assert f"{path}:15:" in r.stderr
+
+
+def test_shared_columns(run_dir):
+    # env.region stands in for a learner here: the region 15 setting lacks `all`, and each setting gets
+    # the other's adaptive as a learned reference (no scores files in this fixture: "not paired").
+    r = saccade("report", run_dir, "--no-plot", "--shared", "env.region")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert any(l.strip().startswith("all ") and "reference; shared from env.region=12" in l for l in lines)
+    assert any(l.strip().startswith("adaptive[env.region=15]") and "learned reference" in l for l in lines)
+    assert "paired: adaptive vs adaptive[env.region=12] (learned reference, for information): not paired" in r.stdout
+
+    r = saccade("report", run_dir, "--shared", "env.region,train.algorithm")
+    assert r.returncode == 2
+    assert "--shared train.algorithm: not a swept column of" in r.stderr
+    assert "(its swept columns: env.region)" in r.stderr
+    assert "--shared" in saccade("report", "--help").stdout

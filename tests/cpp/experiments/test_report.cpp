@@ -173,7 +173,7 @@ BOOST_AUTO_TEST_CASE(command_writes_files_and_rejects_missing_input) {
   TempDir dir;
   std::ofstream(dir.path / "results.csv") << kResults;
   std::ostringstream out;
-  saccade::ReportOptions options{dir.path.string(), /*plot=*/false};
+  saccade::ReportOptions options{dir.path.string(), /*plot=*/false, /*shared=*/{}};
   BOOST_TEST(saccade::report_command(options, out) == 0);
   BOOST_TEST(out.str().find("g60  budget 4  train.lr=0.1") != std::string::npos);
   BOOST_TEST(fs::exists(dir.path / "report.csv"));

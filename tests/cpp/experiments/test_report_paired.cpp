@@ -224,7 +224,7 @@ BOOST_AUTO_TEST_CASE(printed_table_and_files) {
   fill(w);
   std::ofstream(w.dir.path / "results.csv") << w.results.str();
   std::ostringstream out;
-  BOOST_TEST(saccade::report_command({w.dir.path.string(), /*plot=*/false}, out) == 0);
+  BOOST_TEST(saccade::report_command({w.dir.path.string(), /*plot=*/false, /*shared=*/{}}, out) == 0);
   const std::string text = out.str();
   BOOST_TEST(text.find("paired: adaptive vs grid (best fixed on validation): +20.0 points [+20.0, +20.0] across 3 "
                        "seeds; seed 0 +20.0 [") != std::string::npos);
