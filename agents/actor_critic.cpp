@@ -144,18 +144,26 @@ void ActorCriticTrainer::update_policy(const Episode& ep, Rng& rng, TrainStats& 
       const std::vector<int> rows(order.begin() + part * B / parts, order.begin() + (part + 1) * B / parts);
       const float n = static_cast<float>(rows.size());
       policy_update_->begin();
+      // The part's view of every decision, re-scored together (Policy::log_prob_episode).
+      std::vector<Observation> obs(T);
+      std::vector<Var> summary(T);
+      std::vector<Decision> taken(T);
+      std::vector<PolicyContext> steps;
+      for (std::size_t t = 0; t < T; ++t) {
+        obs[t] = select_examples(ep.observations[t], rows, B);
+        if (ep.summaries[t].defined()) summary[t] = Var(select_examples(ep.summaries[t].value(), rows));
+        taken[t] = select_examples(ep.decisions[t], rows, B);
+        steps.push_back({env_.spec(), obs[t], summary[t], ep.decision_steps[t]});
+      }
+      const std::vector<Policy::Scored> now = policy_.log_prob_episode(steps, taken);
       Var surrogate, squared_error, entropy;
       for (std::size_t t = 0; t < T; ++t) {
-        const Observation obs = select_examples(ep.observations[t], rows, B);
-        const Var summary = ep.summaries[t].defined() ? Var(select_examples(ep.summaries[t].value(), rows)) : Var();
-        const PolicyContext ctx{env_.spec(), obs, summary, ep.decision_steps[t]};
-        const Policy::Scored now = policy_.log_prob(ctx, select_examples(ep.decisions[t], rows, B));
         const Array w = select_examples(ep.deciding[t], rows);
-        const Var ratio = exp(now.log_prob - Var(select_examples(old_log_prob[t], rows)));
+        const Var ratio = exp(now[t].log_prob - Var(select_examples(old_log_prob[t], rows)));
         const Array weight = surrogate_weights(ratio.value(), select_examples(adv[t], rows), opt_.clip) * w;
         const Var term = sum(ratio * Var(weight));
-        const Var err = (value(summary, rows.size()) - Var(select_examples(target[t], rows))) * Var(w);
-        const Var sq = sum(err * err), ent = sum(now.entropy * Var(w));
+        const Var err = (value(summary[t], rows.size()) - Var(select_examples(target[t], rows))) * Var(w);
+        const Var sq = sum(err * err), ent = sum(now[t].entropy * Var(w));
         surrogate = surrogate.defined() ? surrogate + term : term;
         squared_error = squared_error.defined() ? squared_error + sq : sq;
         entropy = entropy.defined() ? entropy + ent : ent;

@@ -126,12 +126,23 @@ Decision CellGlimpsePolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy)
 }
 
 Policy::Scored CellGlimpsePolicy::log_prob(const PolicyContext& ctx, const Decision& d) const {
-  const Var h = ctx.summary.detach();
-  const std::size_t B = h.shape(0);
-  if (d.cell.size() != B || d.sample.shape() != Shape{B, 2} || d.action.stop.size() != B)
-    throw std::invalid_argument("cell glimpse policy: the decision carries no cells and draws of this policy");
-  const Local l = local(ctx);
-  return score(scores(h, l.scores), mean(l.hidden, d.cell), d.cell, d.sample, stop_logit(ctx, h), d.action.stop);
+  return log_prob_episode({ctx}, {d}).front();
+}
+
+std::vector<Policy::Scored> CellGlimpsePolicy::log_prob_episode(const std::vector<PolicyContext>& steps,
+                                                                const std::vector<Decision>& decisions) const {
+  std::vector<Scored> out;
+  if (steps.empty()) return out;
+  const Local l = local(steps.front());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Var h = steps[i].summary.detach();
+    const std::size_t B = h.shape(0);
+    const Decision& d = decisions.at(i);
+    if (d.cell.size() != B || d.sample.shape() != Shape{B, 2} || d.action.stop.size() != B)
+      throw std::invalid_argument("cell glimpse policy: the decision carries no cells and draws of this policy");
+    out.push_back(score(scores(h, l.scores), mean(l.hidden, d.cell), d.cell, d.sample, stop_logit(steps[i], h), d.action.stop));
+  }
+  return out;
 }
 
 Policy::Scored CellGlimpsePolicy::score(const Var& scores, const Var& mean, const std::vector<int>& cell, const Array& sample,

@@ -53,6 +53,9 @@ class CellGlimpsePolicy : public Policy {
   // From d.cell, d.sample (the draw before clipping) and d.action.stop; the thumbnail's features are
   // computed again from ctx.obs.preview.
   Scored log_prob(const PolicyContext& ctx, const Decision& d) const override;
+  // The thumbnail's features once, from the first step's preview (fixed for the episode).
+  std::vector<Scored> log_prob_episode(const std::vector<PolicyContext>& steps,
+                                       const std::vector<Decision>& decisions) const override;
   // The teacher's location is the sample; its cell, the thumbnail cell it falls in.
   Decision decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const override;
   double flops_per_episode(std::size_t decisions) const override;

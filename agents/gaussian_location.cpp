@@ -63,8 +63,20 @@ Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool gr
 }
 
 Policy::Scored GaussianLocationPolicy::log_prob(const PolicyContext& ctx, const Decision& d) const {
-  const Var h = ctx.summary.detach();
-  return score(mean(h, preview_code(ctx)), d.sample, stop_logit(ctx, h), d.action.stop);
+  return log_prob_episode({ctx}, {d}).front();
+}
+
+std::vector<Policy::Scored> GaussianLocationPolicy::log_prob_episode(const std::vector<PolicyContext>& steps,
+                                                                     const std::vector<Decision>& decisions) const {
+  std::vector<Scored> out;
+  if (steps.empty()) return out;
+  const Var code = preview_code(steps.front());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Var h = steps[i].summary.detach();
+    const Decision& d = decisions.at(i);
+    out.push_back(score(mean(h, code), d.sample, stop_logit(steps[i], h), d.action.stop));
+  }
+  return out;
 }
 
 Policy::Scored GaussianLocationPolicy::score(const Var& mean, const Array& sample, const Var& stop_logit,

@@ -43,6 +43,9 @@ class GaussianLocationPolicy : public Policy {
   // From d.sample (the location before clipping) and d.action.stop; the preview's code is computed
   // again from ctx.obs.preview.
   Scored log_prob(const PolicyContext& ctx, const Decision& d) const override;
+  // The preview's code once, from the first step's preview (fixed for the episode).
+  std::vector<Scored> log_prob_episode(const std::vector<PolicyContext>& steps,
+                                       const std::vector<Decision>& decisions) const override;
   Decision decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const override;
   double flops_per_episode(std::size_t decisions) const override;
 

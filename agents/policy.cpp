@@ -19,6 +19,13 @@ Policy::Scored Policy::log_prob(const PolicyContext&, const Decision&) const {
   throw std::logic_error("policy \"" + name() + "\" does not learn: it has no log-probability to recompute");
 }
 
+std::vector<Policy::Scored> Policy::log_prob_episode(const std::vector<PolicyContext>& steps,
+                                                     const std::vector<Decision>& decisions) const {
+  std::vector<Scored> out;
+  for (std::size_t i = 0; i < steps.size(); ++i) out.push_back(log_prob(steps[i], decisions.at(i)));
+  return out;
+}
+
 Decision Policy::decision_from(const PolicyContext&, const std::vector<Action>&) const {
   throw std::logic_error("policy \"" + name() + "\" cannot take a teacher's decision as its own (Policy::decision_from)");
 }

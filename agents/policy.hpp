@@ -83,6 +83,12 @@ class Policy : public Module {
     Var entropy;   // [B]
   };
   virtual Scored log_prob(const PolicyContext& ctx, const Decision& d) const;
+  // The same for every decision of one episode at once: steps[i] and decisions[i] as the rollout kept
+  // them, in step order, all of the same examples. What is fixed for an episode (a thumbnail's
+  // features) is then computed once under the current parameters rather than once per step, so that a
+  // learner's re-scoring costs about what acting did. The default scores each step with log_prob().
+  virtual std::vector<Scored> log_prob_episode(const std::vector<PolicyContext>& steps,
+                                               const std::vector<Decision>& decisions) const;
   // Imitation (agents/imitation.hpp): the Decision act() would have returned at `ctx` had it made a
   // teacher's choices, so that log_prob(ctx, decision_from(ctx, taken)) scores the teacher's choice at
   // ctx.step. `taken` is the teacher's action at every step of the whole episode (a one-shot policy's

@@ -184,6 +184,29 @@ BOOST_AUTO_TEST_CASE(log_prob_at_the_acting_parameters_is_the_decisions_own) {
   BOOST_TEST(worst < 1e-5);
 }
 
+// Re-scoring a whole episode at once (what is fixed for it computed once) gives each step's log_prob().
+BOOST_AUTO_TEST_CASE(an_episode_re_scores_as_its_steps_one_by_one) {
+  for (const Case& c : cases()) {
+    Rng init(1), rng(2);
+    const auto p = make(c, init);
+    const Episode ep = rollout(*p, c, rng);
+    std::vector<PolicyContext> steps;
+    std::vector<Decision> decisions;
+    for (const Step& s : ep) steps.push_back(context(s)), decisions.push_back(s.d);
+    const std::vector<Policy::Scored> all = p->log_prob_episode(steps, decisions);
+    BOOST_TEST_REQUIRE(all.size() == ep.size(), c.name);
+    for (std::size_t t = 0; t < ep.size(); ++t) {
+      const Policy::Scored one = p->log_prob(steps[t], decisions[t]);
+      BOOST_TEST_REQUIRE(all[t].log_prob.defined() == one.log_prob.defined(), c.name << ", step " << t);
+      if (!one.log_prob.defined()) continue;
+      for (std::size_t b = 0; b < B; ++b) {
+        BOOST_TEST(all[t].log_prob.value()(b) == one.log_prob.value()(b), c.name << ", step " << t);
+        BOOST_TEST(all[t].entropy.value()(b) == one.entropy.value()(b), c.name << ", step " << t);
+      }
+    }
+  }
+}
+
 // A multi-epoch learner re-scores one minibatch at a time (agents/minibatch.hpp): the part's rows of
 // what the rollout kept must score as those rows of the whole batch do.
 BOOST_AUTO_TEST_CASE(a_part_of_the_batch_re_scores_as_its_rows_of_the_whole) {
