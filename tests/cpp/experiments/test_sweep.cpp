@@ -1,6 +1,6 @@
 // Sweep expansion's `sweep.shared` (experiments/sweep/sweep.hpp): the swept keys that change only the
-// learned policy, checked against the swept keys (errors name FILE:LINE:COLUMN and the key) and written
-// to OUT/manifest.json as "shared".
+// learned policy, checked against the swept keys (errors name FILE:LINE:COLUMN and the key), written to
+// OUT/manifest.json as "shared" and read back there by `saccade report` (experiments/report/shared.hpp).
 #define BOOST_TEST_MODULE test_sweep
 #include <boost/test/unit_test.hpp>
 
@@ -13,6 +13,7 @@
 
 #include "core/files.hpp"
 #include "experiments/config/config.hpp"
+#include "experiments/report/shared.hpp"
 #include "experiments/sweep/sweep.hpp"
 #include "experiments/sweep/sweep_jobs.hpp"
 
@@ -115,7 +116,7 @@ BOOST_AUTO_TEST_CASE(shared_must_be_a_list_of_strings) {
   BOOST_TEST(contains(error_of(learners("[[train.algorithm]]")), "sweep.yaml:5:12: sweep.shared[0]: expected string"));
 }
 
-BOOST_AUTO_TEST_CASE(the_manifest_carries_shared) {
+BOOST_AUTO_TEST_CASE(the_manifest_carries_shared_to_the_report) {
   TempDir dir;
   const std::string out = (dir.path / "sweep").string();
   const auto plan = expand(learners("[train.algorithm, policy.type, eval.policies]"), out);
@@ -128,10 +129,36 @@ BOOST_AUTO_TEST_CASE(the_manifest_carries_shared) {
   const auto manifest = nlohmann::json::parse(saccade::read_text_file(out + "/manifest.json", "test"));
   BOOST_TEST(manifest["shared"].get<Keys>() == plan.shared);
   BOOST_TEST(manifest["runs"].size() == 4u);
+  BOOST_TEST(saccade::manifest_shared(out) == plan.shared);
 
-  // Nothing shared: an empty list.
+  // Nothing shared: an empty list, which reads back empty.
   const std::string other = (dir.path / "other").string();
   options.out_dir = other;
   saccade::prepare_sweep(expand(learners(""), other), options);
   BOOST_TEST(nlohmann::json::parse(saccade::read_text_file(other + "/manifest.json", "test"))["shared"].is_array());
+  BOOST_TEST(saccade::manifest_shared(other).empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_old_missing_or_malformed_manifest) {
+  TempDir dir;
+  const std::string d = dir.path.string();
+  BOOST_TEST(saccade::manifest_shared(d).empty());  // a single run's directory: no manifest
+  std::ofstream(dir.path / "manifest.json") << R"({"sweep": "s.yaml", "swept_keys": ["seed"], "runs": []})";
+  BOOST_TEST(saccade::manifest_shared(d).empty());  // written before sweep.shared existed
+
+  const std::string path = (dir.path / "manifest.json").string();
+  auto error = [&](const std::string& text) -> std::string {
+    std::ofstream(dir.path / "manifest.json") << text;
+    try {
+      saccade::manifest_shared(d);
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  BOOST_TEST(contains(error(R"({"shared": ["train.algorithm",)"), path + ": not a sweep manifest ("));
+  BOOST_TEST(contains(error("[1, 2]"), path + ": not a sweep manifest (not a JSON object)"));
+  BOOST_TEST(contains(error(R"({"shared": "train.algorithm"})"),
+                      path + ": \"shared\" must be a list of swept keys (strings), got \"train.algorithm\""));
+  BOOST_TEST(contains(error(R"({"shared": ["train.algorithm", 3]})"), path + ": \"shared\" must be a list"));
 }
