@@ -207,20 +207,45 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
   return sweep_cmd;
 }
 
-// `saccade report`: its options, parsed into `args` and `no_plot`.
-CLI::App* add_report_command(CLI::App& app, saccade::ReportOptions& args, bool& no_plot) {
+struct ReportArgs {
+  std::string dir;
+  bool no_plot = false;
+  std::vector<std::string> shared;  // --shared
+  CLI::Option* shared_opt = nullptr;
+  bool no_shared = false;
+};
+
+int report(const ReportArgs& args) {
+  saccade::ReportOptions options;
+  options.dir = args.dir;
+  options.plot = !args.no_plot;
+  if (args.no_shared) options.shared.emplace();  // none, whatever the sweep file said
+  if (args.shared_opt && args.shared_opt->count() > 0) {
+    options.shared.emplace();
+    for (const auto& k : args.shared)
+      if (!k.empty()) options.shared->push_back(k);  // `--shared ''` shares nothing, as --no-shared
+  }
+  return saccade::report_command(options, std::cout);
+}
+
+// `saccade report`: its options, parsed into `args`.
+CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
   CLI::App* report_cmd = app.add_subcommand(
       "report", "Summarise DIR/results.csv: accuracy ± 95% CI per setting and policy, adaptive paired with each policy "
                 "on each run's test scores; writes report.csv/.md/.png/.html");
   report_cmd->add_option("dir", args.dir, "A run's or sweep's output directory (holds results.csv)")->required();
-  report_cmd->add_flag("--no-plot", no_plot, "Skip report.png (no Python needed)");
-  report_cmd
-      ->add_option("--shared", args.shared,
-                   "Swept columns that change only the learned policy (e.g. train.algorithm,eval.policies): settings "
-                   "equal but for them take each other's fixed policies (competing for best fixed) and each other's "
-                   "adaptive as a learned reference adaptive[KEY=VALUE]")
-      ->option_text("KEY[,KEY...]")
-      ->delimiter(',');
+  report_cmd->add_flag("--no-plot", args.no_plot, "Skip report.png (no Python needed)");
+  args.shared_opt =
+      report_cmd
+          ->add_option("--shared", args.shared,
+                       "Swept columns that change only the learned policy (e.g. train.algorithm,eval.policies): "
+                       "settings equal but for them take each other's fixed policies (competing for best fixed) and "
+                       "each other's adaptive as a learned reference adaptive[KEY=VALUE]. Default: the sweep file's "
+                       "sweep.shared (from DIR/manifest.json); none for a single run")
+          ->option_text("KEY[,KEY...]")
+          ->delimiter(',');
+  report_cmd->add_flag("--no-shared", args.no_shared, "Share nothing, whatever the sweep file's sweep.shared says")
+      ->excludes(args.shared_opt);
   return report_cmd;
 }
 
@@ -238,9 +263,8 @@ int main(int argc, char** argv) {
   CLI::App* run_cmd = add_run_command(app, run_args);
   SweepArgs sweep_args;
   CLI::App* sweep_cmd = add_sweep_command(app, sweep_args);
-  saccade::ReportOptions report_args;
-  bool no_plot = false;
-  CLI::App* report_cmd = add_report_command(app, report_args, no_plot);
+  ReportArgs report_args;
+  CLI::App* report_cmd = add_report_command(app, report_args);
 
   CLI::App* list_cmd = app.add_subcommand(
       "list", "List the readers, learned and fixed policies, references and learners a config may name, with the envs each fits");
@@ -259,10 +283,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return run(run_args);
     if (*sweep_cmd) return sweep(sweep_args);
-    if (*report_cmd) {
-      report_args.plot = !no_plot;
-      return saccade::report_command(report_args, std::cout);
-    }
+    if (*report_cmd) return report(report_args);
     if (*list_cmd) {
       std::cout << saccade::tables_text();
       return 0;

@@ -121,6 +121,7 @@ Schema build_schema() {
       key("sweep.grid", T::KeyLists, no_default, "Sweep: every combination of these values, e.g. `{policy.budget: [3, 6], train.lr: [0.001, 0.003]}`."),
       key("sweep.zip", T::KeyLists, no_default, "Sweep: lists of equal length taken together (i-th with i-th), crossed with the grid."),
       key("sweep.seeds", T::Ints, no_default, "Sweep: run every combination once per seed (sets `seed`).").at_least(0),
+      key("sweep.shared", T::Strings, no_default, "Sweep: swept keys (of grid or zip) that change only the learned policy, e.g. `[train.algorithm, policy.type, eval.policies]` for a learner comparison whose fixed policies run with the first learner only. Written to OUT/manifest.json; `saccade report OUT` then shares the fixed policies across settings equal but for these keys, as `--shared` does (docs/cli.md)."),
   };
   // The rows' own keys follow the key that picks the row: reader.* after reader.hidden, the learned
   // policies' after policy.type, the learners' after the keys every learner shares.

@@ -140,7 +140,10 @@ int report_command(const ReportOptions& options, std::ostream& out) {
   std::vector<SettingSummary> settings;
   try {
     settings = summarize_results(read_csv(results), results);
-    if (!options.shared.empty() && !settings.empty()) share_across_settings(settings, options.shared, results);
+    // Unless the command line says, the sweep file's sweep.shared, as the sweep wrote it in its manifest.
+    const std::vector<std::string> shared = options.shared ? *options.shared : manifest_shared(options.dir);
+    const std::string given_by = options.shared ? "--shared" : (dir / "manifest.json").string() + ": shared";
+    if (!shared.empty() && !settings.empty()) share_across_settings(settings, shared, results, given_by);
     compare_paired(settings, options.dir);  // a seed that cannot be paired says why in its line
   } catch (const std::runtime_error& e) {
     std::cerr << "saccade report: " << e.what() << "\n";

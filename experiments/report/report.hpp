@@ -9,11 +9,13 @@
 // references); the best fixed policy is the competitor with the best validation accuracy
 // (experiments/report/summary.hpp). Adaptive is compared with every other policy on the same test
 // examples, and called better or worse only on paired evidence (experiments/report/pairing.hpp).
-// With --shared, settings that differ only in columns that change the learned policy share their fixed
-// policies and compare their adaptive policies (experiments/report/shared.hpp).
+// With shared columns (a sweep's sweep.shared, from DIR/manifest.json, or --shared), settings that differ
+// only in columns that change the learned policy share their fixed policies and compare their adaptive
+// policies (experiments/report/shared.hpp).
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,13 +26,15 @@ namespace saccade {
 struct ReportOptions {
   std::string dir;   // holds results.csv; report.csv, report.md, report.png and report.html are written here
   bool plot = true;  // false: no PNG (and none in the HTML)
-  // --shared: swept columns that change only the learned policy (experiments/report/shared.hpp).
-  std::vector<std::string> shared;
+  // Swept columns that change only the learned policy (experiments/report/shared.hpp). Unset: those of
+  // DIR/manifest.json's "shared" (the sweep file's sweep.shared; none for a single run). Set (--shared
+  // KEY,...): these instead; an empty list (--no-shared): none.
+  std::optional<std::vector<std::string>> shared;
 };
 
 // Prints the table to `out` and writes DIR/report.csv, DIR/report.md, DIR/report.png, DIR/report.html.
-// Returns the process exit status (0 ok; 2 when DIR/results.csv is missing or malformed, or a shared
-// column is not one of its swept columns, with the reason on stderr).
+// Returns the process exit status (0 ok; 2 when DIR/results.csv is missing or malformed, DIR/manifest.json
+// is malformed, or a shared column is not one of results.csv's swept columns, with the reason on stderr).
 int report_command(const ReportOptions& options, std::ostream& out);
 
 // The pieces report_command is made of, public for tests.

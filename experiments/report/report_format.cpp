@@ -143,7 +143,7 @@ std::string method_text(const std::vector<SettingSummary>& settings) {
     for (const PolicySummary& p : s.policies)
       if (!p.from.empty())
         return method_text() +
-               "shared from K=V (--shared): a fixed policy from the runs of the setting with K=V (the same env,\n"
+               "shared from K=V (sweep.shared or --shared): a fixed policy from the runs of the setting with K=V (the same env,\n"
                "  budget and seeds); it competes here as if it had run here, paired with adaptive seed by seed.\n"
                "adaptive[K=V]: that setting's adaptive, a learned reference (never the best fixed).\n";
   return method_text();

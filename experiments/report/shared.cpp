@@ -1,8 +1,13 @@
 #include "experiments/report/shared.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "core/files.hpp"
 
 namespace saccade {
 
@@ -13,13 +18,13 @@ bool contains(const std::vector<std::string>& values, const std::string& value) 
 }
 
 void check_shared(const std::vector<SettingSummary>& settings, const std::vector<std::string>& shared,
-                  const std::string& source) {
+                  const std::string& source, const std::string& given_by) {
   const std::vector<std::string> swept = swept_columns(settings);
   for (const std::string& column : shared) {
     if (contains(swept, column)) continue;
     std::string list;
     for (const std::string& c : swept) list += (list.empty() ? "" : ", ") + c;
-    throw std::runtime_error("--shared " + column + ": not a swept column of " + source +
+    throw std::runtime_error(given_by + " " + column + ": not a swept column of " + source +
                              (swept.empty() ? " (it has none)" : " (its swept columns: " + list + ")"));
   }
 }
@@ -94,8 +99,8 @@ std::vector<std::string> swept_columns(const std::vector<SettingSummary>& settin
 }
 
 void share_across_settings(std::vector<SettingSummary>& settings, const std::vector<std::string>& shared,
-                           const std::string& source) {
-  check_shared(settings, shared, source);
+                           const std::string& source, const std::string& given_by) {
+  check_shared(settings, shared, source, given_by);
   // Each setting takes from the others as summarised from results.csv, never from what they took.
   const std::vector<SettingSummary> original = settings;
   std::map<std::vector<std::string>, std::vector<std::size_t>> families;
@@ -109,6 +114,23 @@ void share_across_settings(std::vector<SettingSummary>& settings, const std::vec
       add_from_family(settings[i], others, shared);
     }
   }
+}
+
+std::vector<std::string> manifest_shared(const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / "manifest.json").string();
+  if (!path_exists(path)) return {};
+  nlohmann::json manifest;
+  try {
+    manifest = nlohmann::json::parse(read_text_file(path, "saccade report"));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path + ": not a sweep manifest (" + e.what() + ")");
+  }
+  if (!manifest.is_object()) throw std::runtime_error(path + ": not a sweep manifest (not a JSON object)");
+  const auto it = manifest.find("shared");
+  if (it == manifest.end() || it->is_null()) return {};
+  if (!it->is_array() || std::any_of(it->begin(), it->end(), [](const nlohmann::json& k) { return !k.is_string(); }))
+    throw std::runtime_error(path + ": \"shared\" must be a list of swept keys (strings), got " + it->dump());
+  return it->get<std::vector<std::string>>();
 }
 
 }  // namespace saccade

@@ -61,6 +61,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
 struct Axes {
   std::vector<Axis> grid, zip;
   std::vector<ConfigNode> seeds;
+  std::vector<std::string> shared;  // sweep.shared: keys of grid or zip, as listed
 };
 
 // Runs that failed to resolve, grouped by message: the same mistake in several runs is reported once.
@@ -77,16 +78,47 @@ std::vector<std::string> check_sweep_shape(const Config& config) {
   return problems;
 }
 
-// The swept keys and seeds. Throws ConfigError with every problem of the sweep section: its shape,
-// keys that are unknown or not to be swept, zipped lists of unequal lengths, keys swept twice.
+// sweep.shared: swept keys that change only the learned policy (`saccade report` shares the fixed
+// policies across them). Each must be a key of grid or zip, listed once; never the seed.
+void read_shared(const ConfigNode& list, const Axes& axes, std::vector<std::string>& shared,
+                 std::vector<std::string>& problems) {
+  std::vector<std::string> swept;
+  std::string swept_text;
+  for (const auto* axis : {&axes.grid, &axes.zip}) {
+    for (const auto& a : *axis) {
+      swept.push_back(a.path);
+      swept_text += (swept_text.empty() ? "" : ", ") + a.path;
+    }
+  }
+  for (std::size_t i = 0; i < list.items.size(); ++i) {
+    const std::string& key = list.items[i].text;
+    const std::string where = list.items[i].origin.str() + ": sweep.shared[" + std::to_string(i) + "]: ";
+    if (key == "seed") {
+      problems.push_back(where + "seed cannot be shared: settings are always compared seed by seed (list keys of "
+                                 "sweep.grid or sweep.zip)");
+    } else if (std::find(swept.begin(), swept.end(), key) == swept.end()) {
+      problems.push_back(where + key + " is not swept (swept keys: " + (swept.empty() ? "none" : swept_text) + ")" +
+                         did_you_mean(closest(key, swept)));
+    } else if (std::find(shared.begin(), shared.end(), key) != shared.end()) {
+      problems.push_back(where + key + ": listed twice");
+    } else {
+      shared.push_back(key);
+    }
+  }
+}
+
+// The swept keys, seeds and shared keys. Throws ConfigError with every problem of the sweep section:
+// its shape, keys that are unknown or not to be swept, zipped lists of unequal lengths, keys swept
+// twice, shared keys that are not swept.
 Axes read_axes(const Config& config) {
   std::vector<std::string> problems = check_sweep_shape(config);
   Axes axes;
-  auto& [grid, zip, seeds] = axes;
+  auto& [grid, zip, seeds, shared] = axes;
   if (const ConfigNode* sweep = config.find("sweep"); sweep && problems.empty()) {
     if (const ConfigNode* g = sweep->find("grid"); g && g->is_map()) collect_axes(*g, "sweep.grid", "", grid, problems);
     if (const ConfigNode* z = sweep->find("zip"); z && z->is_map()) collect_axes(*z, "sweep.zip", "", zip, problems);
     if (const ConfigNode* s = sweep->find("seeds"); s && s->is_list()) seeds = s->items;
+    if (const ConfigNode* s = sweep->find("shared"); s && s->is_list()) read_shared(*s, axes, shared, problems);
   }
   for (const auto& z : zip) {
     if (z.values.size() != zip.front().values.size()) {
@@ -132,7 +164,9 @@ std::vector<std::string> name_labels(const std::vector<std::string>& keys, std::
 // Sets one run's swept values in `cfg` and records them in `run.swept`: grid combination g, zip
 // position z, seed s.
 void set_swept_values(const Axes& axes, std::size_t g, std::size_t z, std::size_t s, Config& cfg, SweepRun& run) {
-  const auto& [grid, zip, seeds] = axes;
+  const auto& grid = axes.grid;
+  const auto& zip = axes.zip;
+  const auto& seeds = axes.seeds;
   std::size_t rest = g;  // mixed-radix digits of g, last grid key fastest
   std::vector<const ConfigNode*> chosen(grid.size());
   for (std::size_t i = grid.size(); i-- > 0;) {
@@ -210,6 +244,7 @@ SweepPlan expand_sweep(const Config& config, const std::string& out_dir) {
 
   SweepPlan plan;
   plan.swept_keys = swept_keys(axes);
+  plan.shared = axes.shared;
   const std::vector<std::string> labels = name_labels(plan.swept_keys, axes.grid.size(), axes.zip.size());
 
   std::size_t grid_combinations = 1;

@@ -4,6 +4,7 @@
 //     grid: {policy.budget: [3, 6], train.lr: [0.001, 0.003]}   # every combination (first key slowest)
 //     zip:  {env.region: [glimpse, patch], eval.policies: [[grid], [grid, all]]}  # i-th with i-th
 //     seeds: [0, 1]                                              # each combination once per seed
+//     shared: [train.algorithm, eval.policies]   # swept keys that change only the learned policy
 //
 // Runs are ordered grid (first key slowest), then zip position, then seed. Run i lives in
 // OUT/NNN-<short name>/ (e.g. 003-budget=6-seed=1) and is an ordinary `saccade run` of the config
@@ -29,6 +30,9 @@ struct SweepRun {
 
 struct SweepPlan {
   std::vector<std::string> swept_keys;  // in order: grid keys, zip keys, then `seed` if seeds are given
+  // sweep.shared: swept keys that change only the learned policy, as listed. Written to
+  // OUT/manifest.json, where `saccade report OUT` finds it (experiments/report/shared.hpp).
+  std::vector<std::string> shared;
   std::vector<SweepRun> runs;
 };
 

@@ -144,8 +144,9 @@ void Sweep::write_manifest() const {
   nlohmann::json counts = nlohmann::json::object();
   for (Status s : {Status::Pending, Status::Running, Status::Done, Status::Failed, Status::Interrupted})
     counts[status_name(s)] = count(s);
+  // "shared": sweep.shared, for `saccade report OUT` (experiments/report/shared.hpp reads it back).
   const nlohmann::json manifest = {{"sweep", o_.sweep_file}, {"out", o_.out_dir}, {"swept_keys", plan_.swept_keys},
-                                   {"counts", counts}, {"runs", runs}};
+                                   {"shared", plan_.shared}, {"counts", counts}, {"runs", runs}};
   write_file_atomic(o_.out_dir + "/manifest.json", manifest.dump(2) + "\n", "sweep manifest");
 }
 

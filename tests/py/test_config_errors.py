@@ -61,6 +61,11 @@ CASES = [
      "cfg.yaml:2:10: sweep.grid.seed: seed is swept with sweep.seeds"),
     ("sweep_key_in_grid_and_zip", "sweep:\n  grid: {train.lr: [0.1]}\n  zip: {train.lr: [0.2]}\n", "sweep",
      "cfg.yaml:3:9: train.lr: swept twice (in both sweep.grid and sweep.zip)"),
+    ("sweep_shared_not_swept", "sweep:\n  zip: {train.algorithm: [reinforce, ppo], eval.policies: [[grid], []]}\n"
+     "  shared: [train.algorithm, policy.type]\n", "sweep",
+     "cfg.yaml:3:29: sweep.shared[1]: policy.type is not swept (swept keys: train.algorithm, eval.policies)"),
+    ("sweep_shared_seed", "sweep:\n  grid: {train.lr: [0.1, 0.2]}\n  seeds: [0, 1]\n  shared: [seed]\n", "sweep",
+     "cfg.yaml:4:12: sweep.shared[0]: seed cannot be shared"),
     # train.stages (experiments/tasks/train_stages.hpp)
     ("stage_unknown_fixed_policy",
      "train:\n  stages:\n    - {acts: random, trains: reader, epochs: 1}\n    - {acts: salincy, trains: policy, epochs: 1}\n", "run",

@@ -150,3 +150,23 @@ def test_shared_columns(run_dir):
     assert "--shared train.algorithm: not a swept column of" in r.stderr
     assert "(its swept columns: env.region)" in r.stderr
     assert "--shared" in saccade("report", "--help").stdout
+
+
+def test_shared_from_the_sweep_manifest(run_dir):
+    # A sweep file's `sweep.shared: [env.region]`, as the sweep writes it into manifest.json.
+    manifest = run_dir / "manifest.json"
+    manifest.write_text('{"swept_keys": ["env.region", "seed"], "shared": ["env.region"], "runs": []}\n')
+    r = saccade("report", run_dir, "--no-plot")
+    assert r.returncode == 0, r.stderr
+    assert "reference; shared from env.region=12" in r.stdout
+    for off in (["--no-shared"], ["--shared", ""]):
+        r = saccade("report", run_dir, "--no-plot", *off)
+        assert r.returncode == 0, r.stderr
+        assert "shared from" not in r.stdout and "adaptive[" not in r.stdout
+    assert saccade("report", run_dir, "--no-shared", "--shared", "env.region").returncode == 2
+    assert "--no-shared" in saccade("report", "--help").stdout
+
+    manifest.write_text('{"shared": ["env.region"')
+    r = saccade("report", run_dir, "--no-plot")
+    assert r.returncode == 2
+    assert f"{manifest}: not a sweep manifest" in r.stderr

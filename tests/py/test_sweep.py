@@ -58,6 +58,7 @@ def test_sweep_runs_gathers_results_and_resumes(tmp_path):
     m = manifest(out)
     assert [run["status"] for run in m["runs"]] == ["done"] * 4
     assert m["swept_keys"] == ["policy.budget", "seed"]
+    assert m["shared"] == []  # no sweep.shared
     for run in m["runs"]:
         d = pathlib.Path(run["dir"])
         for f in ("config.yaml", "metrics.jsonl", "results.csv", "log.txt", "status.json"):

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -95,7 +96,8 @@ struct Sweep {
   }
 
   // `saccade report DIR [--shared ...] --no-plot`: the exit status; `out` and `err` what it printed.
-  int report(const std::vector<std::string>& shared, std::string& out, std::string& err) {
+  // `shared` unset: as DIR/manifest.json says; empty: --no-shared.
+  int report(const std::optional<std::vector<std::string>>& shared, std::string& out, std::string& err) {
     std::ofstream(dir.path / "results.csv") << results.str();
     std::ostringstream o, e;
     std::streambuf* previous = std::cerr.rdbuf(e.rdbuf());
@@ -190,7 +192,7 @@ BOOST_AUTO_TEST_CASE(the_report_says_where_shared_policies_come_from) {
   BOOST_TEST(out.find("best fixed; shared from train.algorithm=reinforce") != std::string::npos, out);
   BOOST_TEST(out.find("adaptive[train.algorithm=ppo]") != std::string::npos, out);
   BOOST_TEST(out.find("adaptive[train.algorithm=reinforce]") != std::string::npos, out);
-  BOOST_TEST(out.find("shared from K=V (--shared)") != std::string::npos);
+  BOOST_TEST(out.find("shared from K=V (sweep.shared or --shared)") != std::string::npos);
   const saccade::CsvTable csv = saccade::read_csv((w.dir.path / "report.csv").string());
   for (const auto& row : csv.rows)
     if (row[csv.column("policy")].rfind("adaptive[", 0) == 0) BOOST_TEST(row[csv.column("competes")] == "false");
@@ -206,7 +208,7 @@ BOOST_AUTO_TEST_CASE(an_unknown_shared_column_is_an_error_that_names_it) {
            what.find("its swept columns: train.algorithm, eval.policies") != std::string::npos;
   });
   std::string out, err;
-  BOOST_TEST(w.report({"seed"}, out, err) == 2);  // the seed is never part of a setting
+  BOOST_TEST(w.report(std::vector<std::string>{"seed"}, out, err) == 2);  // the seed is never part of a setting
   BOOST_TEST(err.find("--shared seed: not a swept column of") != std::string::npos, err);
   BOOST_TEST(!fs::exists(w.dir.path / "report.md"));
 }
@@ -220,7 +222,7 @@ BOOST_AUTO_TEST_CASE(without_shared_nothing_is_shared) {
   BOOST_TEST(settings[1].comparisons.empty());
   BOOST_TEST(settings[1].best_fixed == -1);
   std::string out, err;
-  BOOST_TEST_REQUIRE(w.report({}, out, err) == 0, err);
+  BOOST_TEST_REQUIRE(w.report(std::nullopt, out, err) == 0, err);  // no --shared, and no manifest to say
   BOOST_TEST(out.find("shared from") == std::string::npos, out);  // (the temporary directory's name says "shared")
   BOOST_TEST(out.find("adaptive[") == std::string::npos, out);
   BOOST_TEST(out.find("learned reference") == std::string::npos, out);
@@ -228,4 +230,49 @@ BOOST_AUTO_TEST_CASE(without_shared_nothing_is_shared) {
   BOOST_TEST(out.find(saccade::method_text()) != std::string::npos);
   BOOST_TEST(out.find(saccade::method_text(settings)) != std::string::npos);
   BOOST_TEST(saccade::method_text(settings) == saccade::method_text());
+}
+
+// The sweep file's `sweep.shared: [train.algorithm, eval.policies]`, as the sweep writes it into
+// DIR/manifest.json: `saccade report DIR` shares without being told; --shared overrides, --no-shared
+// (an empty list) turns it off.
+BOOST_AUTO_TEST_CASE(the_sweep_manifest_says_what_is_shared) {
+  Sweep w;
+  w.fill();
+  const fs::path manifest = w.dir.path / "manifest.json";
+  std::ofstream(manifest) << R"({"swept_keys": ["train.algorithm", "eval.policies", "seed"],
+                                 "shared": ["train.algorithm", "eval.policies"], "runs": []})";
+  std::string out, err;
+  BOOST_TEST_REQUIRE(w.report(std::nullopt, out, err) == 0, err);
+  BOOST_TEST(out.find("paired: adaptive vs saliency (best fixed on validation): +37.5 points") != std::string::npos,
+             out);
+  BOOST_TEST(out.find("best fixed; shared from train.algorithm=reinforce") != std::string::npos, out);
+  BOOST_TEST(out.find("adaptive[train.algorithm=reinforce]") != std::string::npos, out);
+
+  BOOST_TEST_REQUIRE(w.report(std::vector<std::string>{}, out, err) == 0, err);  // --no-shared
+  BOOST_TEST(out.find("adaptive[") == std::string::npos, out);
+  BOOST_TEST(out.find("shared from") == std::string::npos, out);
+
+  // A manifest naming a column results.csv lacks: the error names the manifest; --shared overrides it.
+  std::ofstream(manifest) << R"({"shared": ["train.algorithm", "policy.type"], "runs": []})";
+  BOOST_TEST(w.report(std::nullopt, out, err) == 2);
+  BOOST_TEST(err.find(manifest.string() + ": shared policy.type: not a swept column of") != std::string::npos, err);
+  BOOST_TEST(err.find("its swept columns: train.algorithm, eval.policies") != std::string::npos, err);
+  BOOST_TEST_REQUIRE(w.report(kShared, out, err) == 0, err);
+  BOOST_TEST(out.find("best fixed; shared from train.algorithm=reinforce") != std::string::npos, out);
+}
+
+BOOST_AUTO_TEST_CASE(a_manifest_without_shared_or_malformed) {
+  Sweep w;
+  w.fill();
+  const fs::path manifest = w.dir.path / "manifest.json";
+  std::ofstream(manifest) << "{\"shared\": [\"train.algorithm\"";
+  std::string out, err;
+  BOOST_TEST(w.report(std::nullopt, out, err) == 2);
+  BOOST_TEST(err.find("saccade report: " + manifest.string() + ": not a sweep manifest (") != std::string::npos, err);
+  BOOST_TEST(!fs::exists(w.dir.path / "report.md"));
+  BOOST_TEST_REQUIRE(w.report(kShared, out, err) == 0, err);  // the command line does not need the manifest
+
+  std::ofstream(manifest) << R"({"swept_keys": ["train.algorithm", "eval.policies", "seed"], "runs": []})";
+  BOOST_TEST_REQUIRE(w.report(std::nullopt, out, err) == 0, err);  // from before sweep.shared: nothing shared
+  BOOST_TEST(out.find("adaptive[") == std::string::npos, out);
 }
