@@ -75,6 +75,30 @@ Var read_weights(const Decision& d, const std::vector<int>& rows) {
   return gather_rows(reshape(d.weight, Shape{d.weight.shape(0), 1}), rows);
 }
 
+// The policy's own work at one step (agents/policy.hpp): the reader's summary and prediction when the
+// policy needs them, then begin (step 0) and act. Its wall time is added to ep.policy_seconds.
+struct Choice {
+  Var summary;  // undefined unless the policy needs it
+  Decision decision;
+};
+
+Choice decide(const Reader& reader, Policy& policy, const Memory& memory, const EnvSpec& spec, const Observation& obs,
+              const std::vector<std::uint8_t>& going, std::size_t step, Rng& rng, bool greedy, Episode& ep) {
+  const auto start = std::chrono::steady_clock::now();
+  Choice c;
+  if (policy.needs_summary()) c.summary = reader.summary(memory);
+  Var prediction;  // a policy that stops when the reader is sure sees its prediction after each read
+  if (policy.needs_prediction() && step > 0) {
+    prediction = reader.predict(memory);
+    for (std::size_t b = 0; b < going.size(); ++b) ep.policy_flops += going[b] ? reader.flops_predict(ep.regions_read[b]) : 0.0;
+  }
+  const PolicyContext ctx{spec, obs, c.summary, step, prediction.defined() ? &prediction : nullptr};
+  if (step == 0) policy.begin(ctx, rng, greedy);
+  c.decision = policy.act(ctx, rng, greedy);
+  ep.policy_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return c;
+}
+
 }  // namespace
 
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
@@ -97,15 +121,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   const auto start = std::chrono::steady_clock::now();
 
   for (std::size_t step = 0; step < spec.max_steps; ++step) {
-    const Var summary = policy.needs_summary() ? reader.summary(memory) : Var();
-    Var prediction;  // a policy that stops when the reader is sure sees its prediction after each read
-    if (policy.needs_prediction() && step > 0) {
-      prediction = reader.predict(memory);
-      for (std::size_t b = 0; b < B; ++b) ep.policy_flops += going[b] ? reader.flops_predict(ep.regions_read[b]) : 0.0;
-    }
-    const PolicyContext ctx{spec, obs, summary, step, prediction.defined() ? &prediction : nullptr};
-    if (step == 0) policy.begin(ctx, rng, greedy);
-    Decision d = policy.act(ctx, rng, greedy);
+    auto [summary, d] = decide(reader, policy, memory, spec, obs, going, step, rng, greedy, ep);
     ++decisions;
     check_finite_location(d.action, going, step);
     if (d.log_prob.defined() && grad_enabled()) keep_decision(ep, d, summary, going, obs, step, record.decisions);

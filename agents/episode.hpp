@@ -42,6 +42,10 @@ struct Episode {
   // Wall time from the first decision to the prediction: choosing, reading and encoding regions
   // (rendering the examples at reset is data preparation and is not counted).
   double seconds = 0.0;
+  // The part of `seconds` spent on the policy's behalf: Policy::begin and act, and the reader's
+  // summary (needs_summary) and per-step prediction (needs_prediction) that only such a policy causes.
+  // 0 <= policy_seconds <= seconds.
+  double policy_seconds = 0.0;
 };
 
 // A policy chose a location that is NaN or Inf (its parameters or its inputs went bad). run_episode

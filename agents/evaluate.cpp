@@ -6,11 +6,21 @@
 
 namespace saccade {
 
+namespace {
+
+double median(std::vector<double> v) {  // the upper one of an even count; 0 for none
+  if (v.empty()) return 0.0;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
 EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t count, std::size_t batch_size,
                     std::uint64_t seed, Rng& rng) {
   NoGrad no_grad;
   EvalResult r;
-  std::vector<double> us;
+  std::vector<double> us, policy_us;
   double correct = 0.0, regions = 0.0, flops = 0.0, on_evidence = 0.0;
   bool knows_evidence = true;
   r.scores.reserve(count);
@@ -30,14 +40,15 @@ EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t 
       for (std::size_t b = 0; b < examples.size(); ++b) on_evidence += read_evidence(ep, t, b) == 1;
     flops += ep.reader_flops + ep.policy_flops;
     us.push_back(ep.seconds * 1e6 / static_cast<double>(examples.size()));
+    policy_us.push_back(ep.policy_seconds * 1e6 / static_cast<double>(examples.size()));
   }
   r.examples = count;
   r.accuracy = correct / static_cast<double>(count);
   r.mean_regions = regions / static_cast<double>(count);
   if (knows_evidence && regions > 0) r.evidence_read = on_evidence / regions;
   r.flops_per_example = flops / static_cast<double>(count);
-  std::sort(us.begin(), us.end());
-  r.us_per_example = us.empty() ? 0.0 : us[us.size() / 2];
+  r.us_per_example = median(us);
+  r.policy_us_per_example = median(policy_us);
   return r;
 }
 

@@ -15,6 +15,9 @@ struct EvalResult {
   double mean_regions = 0.0;
   double flops_per_example = 0.0;  // reader + controller
   double us_per_example = 0.0;     // median over batches of (batch time / batch size)
+  // The same of the policy's own part of that time (Episode::policy_seconds): choosing, and the
+  // reader's summary and prediction only a policy that needs them causes.
+  double policy_us_per_example = 0.0;
   std::size_t examples = 0;
   double evidence_read = -1.0;     // fraction of the regions read that hold evidence; -1 when the env
                                    // cannot tell (or nothing was read)

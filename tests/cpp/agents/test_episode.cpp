@@ -2,15 +2,19 @@
 // digits (translated onto a 16 x 16 canvas): the budget is spent when nobody stops; examples that
 // stop early read less and are never encoded again; their log-probabilities are masked; the same
 // (examples, seed, rng seed) replays exactly; evaluate's accuracy is the argmax count, and its
-// evidence_read the share of reads on the regions the env calls evidence.
+// evidence_read the share of reads on the regions the env calls evidence; the time charged to the
+// policy (Episode::policy_seconds) is its own work and no more.
 #define BOOST_TEST_MODULE episode
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include <xtensor/xbuilder.hpp>
 
+#include "agents/confidence_stop.hpp"
 #include "agents/evaluate.hpp"
 #include "agents/fixed_policy.hpp"
 #include "agents/region_rules.hpp"
@@ -106,6 +110,35 @@ class WithEvidence : public Env {
 
  private:
   ImagePatchEnv inner_;
+};
+
+// A real reader that sleeps `pause` seconds in each summary, predict and encode call, and counts them:
+// what run_episode charges to the policy can then be checked against lower bounds that hold however
+// fast or loaded the machine is (sleep_for waits at least that long), never against a speed.
+class SlowReader : public Reader {
+ public:
+  SlowReader(const Reader& inner, double pause) : inner_(inner), pause_(pause) {}
+  Memory init(std::size_t batch) const override { return inner_.init(batch); }
+  Var encode(const RegionBatch& r) const override { return wait(encodes), inner_.encode(r); }
+  Memory update(const Memory& m, const Var& e, const std::vector<int>& rows) const override {
+    return inner_.update(m, e, rows);
+  }
+  Var summary(const Memory& m) const override { return wait(summaries), inner_.summary(m); }
+  Var predict(const Memory& m) const override { return wait(predictions), inner_.predict(m); }
+  std::size_t summary_size() const override { return inner_.summary_size(); }
+  double flops_encode() const override { return inner_.flops_encode(); }
+  double flops_update(std::size_t t) const override { return inner_.flops_update(t); }
+  double flops_predict(std::size_t t) const override { return inner_.flops_predict(t); }
+
+  mutable int encodes = 0, summaries = 0, predictions = 0;
+
+ private:
+  void wait(int& calls) const {
+    ++calls;
+    std::this_thread::sleep_for(std::chrono::duration<double>(pause_));
+  }
+  const Reader& inner_;
+  double pause_;
 };
 
 struct Glimpse {
@@ -216,6 +249,9 @@ BOOST_AUTO_TEST_CASE(evaluate_counts_argmax_hits) {
   BOOST_TEST(r.mean_regions == 3.0);
   BOOST_TEST(r.flops_per_example == flops / 50.0, boost::test_tools::tolerance(1e-9));
   BOOST_TEST(r.us_per_example > 0.0);
+  // Each batch's policy time is part of its time, so their medians are ordered alike.
+  BOOST_TEST(r.policy_us_per_example > 0.0);
+  BOOST_TEST(r.policy_us_per_example <= r.us_per_example);
 }
 
 BOOST_AUTO_TEST_CASE(evaluate_counts_reads_on_the_evidence) {
@@ -250,4 +286,37 @@ BOOST_AUTO_TEST_CASE(an_example_with_several_slots_is_correct_only_when_every_sl
   BOOST_TEST(c == (std::vector<float>{1.0f, 0.0f}), boost::test_tools::per_element());  // b1's slot 1 is wrong
   BOOST_TEST(correct_per_example(logits, {0, 2, 1, 0}, 2) == (std::vector<float>{1.0f, 1.0f}), boost::test_tools::per_element());
   BOOST_TEST(correct_per_example(logits, {0, 2, 1, 0}).size() == 4u);  // one slot: one example per row
+}
+
+BOOST_AUTO_TEST_CASE(policy_seconds_are_the_policys_own_work) {
+  constexpr double pause = 0.002;
+  NoGrad ng;
+  // A learned policy that reads the summary: the 3 summaries are charged to it; the 3 encodes and the
+  // final prediction are not.
+  Glimpse g;
+  SlowReader slow(g.reader, pause);
+  Rng rng(2);
+  const Episode ep = run_episode(g.env, slow, g.policy, first(4), 1, rng, true);
+  BOOST_TEST_REQUIRE((slow.summaries == 3 && slow.encodes == 3 && slow.predictions == 1));
+  BOOST_TEST(ep.policy_seconds >= 3 * pause);
+  BOOST_TEST(ep.seconds - ep.policy_seconds >= 4 * pause);
+  // A fixed one-shot policy read at the end needs nothing of the reader: only its begin and act count.
+  Rng init(3);
+  ImagePatchEnv env = patch_env(4);
+  PatchReader patch({.content_size = 16, .regions = 16, .dim = 16, .heads = 2}, init);
+  SlowReader slow_patch(patch, pause);
+  FixedRegionPolicy two("spaced", spaced_regions, 2);
+  const Episode p = run_episode(env, slow_patch, two, first(5), 1, rng, true);
+  BOOST_TEST_REQUIRE((slow_patch.summaries == 0 && slow_patch.encodes == 2 && slow_patch.predictions == 1));
+  BOOST_TEST(p.policy_seconds >= 0.0);
+  BOOST_TEST(p.seconds - p.policy_seconds >= 3 * pause);
+  // The confidence stop sees the reader's prediction after every read but the last: those are its own;
+  // the encodes and the final prediction are not.
+  SlowReader slow_stop(patch, pause);
+  ImagePatchEnv env3 = patch_env(3);
+  ConfidenceStopPolicy stop("spaced", spaced_regions, 3);  // threshold +inf: reads its whole plan
+  const Episode c = run_episode(env3, slow_stop, stop, first(5), 1, rng, true);
+  BOOST_TEST_REQUIRE((slow_stop.summaries == 0 && slow_stop.encodes == 3 && slow_stop.predictions == 3));
+  BOOST_TEST(c.policy_seconds >= 2 * pause);
+  BOOST_TEST(c.seconds - c.policy_seconds >= 4 * pause);
 }
