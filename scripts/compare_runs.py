@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-TIMES = {"seconds", "train_seconds", "us_per_example", "elapsed_seconds"}
+TIMES = {"seconds", "train_seconds", "us_per_example", "policy_us_per_example", "elapsed_seconds"}
 
 
 def results(path):

@@ -12,7 +12,7 @@ import math
 import sys
 
 METRICS = {"policy", "n", "accuracy_mean", "accuracy_ci95", "accuracy_low", "accuracy_high", "mean_regions",
-           "us_per_example", "flops_per_example", "competes", "above_best_fixed", "val_accuracy_mean",
+           "us_per_example", "policy_us_per_example", "flops_per_example", "competes", "above_best_fixed", "val_accuracy_mean",
            "val_accuracy_ci95", "best_epochs", "still_improving", "best_fixed", "verdict", "adaptive_minus_mean",
            "adaptive_minus_low", "adaptive_minus_high", "paired_seeds"}
 

@@ -105,13 +105,15 @@ std::string report_html(const std::vector<SettingSummary>& settings, const std::
   else h << "<p class=\"note\">No plot: " << html_escape(note) << "</p>\n";
   for (const auto& s : settings) {
     h << "<h2>" << html_escape(s.title(settings)) << "</h2>\n<table>\n<tr><th>policy</th><th>n</th><th>accuracy (95% CI)</th>"
-      << "<th>validation</th><th>regions</th><th>µs/example</th><th>FLOPs/example</th><th>best epoch</th><th></th></tr>\n";
+      << "<th>validation</th><th>regions</th><th>µs/example</th><th>policy µs</th><th>FLOPs/example</th>"
+      << "<th>best epoch</th><th></th></tr>\n";
     for (std::size_t i = 0; i < s.policies.size(); ++i) {
       const PolicySummary& p = s.policies[i];
       h << "<tr" << (p.above_best_fixed ? " class=\"above\"" : "") << "><td>" << html_escape(p.policy) << "</td><td>"
         << p.rows.size() << "</td><td>" << accuracy_text(p.accuracy) << "</td><td>" << val_text(p.val_accuracy)
         << "</td><td>" << fixed(p.mean_regions, 2) << "</td><td>" << fixed(p.us_per_example, 1) << "</td><td>"
-        << fixed(p.flops_per_example / 1e6, 2) << " M</td><td>" << best_epochs_text(p) << "</td><td class=\"mark\">"
+        << fixed(p.policy_us_per_example, 1) << "</td><td>" << fixed(p.flops_per_example / 1e6, 2) << " M</td><td>"
+        << best_epochs_text(p) << "</td><td class=\"mark\">"
         << html_escape(mark_text(s, i)) << "</td></tr>\n";
     }
     h << "</table>\n";

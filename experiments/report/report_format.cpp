@@ -130,6 +130,8 @@ std::string method_text() {
          "  by [low, high] where that interval is clipped to [0, 1]; val: the kept epoch's validation accuracy.\n"
          "best epoch: the epoch kept (train.keep=best: best on validation; else the last) / epochs trained;\n"
          "  still improving: a seed's best epoch is among its last three.\n"
+         "µs/ex: measured wall time per test example (median over batches); policy µs: the part of it spent\n"
+         "  choosing (the policy, and the reader's summary or prediction only such a policy needs).\n"
          "* adaptive's interval lies above that of the best fixed policy within the budget (chosen on validation);\n"
          "reference: reads more than the budget (all, fc), not competing.\n"
          "paired: adaptive minus the other policy on the same test examples, in accuracy points; per seed a\n"

@@ -78,14 +78,15 @@ std::string report_table_text(const std::vector<SettingSummary>& settings) {
       epoch_width = std::max(epoch_width, columns(best_epochs_text(p)));
     }
     out << s.title(settings) << "\n  " << pad("policy", width) << "   n  " << pad("accuracy", acc_width)
-        << pad("val", 8, true) << pad("regions", 9, true) << pad("µs/ex", 9, true) << "  "
+        << pad("val", 8, true) << pad("regions", 9, true) << pad("µs/ex", 9, true) << pad("policy µs", 11, true) << "  "
         << pad("best epoch", epoch_width) << "\n";
     for (std::size_t i = 0; i < s.policies.size(); ++i) {
       const PolicySummary& p = s.policies[i];
       const std::string mark = mark_text(s, i);
       out << "  " << pad(p.policy, width) << pad(std::to_string(p.rows.size()), 4, true) << "  "
           << pad(accuracy_text(p.accuracy), acc_width) << pad(val_text(p.val_accuracy), 8, true)
-          << pad(fixed(p.mean_regions, 2), 9, true) << pad(fixed(p.us_per_example, 1), 9, true) << "  "
+          << pad(fixed(p.mean_regions, 2), 9, true) << pad(fixed(p.us_per_example, 1), 9, true)
+          << pad(fixed(p.policy_us_per_example, 1), 11, true) << "  "
           << pad(best_epochs_text(p), epoch_width) << (mark.empty() ? "" : "  " + mark) << "\n";
     }
     for (const Comparison* c : ordered_comparisons(s)) out << "  paired: " << comparison_text(s, *c) << "\n";
@@ -100,8 +101,8 @@ CsvTable report_table_csv(const std::vector<SettingSummary>& settings) {
   if (!settings.empty())
     for (const auto& column_value : settings[0].key) t.header.push_back(column_value.first);
   for (const char* c : {"policy", "n", "accuracy_mean", "accuracy_ci95", "accuracy_low", "accuracy_high", "mean_regions",
-                        "us_per_example", "flops_per_example", "competes", "above_best_fixed", "val_accuracy_mean",
-                        "val_accuracy_ci95", "best_epochs", "still_improving", "best_fixed", "verdict",
+                        "us_per_example", "policy_us_per_example", "flops_per_example", "competes",
+                        "above_best_fixed", "val_accuracy_mean", "val_accuracy_ci95", "best_epochs", "still_improving", "best_fixed", "verdict",
                         "adaptive_minus_mean", "adaptive_minus_low", "adaptive_minus_high", "paired_seeds"})
     t.header.push_back(c);
   auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
@@ -119,7 +120,8 @@ CsvTable report_table_csv(const std::vector<SettingSummary>& settings) {
       for (const std::string& v :
            {p.policy, std::to_string(p.rows.size()), exact(p.accuracy.mean), ci ? exact(p.accuracy.half_width) : "",
             ci ? exact(acc.low) : "", ci ? exact(acc.high) : "", exact(p.mean_regions), exact(p.us_per_example),
-            exact(p.flops_per_example), flag(p.competes), flag(p.above_best_fixed), exact(p.val_accuracy.mean),
+            exact(p.policy_us_per_example), exact(p.flops_per_example), flag(p.competes), flag(p.above_best_fixed),
+            exact(p.val_accuracy.mean),
             val_ci ? exact(p.val_accuracy.half_width) : "", best_epochs_text(p) == "n/a" ? "" : best_epochs_text(p),
             flag(p.still_improving()),
             flag(static_cast<int>(i) == s.best_fixed), c ? std::string(verdict_text(c->verdict)) : "",
@@ -137,13 +139,14 @@ std::string report_markdown(const std::vector<SettingSummary>& settings, const s
   md << "# " << title << "\n\n";
   for (const auto& s : settings) {
     md << "## " << s.title(settings) << "\n\n"
-       << "| policy | seeds | test accuracy (95% CI) | validation accuracy | regions | µs/example | best epoch | |\n"
-       << "|---|---:|---|---:|---:|---:|---|---|\n";
+       << "| policy | seeds | test accuracy (95% CI) | validation accuracy | regions | µs/example | policy µs | best epoch "
+          "| |\n"
+       << "|---|---:|---|---:|---:|---:|---:|---|---|\n";
     for (std::size_t i = 0; i < s.policies.size(); ++i) {
       const PolicySummary& p = s.policies[i];
       md << "| " << p.policy << " | " << p.rows.size() << " | " << accuracy_text(p.accuracy) << " | "
          << val_text(p.val_accuracy) << " | " << fixed(p.mean_regions, 2) << " | " << fixed(p.us_per_example, 1) << " | "
-         << best_epochs_text(p) << " | " << mark_text(s, i) << " |\n";
+         << fixed(p.policy_us_per_example, 1) << " | " << best_epochs_text(p) << " | " << mark_text(s, i) << " |\n";
     }
     const auto comparisons = ordered_comparisons(s);
     if (!comparisons.empty()) {

@@ -37,7 +37,9 @@ class MetricsLog {
 };
 
 // accuracy, mean_regions, flops_per_example, us_per_example: on the test split; empty (with
-// evidence_read and oov_accuracy) when eval.test=false. val_accuracy: the validation accuracy of the
+// policy_us_per_example, evidence_read and oov_accuracy) when eval.test=false. policy_us_per_example:
+// the part of us_per_example spent on the policy's behalf (EvalResult::policy_us_per_example); empty
+// in a row resumed from a file written before the column. val_accuracy: the validation accuracy of the
 // epoch kept; epochs: epochs trained; best_epoch: the epoch kept (train.keep=best: the one with the
 // best validation accuracy; else the last). evidence_read: the fraction of the test reads on the
 // example's evidence; empty when the env cannot tell (images). oov_accuracy: the accuracy on a second
@@ -45,8 +47,8 @@ class MetricsLog {
 // written before a column existed lack it: readers look columns up by name. (New columns go before
 // train_seconds: tests and scripts take the last ones by position.)
 inline const char* kResultsHeader =
-    "run,seed,env,policy,budget,accuracy,mean_regions,flops_per_example,us_per_example,val_accuracy,epochs,"
-    "best_epoch,train_seconds,evidence_read,oov_accuracy";
+    "run,seed,env,policy,budget,accuracy,mean_regions,flops_per_example,us_per_example,policy_us_per_example,"
+    "val_accuracy,epochs,best_epoch,train_seconds,evidence_read,oov_accuracy";
 
 // Whether the run in `dir` finished: its status.json says "done".
 bool finished_run(const std::string& dir);

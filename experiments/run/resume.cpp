@@ -53,6 +53,9 @@ std::vector<PolicyResult> read_results(const std::string& path, const RunOptions
     p.test.mean_regions = number(row, r, "mean_regions");
     p.test.flops_per_example = number(row, r, "flops_per_example");
     p.test.us_per_example = number(row, r, "us_per_example");
+    // -1 (written back empty): not measured, or a file from before the column.
+    const bool has_policy_us = table.column("policy_us_per_example") >= 0;
+    p.test.policy_us_per_example = has_policy_us ? number(row, r, "policy_us_per_example") : -1.0;
     p.train_seconds = number(row, r, "train_seconds");
     p.test.evidence_read = number(row, r, "evidence_read");
     p.oov_accuracy = number(row, r, "oov_accuracy");

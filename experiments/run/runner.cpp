@@ -122,15 +122,18 @@ int run_policies(const std::vector<std::string>& policies, const std::function<P
     write_results_csv(o.out_dir + "/results.csv", o, results);  // each finished policy is kept at once
   }
   reporter.finish();
-  std::printf("\n%-12s %8s %10s %13s %15s %14s %10s\n", "policy", "budget", "accuracy", "mean_regions", "flops/example",
-              "us/example", "val_acc");
+  std::printf("\n%-12s %8s %10s %13s %15s %14s %14s %10s\n", "policy", "budget", "accuracy", "mean_regions",
+              "flops/example", "us/example", "policy_us/ex", "val_acc");
   for (const auto& r : results) {
     if (!r.tested) {  // eval.test=false: nothing on test to show
-      std::printf("%-12s %8zu %10s %13s %15s %14s %10.4f\n", r.name.c_str(), r.budget, "-", "-", "-", "-", r.val_accuracy);
+      std::printf("%-12s %8zu %10s %13s %15s %14s %14s %10.4f\n", r.name.c_str(), r.budget, "-", "-", "-", "-", "-",
+                  r.val_accuracy);
       continue;
     }
-    std::printf("%-12s %8zu %10.4f %13.2f %15.3g %14.1f %10.4f\n", r.name.c_str(), r.budget, r.test.accuracy,
-                r.test.mean_regions, r.test.flops_per_example, r.test.us_per_example, r.val_accuracy);
+    char policy_us[32] = "-";  // a row resumed from a file from before the column has none
+    if (r.test.policy_us_per_example >= 0) std::snprintf(policy_us, sizeof policy_us, "%.1f", r.test.policy_us_per_example);
+    std::printf("%-12s %8zu %10.4f %13.2f %15.3g %14.1f %14s %10.4f\n", r.name.c_str(), r.budget, r.test.accuracy,
+                r.test.mean_regions, r.test.flops_per_example, r.test.us_per_example, policy_us, r.val_accuracy);
   }
   std::printf("\nresults: %s/results.csv  metrics: %s/metrics.jsonl\n", o.out_dir.c_str(), o.out_dir.c_str());
   std::fflush(stdout);

@@ -79,6 +79,7 @@ EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::s
     mean.mean_regions += (e.mean_regions - mean.mean_regions) * w;
     mean.flops_per_example += (e.flops_per_example - mean.flops_per_example) * w;
     mean.us_per_example += (e.us_per_example - mean.us_per_example) * w;
+    mean.policy_us_per_example += (e.policy_us_per_example - mean.policy_us_per_example) * w;
     mean.examples += e.examples;
     // Per example, the sum over draws, divided once at the end: k of 3 draws right is exactly k/3.
     if (r == 0) mean.scores.assign(e.scores.size(), 0.0);

@@ -28,8 +28,8 @@ class Results:
         """results.csv as a DataFrame: one row per policy (and per run of a sweep).
 
         Columns: run, seed, env, policy, budget, accuracy, mean_regions, flops_per_example,
-        us_per_example, val_accuracy, epochs, best_epoch, train_seconds, evidence_read, oov_accuracy,
-        then a sweep's swept keys (docs/cli.md; files from before a column lack it).
+        us_per_example, policy_us_per_example, val_accuracy, epochs, best_epoch, train_seconds, evidence_read,
+        oov_accuracy, then a sweep's swept keys (docs/cli.md; files from before a column lack it).
         """
         return pd.read_csv(self.dir / "results.csv")
 

@@ -128,3 +128,30 @@ def test_another_runs_files_are_refused(tmp_path):
     assert r.returncode == 1
     assert f"{out}/checkpoints/adaptive.last.npz was written by a run with seed 0" in r.stderr
 
+
+
+def test_a_results_csv_from_before_policy_us_resumes(tmp_path):
+    # A run whose results.csv predates policy_us_per_example (and lost its last row to the kill): the
+    # finished rows keep the column empty, the policy trained now fills it, and the report reads both.
+    import csv
+    config, overrides = TASKS["dialogue"]
+    out = tmp_path / "run"
+    assert saccade("run", CONFIGS / config, *overrides, "train.epochs=1", "--out", out).returncode == 0
+    with open(out / "results.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    old = [c for c in rows[0] if c != "policy_us_per_example"]
+    with open(out / "results.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, old, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows[:-1])
+    (out / "status.json").unlink()
+    r = saccade("run", "--resume", out)
+    assert r.returncode == 0, r.stderr
+    with open(out / "results.csv", newline="") as f:
+        again = list(csv.DictReader(f))
+    assert [row["policy"] for row in again] == [row["policy"] for row in rows]
+    assert all(row["policy_us_per_example"] == "" for row in again[:-1])
+    assert float(again[-1]["policy_us_per_example"]) >= 0
+    report = saccade("report", out, "--no-plot")
+    assert report.returncode == 0, report.stderr
+    assert "policy µs" in report.stdout

@@ -100,8 +100,8 @@ def test_eval_test_false_scores_nothing_on_test(tmp_path):
     rows = read_csv(out / "results.csv")
     assert [row["policy"] for row in rows] == ["adaptive", "center"]
     for row in rows:
-        for column in ("accuracy", "mean_regions", "flops_per_example", "us_per_example", "evidence_read",
-                       "oov_accuracy"):
+        for column in ("accuracy", "mean_regions", "flops_per_example", "us_per_example", "policy_us_per_example",
+                       "evidence_read", "oov_accuracy"):
             assert row[column] == "", column
         assert 0 <= float(row["val_accuracy"]) <= 1 and row["epochs"] == row["best_epoch"] == "2"
     assert not (out / "scores").exists()

@@ -61,7 +61,7 @@ struct Sweep {
            const std::vector<double>& scores, double val, int best_epoch, bool reversed = false) {
     double sum = 0;
     for (double v : scores) sum += v;
-    results << run << ',' << seed << ",e," << policy << ",4," << sum / kExamples << ",4,1e6,100," << val << ",10,"
+    results << run << ',' << seed << ",e," << policy << ",4," << sum / kExamples << ",4,1e6,100,10," << val << ",10,"
             << best_epoch << ",1,,," << lr << "\n";
     fs::create_directories(dir.path / run / "scores");
     std::ofstream f(dir.path / run / "scores" / (policy + ".csv"));
@@ -73,7 +73,7 @@ struct Sweep {
   }
   // A probe's row (eval.test=false): no test figures, no scores.
   void add_untested(const std::string& run, int seed, const std::string& policy, double val) {
-    results << run << ',' << seed << ",e," << policy << ",4,,,,," << val << ",10,5,1,,,1\n";
+    results << run << ',' << seed << ",e," << policy << ",4,,,,,," << val << ",10,5,1,,,1\n";
   }
 
   std::vector<SettingSummary> summarize() {
