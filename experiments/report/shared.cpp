@@ -75,7 +75,6 @@ void add_from_family(SettingSummary& s, const std::vector<const SettingSummary*>
         r.policy = "adaptive[" + from[i] + "]";
         r.ran_as = p.scores_name();
         r.from = from[i];
-        r.competes = false;  // learned: never a fixed policy, whatever it reads
         learned.push_back(std::move(r));
       } else if (s.index_of(p.policy) < 0) {
         PolicySummary f = p;  // competes as it did there: a family shares env and budget

@@ -100,7 +100,7 @@ void choose_best_competitor(SettingSummary& s) {
   auto score = [&](const PolicySummary& p) { return s.best_on_validation ? p.val_accuracy.mean : p.accuracy.mean; };
   for (std::size_t i = 0; i < s.policies.size(); ++i) {
     const PolicySummary& p = s.policies[i];
-    if (!p.competes || p.learned || std::isnan(score(p))) continue;  // a learned policy is never "fixed"
+    if (!p.competes || std::isnan(score(p))) continue;  // competes: never a learned policy
     if (s.best_fixed < 0 || score(p) > score(s.policies[s.best_fixed])) s.best_fixed = static_cast<int>(i);
   }
 }

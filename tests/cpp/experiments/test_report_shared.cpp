@@ -9,10 +9,10 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <random>
 #include <sstream>
 
 #include "core/files.hpp"
+#include "test_helpers.hpp"
 #include "experiments/report/csv.hpp"
 #include "experiments/report/pairing.hpp"
 #include "experiments/report/report.hpp"
@@ -29,19 +29,6 @@ namespace {
 
 constexpr std::size_t kExamples = 4;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("saccade_test_report_shared_" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 // 1 on the examples listed, 0 on the others.
 std::vector<double> right_on(std::initializer_list<std::size_t> examples) {
   std::vector<double> s(kExamples, 0.0);
@@ -57,7 +44,7 @@ std::vector<double> right_on(std::initializer_list<std::size_t> examples) {
 // So in ppo's setting: adaptive - saliency = +25 points in seed 0, +50 in seed 1 (mean +37.5);
 // adaptive - grid = +50 in both; adaptive - adaptive[train.algorithm=reinforce] = +50 in both.
 struct Sweep {
-  TempDir dir;
+  const saccade::testing::TempDir dir{"saccade_test_report_shared"};
   std::ostringstream results;
   Sweep() { results << saccade::kResultsHeader << ",train.algorithm,eval.policies\n"; }
 
@@ -67,8 +54,8 @@ struct Sweep {
     for (double v : scores) sum += v;
     results << run << ',' << seed << ",e," << policy << ',' << budget << ',' << sum / kExamples << ",4,1e6,100,10," << val
             << ",10,5,1,,," << algorithm << ',' << policies << "\n";
-    fs::create_directories(dir.path / run / "scores");
-    std::ofstream f(dir.path / run / "scores" / (policy + ".csv"));
+    fs::create_directories(dir.dir / run / "scores");
+    std::ofstream f(dir.dir / run / "scores" / (policy + ".csv"));
     f << "split,example,draws,score\n";
     for (std::size_t i = 0; i < kExamples; ++i) f << "test," << i << ",1," << scores[i] << "\n";
   }
@@ -88,20 +75,20 @@ struct Sweep {
   }
 
   std::vector<SettingSummary> summarize(const std::vector<std::string>& shared) {
-    std::ofstream(dir.path / "results.csv") << results.str();
-    auto settings = saccade::summarize_results(saccade::read_csv((dir.path / "results.csv").string()), "results.csv");
+    std::ofstream(dir.dir / "results.csv") << results.str();
+    auto settings = saccade::summarize_results(saccade::read_csv((dir.dir / "results.csv").string()), "results.csv");
     if (!shared.empty()) saccade::share_across_settings(settings, shared, "results.csv");
-    saccade::compare_paired(settings, dir.path.string());
+    saccade::compare_paired(settings, dir.dir.string());
     return settings;
   }
 
   // `saccade report DIR [--shared ...] --no-plot`: the exit status; `out` and `err` what it printed.
   // `shared` unset: as DIR/manifest.json says; empty: --no-shared.
   int report(const std::optional<std::vector<std::string>>& shared, std::string& out, std::string& err) {
-    std::ofstream(dir.path / "results.csv") << results.str();
+    std::ofstream(dir.dir / "results.csv") << results.str();
     std::ostringstream o, e;
     std::streambuf* previous = std::cerr.rdbuf(e.rdbuf());
-    const int status = saccade::report_command({dir.path.string(), /*plot=*/false, shared}, o);
+    const int status = saccade::report_command({dir.dir.string(), /*plot=*/false, shared}, o);
     std::cerr.rdbuf(previous);
     out = o.str();
     err = e.str();
@@ -193,7 +180,7 @@ BOOST_AUTO_TEST_CASE(the_report_says_where_shared_policies_come_from) {
   BOOST_TEST(out.find("adaptive[train.algorithm=ppo]") != std::string::npos, out);
   BOOST_TEST(out.find("adaptive[train.algorithm=reinforce]") != std::string::npos, out);
   BOOST_TEST(out.find("shared from K=V (sweep.shared or --shared)") != std::string::npos);
-  const saccade::CsvTable csv = saccade::read_csv((w.dir.path / "report.csv").string());
+  const saccade::CsvTable csv = saccade::read_csv((w.dir.dir / "report.csv").string());
   for (const auto& row : csv.rows)
     if (row[csv.column("policy")].rfind("adaptive[", 0) == 0) BOOST_TEST(row[csv.column("competes")] == "false");
 }
@@ -210,7 +197,7 @@ BOOST_AUTO_TEST_CASE(an_unknown_shared_column_is_an_error_that_names_it) {
   std::string out, err;
   BOOST_TEST(w.report(std::vector<std::string>{"seed"}, out, err) == 2);  // the seed is never part of a setting
   BOOST_TEST(err.find("--shared seed: not a swept column of") != std::string::npos, err);
-  BOOST_TEST(!fs::exists(w.dir.path / "report.md"));
+  BOOST_TEST(!fs::exists(w.dir.dir / "report.md"));
 }
 
 BOOST_AUTO_TEST_CASE(without_shared_nothing_is_shared) {
@@ -238,7 +225,7 @@ BOOST_AUTO_TEST_CASE(without_shared_nothing_is_shared) {
 BOOST_AUTO_TEST_CASE(the_sweep_manifest_says_what_is_shared) {
   Sweep w;
   w.fill();
-  const fs::path manifest = w.dir.path / "manifest.json";
+  const fs::path manifest = w.dir.dir / "manifest.json";
   std::ofstream(manifest) << R"({"swept_keys": ["train.algorithm", "eval.policies", "seed"],
                                  "shared": ["train.algorithm", "eval.policies"], "runs": []})";
   std::string out, err;
@@ -264,12 +251,12 @@ BOOST_AUTO_TEST_CASE(the_sweep_manifest_says_what_is_shared) {
 BOOST_AUTO_TEST_CASE(a_manifest_without_shared_or_malformed) {
   Sweep w;
   w.fill();
-  const fs::path manifest = w.dir.path / "manifest.json";
+  const fs::path manifest = w.dir.dir / "manifest.json";
   std::ofstream(manifest) << "{\"shared\": [\"train.algorithm\"";
   std::string out, err;
   BOOST_TEST(w.report(std::nullopt, out, err) == 2);
   BOOST_TEST(err.find("saccade report: " + manifest.string() + ": not a sweep manifest (") != std::string::npos, err);
-  BOOST_TEST(!fs::exists(w.dir.path / "report.md"));
+  BOOST_TEST(!fs::exists(w.dir.dir / "report.md"));
   BOOST_TEST_REQUIRE(w.report(kShared, out, err) == 0, err);  // the command line does not need the manifest
 
   std::ofstream(manifest) << R"({"swept_keys": ["train.algorithm", "eval.policies", "seed"], "runs": []})";

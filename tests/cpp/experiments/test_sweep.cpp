@@ -6,12 +6,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/files.hpp"
+#include "test_helpers.hpp"
 #include "experiments/config/config.hpp"
 #include "experiments/report/shared.hpp"
 #include "experiments/sweep/sweep.hpp"
@@ -23,19 +23,6 @@ using saccade::ConfigError;
 using Keys = std::vector<std::string>;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("saccade_test_sweep_" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 // Small image runs on scikit-learn's digits (nothing is run here; every run's config is checked).
 const std::string kBase =
@@ -117,8 +104,8 @@ BOOST_AUTO_TEST_CASE(shared_must_be_a_list_of_strings) {
 }
 
 BOOST_AUTO_TEST_CASE(the_manifest_carries_shared_to_the_report) {
-  TempDir dir;
-  const std::string out = (dir.path / "sweep").string();
+  const saccade::testing::TempDir dir("saccade_test_sweep");
+  const std::string out = (dir.dir / "sweep").string();
   const auto plan = expand(learners("[train.algorithm, policy.type, eval.policies]"), out);
   saccade::SweepOptions options;
   options.out_dir = out;
@@ -132,7 +119,7 @@ BOOST_AUTO_TEST_CASE(the_manifest_carries_shared_to_the_report) {
   BOOST_TEST(saccade::manifest_shared(out) == plan.shared);
 
   // Nothing shared: an empty list, which reads back empty.
-  const std::string other = (dir.path / "other").string();
+  const std::string other = (dir.dir / "other").string();
   options.out_dir = other;
   saccade::prepare_sweep(expand(learners(""), other), options);
   BOOST_TEST(nlohmann::json::parse(saccade::read_text_file(other + "/manifest.json", "test"))["shared"].is_array());
@@ -140,21 +127,16 @@ BOOST_AUTO_TEST_CASE(the_manifest_carries_shared_to_the_report) {
 }
 
 BOOST_AUTO_TEST_CASE(an_old_missing_or_malformed_manifest) {
-  TempDir dir;
-  const std::string d = dir.path.string();
+  const saccade::testing::TempDir dir("saccade_test_sweep");
+  const std::string d = dir.dir.string();
   BOOST_TEST(saccade::manifest_shared(d).empty());  // a single run's directory: no manifest
-  std::ofstream(dir.path / "manifest.json") << R"({"sweep": "s.yaml", "swept_keys": ["seed"], "runs": []})";
+  std::ofstream(dir.dir / "manifest.json") << R"({"sweep": "s.yaml", "swept_keys": ["seed"], "runs": []})";
   BOOST_TEST(saccade::manifest_shared(d).empty());  // written before sweep.shared existed
 
-  const std::string path = (dir.path / "manifest.json").string();
+  const std::string path = (dir.dir / "manifest.json").string();
   auto error = [&](const std::string& text) -> std::string {
-    std::ofstream(dir.path / "manifest.json") << text;
-    try {
-      saccade::manifest_shared(d);
-    } catch (const std::runtime_error& e) {
-      return e.what();
-    }
-    return "";
+    std::ofstream(dir.dir / "manifest.json") << text;
+    return saccade::testing::error_of([&] { saccade::manifest_shared(d); });
   };
   BOOST_TEST(contains(error(R"({"shared": ["train.algorithm",)"), path + ": not a sweep manifest ("));
   BOOST_TEST(contains(error("[1, 2]"), path + ": not a sweep manifest (not a JSON object)"));
