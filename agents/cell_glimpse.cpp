@@ -18,13 +18,15 @@ CellGlimpsePolicy::CellGlimpsePolicy(const CellGlimpseOptions& o, Rng& rng)
       // No bias: one constant added to every cell's score cancels in the softmax.
       local_score_(o.hidden, 1, rng, /*bias=*/false),
       state_score_(o.input, o.height * o.width, rng, /*bias=*/false),
-      offset_(o.hidden, 2, rng) {
+      offset_(o.hidden, 2, rng),
+      inhibition_(o.inhibition, o.height, o.width) {
   if (o.height == 0 || o.width == 0) throw std::invalid_argument("cell glimpse policy: the thumbnail has no cells");
   if (!(o.offset_std > 0.0f)) throw std::invalid_argument("cell glimpse policy: offset_std must be > 0");
   register_module("local", local_);
   register_module("local_score", local_score_);
   register_module("state_score", state_score_);
   register_module("offset", offset_);
+  register_module("inhibition", inhibition_);  // no parameter when off
   if (o.stop) {
     stop_ = Linear(o.input, 1, rng);
     register_module("stop", stop_);
@@ -46,7 +48,10 @@ CellGlimpsePolicy::Local CellGlimpsePolicy::local(const PolicyContext& ctx) cons
 
 void CellGlimpsePolicy::begin(const PolicyContext& ctx, Rng&, bool) { episode_ = local(ctx); }
 
-Var CellGlimpsePolicy::scores(const Var& h, const Var& local_scores) const { return local_scores + state_score_(h); }
+Var CellGlimpsePolicy::scores(const PolicyContext& ctx, const Var& h, const Var& local_scores) const {
+  const Var s = local_scores + state_score_(h);
+  return inhibition_.on() ? s + inhibition_(ctx.obs, h.shape(0)) : s;
+}
 
 Var CellGlimpsePolicy::mean(const Var& hidden, const std::vector<int>& cell) const {
   const std::size_t B = cell.size(), P = opt_.height * opt_.width;
@@ -103,7 +108,7 @@ std::vector<int> pick_cells(const Array& s, Rng& rng, bool greedy) {
 Decision CellGlimpsePolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
   const Var h = ctx.summary.detach();
   const std::size_t B = h.shape(0);
-  const Var s = scores(h, episode_.scores);
+  const Var s = scores(ctx, h, episode_.scores);
   Decision d;
   d.cell = pick_cells(s.value(), rng, greedy);
   const Var m = mean(episode_.hidden, d.cell);
@@ -140,7 +145,7 @@ std::vector<Policy::Scored> CellGlimpsePolicy::log_prob_episode(const std::vecto
     const Decision& d = decisions.at(i);
     if (d.cell.size() != B || d.sample.shape() != Shape{B, 2} || d.action.stop.size() != B)
       throw std::invalid_argument("cell glimpse policy: the decision carries no cells and draws of this policy");
-    out.push_back(score(scores(h, l.scores), mean(l.hidden, d.cell), d.cell, d.sample, stop_logit(steps[i], h), d.action.stop));
+    out.push_back(score(scores(steps[i], h, l.scores), mean(l.hidden, d.cell), d.cell, d.sample, stop_logit(steps[i], h), d.action.stop));
   }
   return out;
 }
@@ -185,7 +190,8 @@ double CellGlimpsePolicy::flops_per_episode(std::size_t decisions) const {
   // Once per episode: every cell's hidden features and local score. Per decision: the state's score
   // of every cell, the chosen cell's offset and the STOP head.
   const double once = 2.0 * P * (9.0 * hid + hid);
-  const double per = 2.0 * (in * P + 2.0 * hid + (opt_.stop ? in : 0.0));
+  double per = 2.0 * (in * P + 2.0 * hid + (opt_.stop ? in : 0.0));
+  if (inhibition_.on()) per += 8.0 * P * static_cast<double>(decisions);  // as the spatial policy's
   return once + static_cast<double>(decisions) * per;
 }
 

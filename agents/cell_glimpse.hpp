@@ -2,6 +2,8 @@
 //
 //   g_p    = relu(W f_p + b)                  f_p: the 3x3 thumbnail neighbourhood of cell p (zero-padded)
 //   s_p    = v^T g_p + (h U)_p                h: the reader's summary (detached)
+//            [+ w visit_p]                    with policy.inhibition: inhibition of return
+//                                             (agents/return_inhibition.hpp)
 //   c      ~ Categorical(softmax(s))          greedy: argmax_p s_p
 //   m      = centre_c + half ⊙ tanh(O g_c + o)  half: half a cell per axis; the mean stays in cell c
 //   l      ~ N(m, sigma^2)                    sigma = offset_std cells per axis; greedy: l = m
@@ -27,6 +29,7 @@
 #include <vector>
 
 #include "agents/policy.hpp"
+#include "agents/return_inhibition.hpp"
 #include "core/layers.hpp"
 
 namespace saccade {
@@ -39,6 +42,7 @@ struct CellGlimpseOptions {
   bool stop = false;
   std::size_t min_steps = 1;
   bool greedy_stop = false;               // evaluation thresholds STOP at p > 1/2 instead of sampling it
+  float inhibition = 0.0f;                // the inhibition of return's starting weight; 0: none
 };
 
 class CellGlimpsePolicy : public Policy {
@@ -60,8 +64,9 @@ class CellGlimpsePolicy : public Policy {
   Decision decision_from(const PolicyContext& ctx, const std::vector<Action>& taken) const override;
   double flops_per_episode(std::size_t decisions) const override;
 
-  // The cells' scores s [B, P] from the episode's local scores and the detached summary h.
-  Var scores(const Var& h, const Var& local_scores) const;
+  // The cells' scores s [B, P] from the episode's local scores, the detached summary h and (with
+  // inhibition of return) what the decision's context has read.
+  Var scores(const PolicyContext& ctx, const Var& h, const Var& local_scores) const;
   // The location's mean [B, 2] in each example's cell `cell` (row * width + col).
   Var mean(const Var& hidden, const std::vector<int>& cell) const;
 
@@ -77,6 +82,7 @@ class CellGlimpsePolicy : public Policy {
 
   CellGlimpseOptions opt_;
   Linear local_, local_score_, state_score_, offset_, stop_;
+  ReturnInhibition inhibition_;
   Array centres_;  // [P, 2] each cell's centre in [-1, 1]^2 (row, col)
   Array half_;     // [2] half a cell's side per axis
   Array sigma_;    // [2] the draw's std per axis

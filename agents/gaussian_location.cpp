@@ -31,7 +31,7 @@ Var GaussianLocationPolicy::preview_code(const PolicyContext& ctx) const {
   return relu(preview_(Var(xt::reshape_view(ctx.obs.preview, {B, opt_.preview_size}))));
 }
 
-Var GaussianLocationPolicy::mean(const Var& h, const Var& code) const {
+Var GaussianLocationPolicy::mean(const PolicyContext&, const Var& h, const Var& code) const {
   return tanh(mean_(opt_.preview_size ? concat({h, code}, 1) : h));
 }
 
@@ -43,7 +43,7 @@ Var GaussianLocationPolicy::stop_logit(const PolicyContext& ctx, const Var& h) c
 Decision GaussianLocationPolicy::act(const PolicyContext& ctx, Rng& rng, bool greedy) {
   const Var h = ctx.summary.detach();
   const std::size_t B = h.shape(0);
-  const Var mean = this->mean(h, code_);
+  const Var mean = this->mean(ctx, h, code_);
   // The sample is a constant: the gradient reaches the mean through log N(l; mean, std^2) only.
   Array sample = mean.value();
   if (!greedy) {
@@ -74,7 +74,7 @@ std::vector<Policy::Scored> GaussianLocationPolicy::log_prob_episode(const std::
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Var h = steps[i].summary.detach();
     const Decision& d = decisions.at(i);
-    out.push_back(score(mean(h, code), d.sample, stop_logit(steps[i], h), d.action.stop));
+    out.push_back(score(mean(steps[i], h, code), d.sample, stop_logit(steps[i], h), d.action.stop));
   }
   return out;
 }

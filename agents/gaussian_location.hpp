@@ -53,8 +53,9 @@ class GaussianLocationPolicy : public Policy {
   // What the mean reads from the episode's fixed preview: [B, preview_hidden] here, undefined
   // without a preview. begin() keeps it for the episode; log_prob() recomputes it from its context.
   virtual Var preview_code(const PolicyContext& ctx) const;
-  // The location's mean [B, 2] from the detached summary h and the episode's preview code.
-  virtual Var mean(const Var& h, const Var& code) const;
+  // The location's mean [B, 2] from the detached summary h and the episode's preview code; `ctx` is
+  // the decision's (what has been read so far).
+  virtual Var mean(const PolicyContext& ctx, const Var& h, const Var& code) const;
   GaussianLocationOptions opt_;
 
  private:

@@ -40,6 +40,7 @@ Observation select_examples(const Observation& obs, const std::vector<int>& rows
   o.read = select_runs(obs.read, rows, batch, "read");
   o.active = select_runs(obs.active, rows, batch, "active");
   o.steps_left = select_runs(obs.steps_left, rows, batch, "steps_left");
+  o.visited = select_examples(obs.visited, rows);
   return o;
 }
 

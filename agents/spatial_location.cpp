@@ -10,10 +10,12 @@ SpatialLocationPolicy::SpatialLocationPolicy(const SpatialLocationOptions& o, Rn
       sopt_(o),
       local_(9, o.hidden, rng),
       local_score_(o.hidden, 1, rng),
-      state_score_(o.gaussian.input, o.height * o.width, rng, /*bias=*/false) {
+      state_score_(o.gaussian.input, o.height * o.width, rng, /*bias=*/false),
+      inhibition_(o.inhibition, o.height, o.width) {
   register_module("local", local_);
   register_module("local_score", local_score_);
   register_module("state_score", state_score_);
+  register_module("inhibition", inhibition_);  // no parameter when off
   centres_ = Var(cell_centres(o.height, o.width));
 }
 
@@ -24,14 +26,19 @@ Var SpatialLocationPolicy::preview_code(const PolicyContext& ctx) const {
   return reshape(local_score_(relu(local_(Var(std::move(f))))), {B, P});
 }
 
-Var SpatialLocationPolicy::mean(const Var& h, const Var& local_scores) const {
-  return matmul(softmax(local_scores + state_score_(h)), centres_);
+Var SpatialLocationPolicy::mean(const PolicyContext& ctx, const Var& h, const Var& local_scores) const {
+  Var s = local_scores + state_score_(h);
+  if (inhibition_.on()) s = s + inhibition_(ctx.obs, h.shape(0));
+  return matmul(softmax(s), centres_);
 }
 
 double SpatialLocationPolicy::flops_per_episode(std::size_t decisions) const {
   const double P = static_cast<double>(sopt_.height * sopt_.width), hid = static_cast<double>(sopt_.hidden);
   const double once = 2.0 * P * (9.0 * hid + hid);
-  const double per = 2.0 * (static_cast<double>(sopt_.gaussian.input) * P + 2.0 * P);
+  // Per decision: the state's score of every cell and the soft-argmax, and with inhibition of return
+  // each cell's distance to each read so far (about 8 flops per pair, up to `decisions` reads).
+  double per = 2.0 * (static_cast<double>(sopt_.gaussian.input) * P + 2.0 * P);
+  if (inhibition_.on()) per += 8.0 * P * static_cast<double>(decisions);
   return once + static_cast<double>(decisions) * per;
 }
 

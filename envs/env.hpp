@@ -51,6 +51,10 @@ struct Observation {
   std::vector<std::uint8_t> read;    // [B * num_regions] 1 where a region has been read (discrete)
   std::vector<std::uint8_t> active;  // [B] 1 if this example read a region this step
   std::vector<int> steps_left;    // [B] budget left
+  // [B, max_steps, 3] every read so far (this step's included), oldest first, as (row, col, 1) at
+  // its location; the rows after an example's last read are 0. What a policy that avoids looking
+  // twice at one place reads (agents/thumbnail_cells.hpp, visit_map). Empty if the env keeps none.
+  Array visited;
 };
 
 struct Action {

@@ -30,6 +30,8 @@ void Episodes::reset(std::size_t batch, std::size_t regions, std::size_t budget)
   done_.assign(batch, 0);
   read_.assign(batch * regions, 0);
   steps_left_.assign(batch, static_cast<int>(budget));
+  budget_ = budget;
+  visited_ = zeros({batch, budget, 3});
 }
 
 bool Episodes::all_done() const {
@@ -52,6 +54,7 @@ Observation Episodes::blank_observation(const Array& preview, const Shape& conte
   o.read = read_;
   o.active.assign(b, 0);
   o.steps_left = steps_left_;
+  o.visited = visited_;
   return o;
 }
 
@@ -72,6 +75,14 @@ void Episodes::stop(std::size_t i, StepResult& r) {
 }
 
 void Episodes::spend(std::size_t i, StepResult& r) {
+  // The read's row of visited: the k-th read of example i, k = the budget already spent.
+  const std::size_t k = budget_ - static_cast<std::size_t>(steps_left_[i]);
+  for (Array* v : {&visited_, &r.obs.visited}) {
+    float* row = v->data() + (i * budget_ + k) * 3;
+    row[0] = r.obs.location(i, 0);
+    row[1] = r.obs.location(i, 1);
+    row[2] = 1.0f;
+  }
   r.obs.active[i] = 1;
   r.obs.steps_left[i] = --steps_left_[i];
   if (steps_left_[i] == 0) {

@@ -42,7 +42,9 @@ void check_spatial(const Config& cfg, EnvKind) {
 std::unique_ptr<Policy> make_spatial(const Config& cfg, const ModelInputs& in, std::size_t summary, Rng& rng) {
   const Shape& ps = in.spec.preview_shape;
   if (ps.size() != 2) cfg.fail("policy.type", "the spatial policy needs a thumbnail preview (env.preview_factor > 0)");
-  return std::make_unique<SpatialLocationPolicy>(SpatialLocationOptions{location_options(cfg, summary), ps[0], ps[1], 16}, rng);
+  SpatialLocationOptions o{location_options(cfg, summary), ps[0], ps[1], 16};
+  o.inhibition = static_cast<float>(cfg.get<double>("policy.inhibition"));
+  return std::make_unique<SpatialLocationPolicy>(o, rng);
 }
 
 void check_cells(const Config& cfg, EnvKind) {
@@ -60,6 +62,7 @@ std::unique_ptr<Policy> make_cells(const Config& cfg, const ModelInputs& in, std
   o.stop = cfg.get<bool>("policy.stop");
   o.min_steps = config_size(cfg, "policy.min_steps");
   o.greedy_stop = cfg.get<bool>("policy.greedy_stop");
+  o.inhibition = static_cast<float>(cfg.get<double>("policy.inhibition"));
   return std::make_unique<CellGlimpsePolicy>(o, rng);
 }
 
@@ -132,6 +135,9 @@ std::unique_ptr<Policy> make_jump(const Config& cfg, const ModelInputs& in, std:
 void no_check(const Config&, EnvKind) {}
 
 const KeySpec std_key = key("policy.std", T::Float, "0.1", "Gaussian location policies (gaussian, spatial): fixed standard deviation of the location.").above(0);
+const KeySpec inhibition_key = key("policy.inhibition", T::Float, "0",
+    "Thumbnail policies (spatial, cells): inhibition of return, the starting value of a learned weight w; each cell's score "
+    "gets w times its nearness to the places read so far (agents/return_inhibition.hpp). Negative: look elsewhere; 0: off.");
 const KeySpec hidden_key = key("policy.hidden", T::Int, "128", "Region policies (topk, soft_topk, jump): hidden width of the scorer over the previews.").at_least(1);
 
 }  // namespace
@@ -142,9 +148,10 @@ const std::vector<LearnedPolicyRow>& learned_policy_table() {
        {std_key, key("policy.preview", T::Bool, "false", "Gaussian location policy: the mean also reads the thumbnail preview (else RAM's: the reader's state only).")},
        no_check, make_gaussian},
       {"spatial", kGlimpses, "a Gaussian whose mean is a spatial soft-argmax over the thumbnail and the reader's state (agents/spatial_location.hpp)",
-       {std_key}, check_spatial, make_spatial},
+       {std_key, inhibition_key}, check_spatial, make_spatial},
       {"cells", kGlimpses, "a categorical over the thumbnail's cells (multimodal: one of two blobs, not between them), then a Gaussian draw inside the cell (agents/cell_glimpse.hpp)",
-       {key("policy.offset_std", T::Float, "0.25", "Cells policy: standard deviation of the location's draw inside the chosen cell, in cells.").above(0)},
+       {key("policy.offset_std", T::Float, "0.25", "Cells policy: standard deviation of the location's draw inside the chosen cell, in cells.").above(0),
+        inhibition_key},
        check_cells, make_cells},
       {"topk", kAnyRegions, "k regions at once from the previews (Plackett-Luce), or with policy.stop a reading order with STOP (agents/top_k_regions.hpp)",
        {hidden_key}, no_check, make_topk},

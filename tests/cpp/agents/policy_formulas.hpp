@@ -126,13 +126,30 @@ inline std::vector<std::vector<double>> neighbourhoods(const std::vector<double>
   return out;
 }
 
+// Inhibition of return (agents/return_inhibition.hpp) of cell c: w sum_j exp(-|centre_c - l_j|^2 / (2 r^2))
+// over example b's reads l_j in s.obs.visited, r = max(1, Y / 6) cells; 0 without the weight.
+inline double inhibition(const Module& p, long Y, long X, long c, const Step& s, std::size_t b) {
+  if (!has_param(p, "inhibition.weight") || s.obs.visited.dimension() != 3) return 0.0;
+  const double w = saccade::testing::param(p, "inhibition.weight").value()(0);
+  const double r = static_cast<double>(std::max(1L, Y / 6)) * 2 / static_cast<double>(Y);
+  const double cy = (static_cast<double>(c / X) + 0.5) / static_cast<double>(Y) * 2 - 1;
+  const double cx = (static_cast<double>(c % X) + 0.5) / static_cast<double>(X) * 2 - 1;
+  double visit = 0;
+  for (std::size_t j = 0; j < s.obs.visited.shape()[1]; ++j) {
+    const double dy = cy - s.obs.visited(b, j, 0), dx = cx - s.obs.visited(b, j, 1);
+    visit += s.obs.visited(b, j, 2) * std::exp(-(dy * dy + dx * dx) / (2 * r * r));
+  }
+  return w * visit;
+}
+
 // The soft-argmax over the thumbnail's cells: scores from each cell's 3x3 neighbourhood and h.
 inline std::vector<double> spatial_mean(const Module& p, const SpatialLocationOptions& o, const Step& s, std::size_t b) {
   const long Y = static_cast<long>(o.height), X = static_cast<long>(o.width);
   const std::vector<double> state = layer(p, "state_score", row(s.summary.value(), b));
   std::vector<double> score;
   for (const std::vector<double>& f : neighbourhoods(row(s.obs.preview, b), Y, X))
-    score.push_back(layer(p, "local_score", layer(p, "local", f, true))[0] + state[score.size()]);
+    score.push_back(layer(p, "local_score", layer(p, "local", f, true))[0] + state[score.size()] +
+                    inhibition(p, Y, X, static_cast<long>(score.size()), s, b));
   double z = 0;
   for (double v : score) z += std::exp(v);
   std::vector<double> mean(2, 0.0);
@@ -153,7 +170,8 @@ inline Ref cells_ref(const Module& p, const CellGlimpseOptions& o, const Step& s
   std::vector<double> score;
   for (const std::vector<double>& f : neighbourhoods(row(s.obs.preview, b), Y, X)) {
     hidden.push_back(layer(p, "local", f, true));
-    score.push_back(layer(p, "local_score", hidden.back())[0] + state[score.size()]);
+    score.push_back(layer(p, "local_score", hidden.back())[0] + state[score.size()] +
+                    inhibition(p, Y, X, static_cast<long>(score.size()), s, b));
   }
   const std::size_t c = static_cast<std::size_t>(s.d.cell[b]);
   const auto [lp, ent] = categorical(score, std::vector<bool>(score.size(), true), c);

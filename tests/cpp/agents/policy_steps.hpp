@@ -18,11 +18,14 @@ inline Var summaries(std::size_t rows, const std::vector<float>& h) {
   return Var(s);
 }
 
-// One decision at `step` (begin() first at step 0), 3 steps left for every example.
-inline Decision act(Policy& p, const Var& summary, std::size_t step, Rng& rng, bool greedy, const Array& preview = {}) {
+// One decision at `step` (begin() first at step 0), 3 steps left for every example, having read
+// `visited` (Observation::visited; none if empty).
+inline Decision act(Policy& p, const Var& summary, std::size_t step, Rng& rng, bool greedy, const Array& preview = {},
+                    const Array& visited = {}) {
   EnvSpec spec;
   Observation obs;
   obs.preview = preview;
+  obs.visited = visited;
   obs.steps_left.assign(summary.defined() ? summary.shape(0) : preview.shape()[0], 3);
   const PolicyContext ctx{spec, obs, summary, step};
   if (step == 0) p.begin(ctx, rng, greedy);

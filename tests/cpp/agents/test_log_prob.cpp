@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include <xtensor/xbuilder.hpp>
 #include <xtensor/xmath.hpp>
 
 #include "agents/cell_glimpse.hpp"
@@ -58,6 +59,10 @@ std::vector<Case> cases() {
       // which a finite-difference step of 1e-3 cannot cross (with hidden 3 one sat at 4e-4 and the
       // local layer's check was off by 2-4%).
       {"cells", CellGlimpseOptions{.input = H, .height = 4, .width = 5, .hidden = 4, .offset_std = 0.3f}},
+      // Inhibition of return: the rollout keeps obs.visited as the env does.
+      // (5 x 4: at 6 x 5 with hidden 4 a local ReLU input sat within the difference step of its kink, as above.)
+      {"spatial with inhibition", SpatialLocationOptions{.gaussian = {.input = H, .std = 0.3f}, .height = 5, .width = 4, .hidden = 4, .inhibition = -1.5f}},
+      {"cells with inhibition", CellGlimpseOptions{.input = H, .height = 6, .width = 4, .hidden = 4, .offset_std = 0.3f, .inhibition = -1.5f}},
       {"cells with stop", CellGlimpseOptions{.input = H, .height = 3, .width = 3, .hidden = 4, .offset_std = 0.2f, .stop = true, .min_steps = 2}},
       {"top-k over the whole preview", TopKRegionOptions{.preview_size = 8, .regions = R, .k = 3, .hidden = 5}},
       {"top-k per region", top_k},
@@ -109,8 +114,8 @@ const EnvSpec spec;
 PolicyContext context(const Step& s) { return {spec, s.obs, s.summary, s.step}; }
 
 // One sampled episode (greedy = false) on random summaries. Example 0 lacks region 1 and example 1
-// has regions 4 and 5 only (flagged read at the start); a region read is flagged, and a STOP ends the
-// example, as the env does.
+// has regions 4 and 5 only (flagged read at the start); a region read is flagged, a location read is
+// added to obs.visited, and a STOP ends the example, as the env does.
 Episode rollout(Policy& p, const Case& c, Rng& rng) {
   Observation obs;
   obs.preview = preview(c, rng);
@@ -127,7 +132,15 @@ Episode rollout(Policy& p, const Case& c, Rng& rng) {
     const PolicyContext ctx{spec, obs, h, t};
     if (t == 0) p.begin(ctx, rng, false);
     ep.push_back({obs, h, t, p.act(ctx, rng, false)});
-    if (!picks_regions(c)) continue;
+    if (!picks_regions(c)) {
+      const Decision& d = ep.back().d;
+      if (obs.visited.dimension() == 0) obs.visited = xt::zeros<float>({B, STEPS, std::size_t{3}});
+      for (std::size_t b = 0; b < B; ++b) {
+        done[b] = done[b] || (!d.action.stop.empty() && d.action.stop[b]);
+        if (!done[b]) obs.visited(b, t, 0) = d.action.location(b, 0), obs.visited(b, t, 1) = d.action.location(b, 1), obs.visited(b, t, 2) = 1;
+      }
+      continue;
+    }
     for (std::size_t b = 0; b < B; ++b) {
       const int r = ep.back().d.action.region[b];
       if (!done[b] && r >= 0) obs.read[b * R + static_cast<std::size_t>(r)] = 1;

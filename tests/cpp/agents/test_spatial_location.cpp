@@ -33,7 +33,7 @@ constexpr float kStd = 0.1f;
 // Exposes the protected mean (from the summary and the preview's code) for the gradient check.
 struct Spatial : SpatialLocationPolicy {
   using SpatialLocationPolicy::SpatialLocationPolicy;
-  Var mean_of(const PolicyContext& ctx, const Var& h) const { return mean(h, preview_code(ctx)); }
+  Var mean_of(const PolicyContext& ctx, const Var& h) const { return mean(ctx, h, preview_code(ctx)); }
 };
 
 Spatial make(std::uint64_t seed) {
