@@ -16,6 +16,7 @@
 #include "core/atomic_file.hpp"
 #include "core/files.hpp"
 #include "experiments/report/csv.hpp"
+#include "experiments/config/resolve.hpp"
 #include "experiments/run/results_files.hpp"
 #include "experiments/sweep/sweep_jobs_impl.hpp"
 
@@ -26,6 +27,18 @@ namespace saccade {
 namespace sweep_jobs {
 
 namespace {
+
+// The config a run was made with (its config.yaml), as this saccade resolves it. A key added since,
+// which the file lacks, takes its default, and a new key's default reproduces what ran before
+// (docs/extending.md, "A config key"): a newer saccade still recognises the runs an older one
+// finished. If the file no longer resolves (a key since removed), its text as written: it differs.
+std::string config_now(const std::string& dir, const std::string& written) {
+  try {
+    return resolve(Config::load(dir + "/config.yaml")).to_yaml();
+  } catch (const std::exception&) {
+    return written;
+  }
+}
 
 // First line where two config texts differ, for the message about a changed sweep.
 std::string first_difference(const std::string& a, const std::string& b) {
@@ -100,7 +113,8 @@ void Sweep::check_and_mark_finished() {
   for (auto& j : jobs_) {
     const std::string config = j.run->resolved.to_yaml();
     if (!fs::exists(j.dir + "/config.yaml")) continue;
-    const std::string before = read_text_file(j.dir + "/config.yaml", "sweep");
+    const std::string written = read_text_file(j.dir + "/config.yaml", "sweep");
+    const std::string before = written == config ? written : config_now(j.dir, written);
     if (!finished_run(j.dir)) {
       j.resume = before == config && fs::exists(j.dir + "/resolved.yaml");
       continue;

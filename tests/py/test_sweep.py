@@ -88,6 +88,14 @@ def test_sweep_runs_gathers_results_and_resumes(tmp_path):
     after = {run["name"]: (pathlib.Path(run["dir"]) / "status.json").stat().st_mtime_ns for run in manifest(out)["runs"]}
     assert before == after  # nothing was redone
 
+    # A run finished by a saccade from before a key existed (its config.yaml lacks the key, whose
+    # default reproduces what ran) is the same run: kept, not refused as changed.
+    cfg_file = pathlib.Path(m["runs"][1]["dir"]) / "config.yaml"
+    assert "  tau: 2\n" in cfg_file.read_text()
+    cfg_file.write_text(cfg_file.read_text().replace("  tau: 2\n", ""))
+    r = saccade("sweep", cfg, "--out", out, "-j", "2")
+    assert r.returncode == 0 and "4 already finished (skipped)" in r.stderr, r.stderr
+
     # The same directory with a changed config is refused before anything runs.
     r = saccade("sweep", cfg, "--out", out, "train.epochs=3")
     assert r.returncode == 2
