@@ -190,9 +190,8 @@ double CellGlimpsePolicy::flops_per_episode(std::size_t decisions) const {
   // Once per episode: every cell's hidden features and local score. Per decision: the state's score
   // of every cell, the chosen cell's offset and the STOP head.
   const double once = 2.0 * P * (9.0 * hid + hid);
-  double per = 2.0 * (in * P + 2.0 * hid + (opt_.stop ? in : 0.0));
-  if (inhibition_.on()) per += 8.0 * P * static_cast<double>(decisions);  // as the spatial policy's
-  return once + static_cast<double>(decisions) * per;
+  const double per = 2.0 * (in * P + 2.0 * hid + (opt_.stop ? in : 0.0));
+  return once + static_cast<double>(decisions) * per + inhibition_.flops_per_episode(decisions);
 }
 
 }  // namespace saccade

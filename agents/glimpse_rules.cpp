@@ -49,7 +49,7 @@ GlimpsePlan saliency_glimpses(const GlimpsePlanInput& in) {
       score[y * w + x] = s;
     }
   }
-  const long radius = static_cast<long>(std::max<std::size_t>(1, h / 6));
+  const long radius = static_cast<long>(saliency_radius(h));
   GlimpsePlan p;
   for (std::size_t j = 0; j < in.budget; ++j) {
     const std::size_t best = static_cast<std::size_t>(std::max_element(score.begin(), score.end()) - score.begin());

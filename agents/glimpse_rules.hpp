@@ -24,4 +24,8 @@ struct Thumbnail {
 };
 Thumbnail thumbnail(const GlimpsePlanInput& in, const char* rule);
 
+// How far, in cells, each saliency peak suppresses its neighbourhood on an h-row thumbnail: a sixth
+// of its side, at least one cell (agents/return_inhibition.hpp uses the same radius).
+inline std::size_t saliency_radius(std::size_t h) { return h / 6 > 0 ? h / 6 : 1; }
+
 }  // namespace saccade

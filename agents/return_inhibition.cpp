@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "agents/glimpse_rules.hpp"
 #include "agents/thumbnail_cells.hpp"
 #include "core/ops.hpp"
 
@@ -37,8 +38,15 @@ ReturnInhibition::ReturnInhibition(float init, std::size_t H, std::size_t W) {
   if (init == 0.0f) return;
   weight_ = register_parameter("weight", Array({init}));
   centres_ = cell_centres(H, W);
-  // The saliency rule's radius, max(1, H / 6) cells, in the [-1, 1] coordinates (a cell is 2 / H).
-  radius_ = static_cast<float>(std::max<std::size_t>(1, H / 6)) * 2.0f / static_cast<float>(H);
+  // The saliency rule's radius in cells, in the [-1, 1] coordinates (a cell is 2 / H).
+  radius_ = static_cast<float>(saliency_radius(H)) * 2.0f / static_cast<float>(H);
+}
+
+double ReturnInhibition::flops_per_episode(std::size_t decisions) const {
+  if (!on()) return 0.0;
+  // Decision t sees t reads; each read costs every cell about 8 flops (distance, exp, weight, add).
+  const double d = static_cast<double>(decisions);
+  return 8.0 * static_cast<double>(centres_.shape()[0]) * d * (d - 1.0) / 2.0;
 }
 
 Var ReturnInhibition::operator()(const Observation& obs, std::size_t B) const {

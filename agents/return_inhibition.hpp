@@ -32,6 +32,8 @@ class ReturnInhibition : public Module {
   ReturnInhibition(float init, std::size_t H, std::size_t W);
   bool on() const { return weight_.defined(); }
   float radius() const { return radius_; }
+  // The term's FLOPs over an episode of `decisions` decisions (0 when off).
+  double flops_per_episode(std::size_t decisions) const;
   // The term w * visit [B, P] to add to each cell's score; undefined when off.
   Var operator()(const Observation& obs, std::size_t B) const;
 

@@ -35,11 +35,8 @@ Var SpatialLocationPolicy::mean(const PolicyContext& ctx, const Var& h, const Va
 double SpatialLocationPolicy::flops_per_episode(std::size_t decisions) const {
   const double P = static_cast<double>(sopt_.height * sopt_.width), hid = static_cast<double>(sopt_.hidden);
   const double once = 2.0 * P * (9.0 * hid + hid);
-  // Per decision: the state's score of every cell and the soft-argmax, and with inhibition of return
-  // each cell's distance to each read so far (about 8 flops per pair, up to `decisions` reads).
-  double per = 2.0 * (static_cast<double>(sopt_.gaussian.input) * P + 2.0 * P);
-  if (inhibition_.on()) per += 8.0 * P * static_cast<double>(decisions);
-  return once + static_cast<double>(decisions) * per;
+  const double per = 2.0 * (static_cast<double>(sopt_.gaussian.input) * P + 2.0 * P);
+  return once + static_cast<double>(decisions) * per + inhibition_.flops_per_episode(decisions);
 }
 
 }  // namespace saccade

@@ -52,8 +52,9 @@ struct Observation {
   std::vector<std::uint8_t> active;  // [B] 1 if this example read a region this step
   std::vector<int> steps_left;    // [B] budget left
   // [B, max_steps, 3] every read so far (this step's included), oldest first, as (row, col, 1) at
-  // its location; the rows after an example's last read are 0. What a policy that avoids looking
-  // twice at one place reads (agents/thumbnail_cells.hpp, visit_map). Empty if the env keeps none.
+  // its location; the rows after an example's last read are 0. What a glimpse policy that avoids
+  // looking twice at one place reads (agents/return_inhibition.hpp). Continuous envs only (a discrete
+  // env's `read` says what was read); empty otherwise.
   Array visited;
 };
 

@@ -30,8 +30,8 @@ void Episodes::reset(std::size_t batch, std::size_t regions, std::size_t budget)
   done_.assign(batch, 0);
   read_.assign(batch * regions, 0);
   steps_left_.assign(batch, static_cast<int>(budget));
-  budget_ = budget;
-  visited_ = zeros({batch, budget, 3});
+  // Continuous envs only: a discrete env's policies read `read`, and the copy each step costs.
+  visited_ = regions == 0 ? zeros({batch, budget, 3}) : zeros({0});
 }
 
 bool Episodes::all_done() const {
@@ -75,13 +75,14 @@ void Episodes::stop(std::size_t i, StepResult& r) {
 }
 
 void Episodes::spend(std::size_t i, StepResult& r) {
-  // The read's row of visited: the k-th read of example i, k = the budget already spent.
-  const std::size_t k = budget_ - static_cast<std::size_t>(steps_left_[i]);
-  for (Array* v : {&visited_, &r.obs.visited}) {
-    float* row = v->data() + (i * budget_ + k) * 3;
-    row[0] = r.obs.location(i, 0);
-    row[1] = r.obs.location(i, 1);
-    row[2] = 1.0f;
+  if (visited_.size()) {  // the read's row: the k-th read of example i, k = the budget already spent
+    const std::size_t budget = visited_.shape()[1], k = budget - static_cast<std::size_t>(steps_left_[i]);
+    for (Array* v : {&visited_, &r.obs.visited}) {
+      float* row = v->data() + (i * budget + k) * 3;
+      row[0] = r.obs.location(i, 0);
+      row[1] = r.obs.location(i, 1);
+      row[2] = 1.0f;
+    }
   }
   r.obs.active[i] = 1;
   r.obs.steps_left[i] = --steps_left_[i];

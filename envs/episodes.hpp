@@ -9,8 +9,9 @@
 //                                   location 0, region -1, active 0, flags 0, read, steps_left and
 //                                   visited as now
 //   stop(i, r) / spend(i, r)        example i stops (terminated) / reads (active, one step of budget,
-//                                   truncated on the last, its location added to visited: write
-//                                   r.obs.location's row first), updating the state and r together
+//                                   truncated on the last; a continuous env's location added to
+//                                   visited: write r.obs.location's row first), updating the state
+//                                   and r together
 //   validate(action, who, repeat)   a discrete action's checks, before any state changes
 //   step(action, r, read_one)       a discrete step: STOP (-1), or with repeat_stops a region already
 //                                   read, stops; otherwise read_one(i, region, content, location)
@@ -71,8 +72,7 @@ class Episodes {
   std::size_t regions_ = 0;
   std::vector<std::uint8_t> done_, read_;
   std::vector<int> steps_left_;
-  std::size_t budget_ = 0;
-  Array visited_;  // [B, budget, 3] (Observation::visited)
+  Array visited_;  // [B, budget, 3] (Observation::visited); empty for a discrete env
 };
 
 }  // namespace saccade

@@ -114,6 +114,9 @@ BOOST_AUTO_TEST_CASE(each_read_goes_into_visited_in_order_and_a_stop_adds_nothin
   }
   // The next step's blank result starts from what was read.
   BOOST_TEST(e.blank_observation(Array(), {1}).visited(0, 1, 0) == 0.2f);
+  // A discrete env (regions > 0) keeps none: its policies read `read`.
+  e.reset(2, 4, 3);
+  BOOST_TEST(e.blank_observation(Array(), {1}).visited.size() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_greedy_cells_policy_that_read_the_bright_blob_turns_to_the_other) {
