@@ -54,6 +54,7 @@ def test_episode_and_traces_carry_the_weights(saccade, runs, task):
             total = w.sum()
             assert total == pytest.approx(1, abs=1e-5) or (task == "dialogue" and total == 0), (policy, b, w)
         # Step by step, the same weights as the reader accumulates (one column per read).
+        env = trained.make_env("test", num_envs=2)
         obs, _ = env.reset(options={"examples": [0, 1]})
         trained.reset(obs)
         assert [len(w) for w in trained.reader.attention()] == [0, 0]
