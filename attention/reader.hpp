@@ -4,6 +4,7 @@
 //   update(memory, embeddings, rows)   fold the new embeddings into those examples' memory
 //   predict(memory) -> logits          the answer
 //   summary(memory) -> [B, H]          what a sequential policy conditions on (it detaches it)
+//   attention_weights(memory) -> [B, T]  the reader's own soft attention over what it read (traces)
 //
 // Memory is either a recurrent state [B, H] (RAM) or a growing set of embeddings [B, T, D] with a
 // mask (attention readers); a reader uses the part it needs.
