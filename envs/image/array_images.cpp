@@ -14,8 +14,9 @@
 namespace saccade {
 namespace {
 
-const char* const kRequired[] = {"x_train", "y_train", "x_test", "y_test"};
-const char* const kOptional[] = {"x_val", "y_val"};
+// The first four are required, x_val and y_val optional.
+const std::vector<std::string> kKeys = {"x_train", "y_train", "x_test", "y_test", "x_val", "y_val"};
+constexpr std::size_t kRequired = 4;
 
 // The arrays of one source by key, and how to name a key's array in an error.
 struct Arrays {
@@ -58,22 +59,17 @@ Arrays read_arrays(const std::string& path, bool directory) {
   if (!directory) {
     a.by_key = read_npz(path);
     for (const auto& [key, array] : a.by_key) {
-      bool known = false;
-      for (const char* k : kRequired) known = known || key == k;
-      for (const char* k : kOptional) known = known || key == k;
-      if (!known) a.fail(key, "unexpected array (the arrays are x_train, y_train, x_test, y_test and optionally x_val, y_val)");
+      if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) a.fail(key, "unexpected array (the arrays are x_train, y_train, x_test, y_test and optionally x_val, y_val)");
     }
     return a;
   }
-  for (const auto* keys : {&kRequired, &kOptional}) {
-    for (const char* key : *keys) {
-      const std::string file = a.file_of(key);
-      if (!path_exists(file)) continue;  // a missing required one is named by Arrays::get
-      std::ifstream in(file, std::ios::binary);
-      const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (!in.good() && !in.eof()) a.fail(key, "cannot read");
-      a.by_key[key] = parse_npy(bytes.data(), bytes.size(), "load_image_split: " + file);
-    }
+  for (const std::string& key : kKeys) {
+    const std::string file = a.file_of(key);
+    if (!path_exists(file)) continue;  // a missing required one is named by Arrays::get
+    std::ifstream in(file, std::ios::binary);
+    const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) a.fail(key, "cannot read");
+    a.by_key[key] = parse_npy(bytes.data(), bytes.size(), "load_image_split: " + file);
   }
   return a;
 }
@@ -173,8 +169,8 @@ void check_array_images(const std::string& path, bool directory) {
   }
   if (!is_directory(path)) throw std::runtime_error("load_image_split: directory " + path + " not found");
   const Arrays a{path, true, {}};
-  for (const char* key : kRequired) {
-    if (!path_exists(a.file_of(key))) a.fail(key, "not found");
+  for (std::size_t k = 0; k < kRequired; ++k) {
+    if (!path_exists(a.file_of(kKeys[k]))) a.fail(kKeys[k], "not found");
   }
 }
 

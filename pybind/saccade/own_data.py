@@ -55,7 +55,9 @@ def _frame(value, what, columns):
     if isinstance(value, pd.Series) and columns == ("text",):
         value = value.to_frame("text")
     if not isinstance(value, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame with columns {', '.join(columns)}, got {type(value).__name__}")
+        hint = " (pd.DataFrame(...) makes one)" if isinstance(value, dict) else ""
+        raise TypeError(f"{what} must be a pandas DataFrame with columns {', '.join(columns)}, "
+                        f"got {type(value).__name__}{hint}")
     absent = [c for c in columns if c not in value.columns]
     if absent:
         raise ValueError(f"{what} has no column {', '.join(absent)} (its columns: "
@@ -70,12 +72,11 @@ def _frame(value, what, columns):
 
 def _text_frames(data):
     """(labelled texts, distractor texts or None) from a DataFrame or {"texts": ..., "distractors": ...}."""
-    if isinstance(data, dict):
+    if isinstance(data, dict) and "texts" in data:
         unknown = [str(k) for k in data if k not in ("texts", "distractors")]
-        if "texts" not in data or unknown:
-            raise ValueError("data: for text give a DataFrame with columns text, label, or a dict "
-                             "{'texts': DataFrame, 'distractors': DataFrame or Series of texts}"
-                             + (f"; unexpected {', '.join(unknown)}" if unknown else ""))
+        if unknown:
+            raise ValueError(f"data: a dict of text takes 'texts' (a DataFrame with columns text, label) and "
+                             f"'distractors' (a DataFrame or Series of texts); unexpected {', '.join(unknown)}")
         distractors = data.get("distractors")
         return (_frame(data["texts"], "data['texts']", ("text", "label")),
                 None if distractors is None else _frame(distractors, "data['distractors']", ("text",)))
