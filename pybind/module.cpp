@@ -47,6 +47,17 @@ Config checked(const Config& config) {
   return resolved;
 }
 
+// Where a run would write and which task it is, before its data exists: saccade.run(data=...) writes
+// the arrays or DataFrame into that directory first (the task's own checks need the file).
+std::pair<std::string, std::string> run_target(const std::string& source, bool is_text,
+                                               const std::vector<std::string>& overrides,
+                                               const std::optional<std::string>& out) {
+  const Config config = load_config(source, is_text, overrides, out);
+  reject_sweep_section(config);
+  const Config resolved = resolve(config);
+  return {resolved.get<std::string>("out"), resolved.get<std::string>("env.type")};
+}
+
 // Ctrl-C while the GIL is released: Python's handler only sets a flag; PyErr_CheckSignals runs it
 // (raising KeyboardInterrupt in this thread) and says so.
 bool python_interrupted() {
@@ -324,6 +335,8 @@ PYBIND11_MODULE(_saccade, m) {
         return checked(load_config(source, is_text, overrides, std::nullopt)).to_yaml();
       },
       py::arg("source"), py::arg("is_text"), py::arg("overrides"));
+
+  m.def("run_target", &run_target, py::arg("source"), py::arg("is_text"), py::arg("overrides"), py::arg("out"));
 
   m.def(
       "run",
