@@ -37,6 +37,10 @@ struct Episode {
   std::vector<std::vector<int>> regions;
   std::vector<std::vector<std::uint8_t>> read_now;  // [B] per step: read at that step
   std::vector<std::uint8_t> evidence;  // [B * num_regions] the reset Info's (empty: the env cannot tell)
+  // With EpisodeRecording::attention: the reader's soft attention over what each example read,
+  // Reader::attention_weights of the final memory [B, T] (undefined: the reader has none), and that
+  // memory's mask [B, T] (1 where the example read at column t: its k-th 1 is its k-th region read).
+  Array attention, attention_read;
   double policy_flops = 0.0;           // summed over the batch
   double reader_flops = 0.0;           // summed over the batch
   // Wall time from the first decision to the prediction: choosing, reading and encoding regions
@@ -65,6 +69,8 @@ struct EpisodeRecording {
   // 1 in value), so the reader's loss reaches the policy's scores (agents/backprop.hpp). Policies
   // without weights are unaffected.
   bool weights = false;
+  // Episode::attention and ::attention_read (traces).
+  bool attention = false;
 };
 
 // Runs episodes on `examples` of the env's split. `seed` fixes the examples' randomness (canvases);

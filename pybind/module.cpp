@@ -286,6 +286,16 @@ class PyAgent {
     return out;
   }
 
+  // The reader's soft attention over what each example read so far (Reader::attention_weights):
+  // (weights [B, T], read [B, T]: 1 where column t holds a region the example read), or None for a reader
+  // that has none.
+  py::object attention() const {
+    NoGrad no_grad;
+    const Array w = setup_.reader->attention_weights(memory_);
+    if (w.dimension() != 2) return py::none();
+    return py::make_tuple(to_numpy(w), to_numpy(memory_.mask));
+  }
+
  private:
   Config resolved_;
   TaskPlan plan_;
@@ -361,7 +371,8 @@ PYBIND11_MODULE(_saccade, m) {
       .def("reset", &PyAgent::reset, py::arg("batch"))
       .def("act", &PyAgent::act, py::arg("obs"), py::arg("greedy"))
       .def("read", &PyAgent::read, py::arg("obs"))
-      .def("predict", &PyAgent::predict);
+      .def("predict", &PyAgent::predict)
+      .def("attention", &PyAgent::attention);
 
   py::class_<PyEnv>(m, "Env")
       .def(py::init<const std::string&, bool, const std::vector<std::string>&, const std::string&, const std::string&>(),

@@ -40,7 +40,7 @@ def test_fortunes_every_policy(tmp_path):
     for policy, share in evidence.items():
         assert f"[{policy}] test: accuracy " in r.stderr and f"{100 * share:.0f}% of reads on the evidence" in r.stderr
         trace = rows(out / "traces" / f"{policy}.csv")
-        assert list(trace[0])[-1] == "evidence" and {row["evidence"] for row in trace} <= {"0", "1"}
+        assert list(trace[0])[-2:] == ["evidence", "weight"] and {row["evidence"] for row in trace} <= {"0", "1"}
         if policy != "random":
             assert abs(sum(int(row["evidence"]) for row in trace) / len(trace) - share) < 1e-5, policy
 
