@@ -190,6 +190,25 @@ void read_metric(const Config& config, SearchSpec& spec, std::vector<std::string
   spec.metric_column = column;
 }
 
+// The section's scalar settings; one the schema check rejected keeps its default (its problem is listed).
+void read_settings(const Config& config, SearchSpec& spec) {
+  auto get = [&](const char* key, auto& into) {
+    try {
+      into = config.get_or(key, into);
+    } catch (const ConfigError&) {
+    }
+  };
+  get("search.sampler", spec.sampler);
+  get("search.sampler_seed", spec.sampler_seed);
+  get("search.trials", spec.trials);
+  get("search.pruner", spec.pruner);
+  get("search.startup_trials", spec.startup_trials);
+  get("search.warmup_epochs", spec.warmup_epochs);
+  spec.seeds = {0};
+  get("seed", spec.seeds[0]);
+  get("search.seeds", spec.seeds);
+}
+
 }  // namespace
 
 Config search_base(const Config& config) {
@@ -204,26 +223,21 @@ SearchSpec read_search(const Config& config) {
     throw ConfigError("search: this config has no search: section (the keys to tune; docs/cli.md, Search); run it with `saccade run`");
   Config only;
   only.root().fields.emplace_back("search", *section);
+  // The section's own keys and types first; every problem is listed together with the parameters'.
   std::vector<std::string> problems = check(only, schema());
-  if (!problems.empty()) throw ConfigError(join_problems(problems));
   Config base = config;
   base.root().erase("search");
   resolve(base);  // the rest of the config first: its own errors, once
 
   SearchSpec spec;
-  spec.sampler = config.get_or<std::string>("search.sampler", spec.sampler);
-  spec.sampler_seed = config.get_or<int>("search.sampler_seed", spec.sampler_seed);
-  spec.trials = config.get_or<int>("search.trials", spec.trials);
-  spec.pruner = config.get_or<std::string>("search.pruner", spec.pruner);
-  spec.startup_trials = config.get_or<int>("search.startup_trials", spec.startup_trials);
-  spec.warmup_epochs = config.get_or<int>("search.warmup_epochs", spec.warmup_epochs);
-  spec.seeds = config.get_or<std::vector<int>>("search.seeds", {config.get_or<int>("seed", 0)});
+  read_settings(config, spec);
   read_metric(config, spec, problems);
 
   std::vector<RawParam> raw;
-  if (const ConfigNode* params = config.find("search.parameters"); params && !params->fields.empty())
+  const ConfigNode* params = config.find("search.parameters");
+  if (params && params->is_map() && !params->fields.empty())
     collect(*params, "", raw);
-  else
+  else if (!params || params->is_map())  // not a map: the schema check said so
     problems.push_back(section->key_origin.str() + ": search.parameters: missing: name at least one key to search, e.g. "
                                                    "{train.lr: {low: 0.0001, high: 0.01, log: true}}");
   for (const auto& r : raw) {

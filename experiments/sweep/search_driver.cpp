@@ -1,8 +1,8 @@
 #include "experiments/sweep/search_driver.hpp"
 
-#include <charconv>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "core/atomic_file.hpp"
 #include "core/files.hpp"
@@ -20,9 +20,9 @@ namespace saccade {
 namespace {
 
 std::string number(double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest form: 2, 0.5, 1e-05
-  return std::string(buf, end);
+  std::ostringstream s;
+  s << v;  // %g: 2, 0.5, 0.0003, 1e-05
+  return s.str();
 }
 
 std::string describe(const SearchParam& p) {

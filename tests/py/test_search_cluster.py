@@ -1,19 +1,10 @@
 """`saccade search --backend dask`: a small search on a Dask LocalCluster of 2 worker processes on
 loopback, each seed run a task there, the study on the driver's disk."""
-import pytest
-
 from harness import requires_saccade, saccade
 from test_search import BASE, SEARCH, study, write
+from test_sweep_cluster import cluster  # noqa: F401  (the 2-worker LocalCluster fixture)
 
 pytestmark = requires_saccade
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    distributed = pytest.importorskip("distributed")  # python3-distributed, from scripts/install-deps.sh
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as c:
-        yield c
 
 
 def test_search_on_a_dask_cluster(tmp_path, cluster):
