@@ -214,8 +214,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
 // `saccade search`: its options, parsed into `args` (the same as `saccade sweep`'s where they mean the same).
 CLI::App* add_search_command(CLI::App& app, saccade::SearchOptions& args) {
   CLI::App* cmd = app.add_subcommand(
-      "search", "Tune the keys of a config's `search:` section with Optuna (TPE or random, median pruning): each trial "
-                "real runs, one per seed, validation only; re-run to resume. `saccade report OUT` shows the trials and "
+      "search", "Tune the keys of a config's `search:` section with Optuna (TPE or random, median pruning): each trial is "
+                "one real run per seed, validation only; re-run to resume. `saccade report OUT` shows the trials and "
                 "writes OUT/best.yaml");
   cmd->add_option("config", args.config_file, "Search config (YAML with a search: section)")->required();
   cmd->add_option("overrides", args.overrides, "key.path=value overrides of the base config, e.g. train.epochs=3");
