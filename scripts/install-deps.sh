@@ -20,6 +20,8 @@ PACKAGES=(
   python3-matplotlib
   # sweeps on a Dask cluster (`saccade sweep --backend dask`)
   python3-distributed
+  # hyperparameter search (`saccade search`): Optuna, its sqlite study on the driver's disk
+  python3-optuna
   # data that ships with the machine
   dataset-fashion-mnist fortunes python3-sklearn
 )

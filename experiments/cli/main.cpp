@@ -16,6 +16,8 @@
 #include "experiments/config/config_docs.hpp"
 #include "experiments/report/report.hpp"
 #include "experiments/config/resolve.hpp"
+#include "experiments/sweep/search.hpp"
+#include "experiments/sweep/search_driver.hpp"
 #include "experiments/sweep/sweep.hpp"
 #include "experiments/sweep/shell_quote.hpp"
 #include "experiments/sweep/sweep_dask.hpp"
@@ -65,6 +67,7 @@ int run(const RunArgs& args) {
     saccade::Config config = saccade::Config::load(args.config);
     for (const auto& assignment : args.overrides) config.apply_override(assignment);
     saccade::reject_sweep_section(config);
+    saccade::reject_search_section(config, "run");
     if (args.out) {
       const auto origin = saccade::Origin::label("command line: --out " + *args.out);
       config.set("out", saccade::ConfigNode::scalar(*args.out, origin));
@@ -104,6 +107,7 @@ std::vector<std::string> gather_args(const SweepArgs& args, const std::string& e
 int sweep(const SweepArgs& args) {
   saccade::Config config = saccade::Config::load(args.config);
   for (const auto& assignment : args.overrides) config.apply_override(assignment);
+  saccade::reject_search_section(config, "sweep");
   // Runs started elsewhere (Slurm, Dask) find the sweep at the same absolute path, from any directory.
   const bool elsewhere = args.emit || args.backend == "dask";
   const std::string out = elsewhere ? std::filesystem::absolute(args.out).string() : args.out;
@@ -207,6 +211,46 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
   return sweep_cmd;
 }
 
+// `saccade search`: its options, parsed into `args` (the same as `saccade sweep`'s where they mean the same).
+CLI::App* add_search_command(CLI::App& app, saccade::SearchOptions& args) {
+  CLI::App* cmd = app.add_subcommand(
+      "search", "Tune the keys of a config's `search:` section with Optuna (TPE or random, median pruning): each trial is "
+                "one real run per seed, validation only; re-run to resume. `saccade report OUT` shows the trials and "
+                "writes OUT/best.yaml");
+  cmd->add_option("config", args.config_file, "Search config (YAML with a search: section)")->required();
+  cmd->add_option("overrides", args.overrides, "key.path=value overrides of the base config, e.g. train.epochs=3");
+  cmd->add_option("--out", args.out_dir, "Search directory: study.db (the study), trials/ (a run per trial and seed), "
+                                         "search.json, trial.yaml, config.yaml")
+      ->required();
+  cmd->add_option("-j,--jobs", args.jobs, "Trials at once, each its seeds' runs side by side (-j 2 with 2 seeds: 4 "
+                                          "processes); with --emit slurm, the trials of one job array")
+      ->default_val(1)
+      ->check(CLI::PositiveNumber);
+  CLI::Option* dry_run = cmd->add_flag("--dry-run", args.dry_run, "Check the search and its configs, list the parameters, run nothing");
+  CLI::Option* backend = cmd->add_option("--backend", args.backend,
+                                         "local: trials as processes here; dask: each seed run a task on the workers of the "
+                                         "Dask scheduler at --scheduler, OUT on a file system they share (pruning works on both)")
+                             ->check(CLI::IsMember({"local", "dask"}))
+                             ->default_val("local");
+  cmd->add_option("--scheduler", args.scheduler, "The Dask scheduler's address (with --backend dask)")->option_text("ADDRESS")->needs(backend);
+  CLI::Option* emit = cmd->add_option("--emit", args.emit,
+                                      "slurm: ask the next batch of trials (-j) and write OUT/slurm.sbatch (a job array, one "
+                                      "task per seed run not finished) and OUT/gather.sh; run nothing. No pruning on Slurm")
+                          ->check(CLI::IsMember({"slurm"}))
+                          ->excludes(backend)
+                          ->excludes(dry_run);
+  cmd->add_option("--sbatch", args.sbatch, "More #SBATCH directives for --emit slurm, KEY=VALUE (partition=cpu)")
+      ->option_text("KEY=VALUE")
+      ->needs(emit);
+  cmd->add_flag("--gather", args.gather,
+                "Tell the study the results of trials that ran elsewhere (a Slurm array); run nothing. Exit status 0 "
+                "when the search has all its trials")
+      ->excludes(emit)
+      ->excludes(backend)
+      ->excludes(dry_run);
+  return cmd;
+}
+
 struct ReportArgs {
   std::string dir;
   bool no_plot = false;
@@ -216,6 +260,8 @@ struct ReportArgs {
 };
 
 int report(const ReportArgs& args) {
+  if (saccade::is_search_dir(args.dir))  // a search's trials and best configuration: another report
+    return saccade::report_search(args.dir, std::filesystem::read_symlink("/proc/self/exe").string());
   saccade::ReportOptions options;
   options.dir = args.dir;
   options.plot = !args.no_plot;
@@ -232,8 +278,9 @@ int report(const ReportArgs& args) {
 CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
   CLI::App* report_cmd = app.add_subcommand(
       "report", "Summarise DIR/results.csv: accuracy ± 95% CI per setting and policy, adaptive paired with each policy "
-                "on each run's test scores; writes report.csv/.md/.png/.html");
-  report_cmd->add_option("dir", args.dir, "A run's or sweep's output directory (holds results.csv)")->required();
+                "on each run's test scores; writes report.csv/.md/.png/.html. On a search's directory: its trials and "
+                "best configuration; writes DIR/best.yaml and DIR/trials.csv");
+  report_cmd->add_option("dir", args.dir, "A run's or sweep's output directory (holds results.csv), or a search's (holds search.json)")->required();
   report_cmd->add_flag("--no-plot", args.no_plot, "Skip report.png and the learning figures (no Python needed)");
   args.shared_opt =
       report_cmd
@@ -263,6 +310,8 @@ int main(int argc, char** argv) {
   CLI::App* run_cmd = add_run_command(app, run_args);
   SweepArgs sweep_args;
   CLI::App* sweep_cmd = add_sweep_command(app, sweep_args);
+  saccade::SearchOptions search_args;
+  CLI::App* search_cmd = add_search_command(app, search_args);
   ReportArgs report_args;
   CLI::App* report_cmd = add_report_command(app, report_args);
 
@@ -283,6 +332,10 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return run(run_args);
     if (*sweep_cmd) return sweep(sweep_args);
+    if (*search_cmd) {
+      search_args.executable = std::filesystem::read_symlink("/proc/self/exe").string();
+      return saccade::run_search(search_args);
+    }
     if (*report_cmd) return report(report_args);
     if (*list_cmd) {
       std::cout << saccade::tables_text();

@@ -39,6 +39,7 @@ bool scalar_fits(const KeySpec& spec, KeyType type, const ConfigNode& node) {
       return v && in_range(spec, *v);
     }
     case KeyType::KeyLists:
+    case KeyType::KeyRanges:
     case KeyType::Maps: return false;
   }
   return false;
@@ -52,7 +53,7 @@ void check_value(const KeySpec& spec, const std::string& path, const ConfigNode&
                      const std::string& extra = "") {
     problems.push_back(at.origin.str() + ": " + where + ": expected " + expected + ", got " + at.describe() + extra);
   };
-  if (spec.type == KeyType::KeyLists) {  // only the shape here; sweep.cpp checks keys and values
+  if (spec.type == KeyType::KeyLists || spec.type == KeyType::KeyRanges) {  // only the shape here; sweep.cpp, search.cpp check the rest
     if (!node.is_map()) return problem(node, path, spec.type_text());
     return;
   }

@@ -123,6 +123,19 @@ Schema build_schema() {
       key("sweep.zip", T::KeyLists, no_default, "Sweep: lists of equal length taken together (i-th with i-th), crossed with the grid."),
       key("sweep.seeds", T::Ints, no_default, "Sweep: run every combination once per seed (sets `seed`).").at_least(0),
       key("sweep.shared", T::Strings, no_default, "Sweep: swept keys (of grid or zip) that change only the learned policy, e.g. `[train.algorithm, policy.type, eval.policies]` for a learner comparison whose fixed policies run with the first learner only. Written to OUT/manifest.json; `saccade report OUT` then shares the fixed policies across settings equal but for these keys, as `--shared` does (docs/cli.md)."),
+
+      // Read by `saccade search` only; `saccade run` and `saccade sweep` refuse a config that has them.
+      // No defaults here (a resolved run config has no search section): the search applies the ones
+      // the docs give (experiments/sweep/search.hpp).
+      key("search.parameters", T::KeyRanges, no_default, "Search: the keys to tune, each a range `{low, high}` (`log: true` samples on a log scale; `type: int` or `float`, by default the key's own) or `{choices: [...]}`, e.g. `{train.lr: {low: 0.0001, high: 0.01, log: true}, reader.core: {choices: [rnn, gru]}}`."),
+      key("search.sampler", T::Enum, no_default, "Search: Optuna's sampler, tpe (default) or random.").one_of({"tpe", "random"}),
+      key("search.sampler_seed", T::Int, no_default, "Search: the sampler's seed (default 0).").at_least(0),
+      key("search.trials", T::Int, no_default, "Search: trials to finish, complete, pruned or failed (default 20).").at_least(1),
+      key("search.metric", T::String, no_default, "Search: what a trial maximises, POLICY.COLUMN of its runs' results.csv with a validation column (default adaptive.val_accuracy); trials run only that policy, with eval.test false."),
+      key("search.seeds", T::Ints, no_default, "Search: the seeds each trial runs; its value is the mean over them (default: the config's seed).").at_least(0),
+      key("search.pruner", T::Enum, no_default, "Search: median (default) stops a trial whose validation accuracy at an epoch (mean over its seeds, from metrics.jsonl) is below the median of earlier trials' at that epoch; none. Not with --emit slurm.").one_of({"median", "none"}),
+      key("search.startup_trials", T::Int, no_default, "Search, median pruner: trials that finish before any is pruned (default 5).").at_least(0),
+      key("search.warmup_epochs", T::Int, no_default, "Search, median pruner: epochs a trial trains before it may be pruned (default 1).").at_least(0),
   };
   // The rows' own keys follow the key that picks the row: reader.* after reader.hidden, the learned
   // policies' after policy.type, the learners' after the keys every learner shares.

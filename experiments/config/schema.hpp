@@ -14,7 +14,9 @@ namespace saccade {
 // the keys and values inside are checked against the schema when the sweep is expanded (sweep.hpp).
 // Maps: a list of maps (`train.stages`); only the shape is checked here, the code that reads the key
 // checks each map's keys and values, naming their positions (experiments/tasks/train_stages.hpp).
-enum class KeyType { Int, Float, Bool, String, Enum, Strings, Ints, Floats, KeyLists, Maps };
+// KeyRanges: a map from config key paths to ranges or choices (`search.parameters`); checked in
+// full by experiments/sweep/search.cpp.
+enum class KeyType { Int, Float, Bool, String, Enum, Strings, Ints, Floats, KeyLists, KeyRanges, Maps };
 
 struct KeySpec {
   std::string path;                          // "train.lr"

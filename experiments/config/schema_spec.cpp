@@ -70,6 +70,7 @@ std::string KeySpec::type_text() const {
     case KeyType::Ints: base = "list of ints"; break;
     case KeyType::Floats: base = "list of floats"; break;
     case KeyType::KeyLists: return "map of key path to list of values";
+    case KeyType::KeyRanges: return "map of key path to {low, high, log, type} or {choices}";
     case KeyType::Maps: return "list of maps";
   }
   std::string range;
