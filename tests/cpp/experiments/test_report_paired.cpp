@@ -73,7 +73,7 @@ struct Sweep {
   }
   // A probe's row (eval.test=false): no test figures, no scores.
   void add_untested(const std::string& run, int seed, const std::string& policy, double val) {
-    results << run << ',' << seed << ",e," << policy << ",4,,,,,," << val << ",10,5,1,,,1\n";
+    results << run << ',' << seed << ",e," << policy << ",4,,,,,,," << val << ",10,5,1,,,1\n";
   }
 
   std::vector<SettingSummary> summarize() {
