@@ -11,15 +11,23 @@
 
 namespace saccade {
 
-std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels, std::size_t slots) {
-  const std::size_t B = labels.size() / slots, C = logits.shape(1);
-  std::vector<float> c(B, 1.0f);
-  for (std::size_t i = 0; i < labels.size(); ++i) {
+std::vector<int> predicted_classes(const Var& logits) {
+  const std::size_t N = logits.shape(0), C = logits.shape(1);
+  std::vector<int> p(N);
+  for (std::size_t i = 0; i < N; ++i) {
     const float* row = logits.data() + i * C;
     std::size_t best = 0;
     for (std::size_t j = 1; j < C; ++j) best = row[j] > row[best] ? j : best;
-    if (static_cast<int>(best) != labels[i]) c[i / slots] = 0.0f;
+    p[i] = static_cast<int>(best);
   }
+  return p;
+}
+
+std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels, std::size_t slots) {
+  std::vector<float> c(labels.size() / slots, 1.0f);
+  const std::vector<int> p = predicted_classes(logits);
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (p[i] != labels[i]) c[i / slots] = 0.0f;
   return c;
 }
 
@@ -99,6 +107,34 @@ Choice decide(const Reader& reader, Policy& policy, const Memory& memory, const 
   return c;
 }
 
+// EpisodeRecording::step_predictions for a policy that reads step by step: the reader's answers now,
+// appended to ep.step_predicted. Returns the seconds it took, which are not the episode's.
+double predict_step(const Reader& reader, const Memory& memory, Episode& ep) {
+  const auto start = std::chrono::steady_clock::now();
+  NoGrad no_grad;
+  ep.step_predicted.push_back(predicted_classes(reader.predict(memory)));
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The same for a policy whose reads were batched at the end (`pending`, read at steps `at`), once the
+// clock has stopped: the reads again, step by step, each followed by a prediction (reader.read_steps
+// promises the same memory as updating step by step).
+void replay_step_predictions(const Reader& reader, const std::vector<StepRead>& pending, const std::vector<std::size_t>& at,
+                             std::size_t steps, std::size_t B, Episode& ep) {
+  NoGrad no_grad;
+  Memory memory = reader.init(B);
+  for (std::size_t t = 0, next = 0; t < steps; ++t) {
+    if (next < pending.size() && at[next] == t) {
+      memory = reader.update(memory, reader.embed(pending[next].regions), pending[next].rows);
+      ++next;
+    } else if (t > 0) {  // nothing read at this step: the answers stand
+      ep.step_predicted.push_back(ep.step_predicted.back());
+      continue;
+    }
+    ep.step_predicted.push_back(predicted_classes(reader.predict(memory)));
+  }
+}
+
 }  // namespace
 
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
@@ -118,6 +154,8 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   // whenever they are encoded, so they are read after the loop, in one batched reader call.
   const bool read_at_end = !policy.needs_summary() && !policy.needs_prediction() && !record.step_probabilities;
   std::vector<StepRead> pending;
+  std::vector<std::size_t> pending_at;   // the step of each pending read
+  double not_timed = 0.0;                // seconds of step predictions (EpisodeRecording::step_predictions)
   const auto start = std::chrono::steady_clock::now();
 
   for (std::size_t step = 0; step < spec.max_steps; ++step) {
@@ -145,6 +183,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
       if (record.weights) regions.weight = read_weights(d, rows);
       if (read_at_end) {
         pending.push_back({std::move(regions), rows});
+        pending_at.push_back(step);
       } else {
         memory = reader.update(memory, reader.embed(regions), rows);
       }
@@ -157,6 +196,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
       const std::vector<float> p = true_class_probability(reader.predict(memory).value(), ep.labels, ep.slots);
       ep.p_true.push_back(xt::adapt(p, {B}));
     }
+    if (record.step_predictions && !read_at_end) not_timed += predict_step(reader, memory, ep);
     obs = std::move(r.obs);
     bool any = false;
     for (auto g : going) any = any || g;
@@ -164,11 +204,12 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   }
   if (!pending.empty()) memory = reader.read_steps(memory, pending);
   ep.logits = reader.predict(memory);
-  if (record.attention) {
+  ep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - not_timed;
+  if (record.attention) {  // traces only, after the clock stopped
     ep.attention = reader.attention_weights(memory);
     ep.attention_read = memory.mask;
   }
-  ep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (record.step_predictions && read_at_end) replay_step_predictions(reader, pending, pending_at, ep.read_now.size(), B, ep);
   for (std::size_t b = 0; b < B; ++b) ep.reader_flops += reader.flops_predict(ep.regions_read[b]);
   ep.policy_flops += static_cast<double>(B) * policy.flops_per_episode(decisions);
   return ep;

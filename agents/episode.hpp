@@ -32,6 +32,9 @@ struct Episode {
   // With EpisodeRecording::step_probabilities: per episode step, each example's probability of its
   // true class (the mean over its slots) after that step's read, [B]: what dense rewards are made of.
   std::vector<Array> p_true;
+  // With EpisodeRecording::step_predictions: per episode step, the reader's answer (predicted_classes)
+  // for each (example, slot) row after that step's read, [B * slots] (agents/anytime.hpp).
+  std::vector<std::vector<int>> step_predicted;
   // Where each example read, per step (for traces and plots): locations [B, 2] or regions [B].
   std::vector<Array> locations;
   std::vector<std::vector<int>> regions;
@@ -71,6 +74,12 @@ struct EpisodeRecording {
   bool weights = false;
   // Episode::attention and ::attention_read (traces).
   bool attention = false;
+  // Episode::step_predicted, for the anytime curve of evaluation (agents/anytime.hpp). It must not
+  // change what is measured: a policy that reads step by step is predicted after each step with the
+  // time of those predictions taken out of Episode::seconds; one that reads at the end is read as it
+  // always is, and then once more, step by step, after the clock has stopped (the same regions in the
+  // same order; no FLOPs are counted for either).
+  bool step_predictions = false;
 };
 
 // Runs episodes on `examples` of the env's split. `seed` fixes the examples' randomness (canvases);
@@ -84,6 +93,9 @@ std::vector<float> true_class_probability(const Array& logits, const std::vector
 // Whether example b's read at `step` was on its evidence: 1 or 0; -1 when the env cannot tell or the
 // example read nothing at that step.
 int read_evidence(const Episode& ep, std::size_t step, std::size_t b);
+
+// Per row of logits, the index of its largest entry (the first of ties): the reader's answer.
+std::vector<int> predicted_classes(const Var& logits);
 
 // Per example, 1 if the argmax of each of its `slots` rows of logits is its label, else 0.
 std::vector<float> correct_per_example(const Var& logits, const std::vector<int>& labels, std::size_t slots = 1);

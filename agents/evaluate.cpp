@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "agents/anytime.hpp"
 #include "core/interrupt.hpp"
 
 namespace saccade {
@@ -17,9 +18,13 @@ double median(std::vector<double> v) {  // the upper one of an even count; 0 for
 }  // namespace
 
 EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t count, std::size_t batch_size,
-                    std::uint64_t seed, Rng& rng) {
+                    std::uint64_t seed, Rng& rng, bool anytime) {
   NoGrad no_grad;
   EvalResult r;
+  const EnvSpec& spec = env.spec();
+  r.confusion = Confusion(spec.num_slots, spec.num_classes);
+  anytime = anytime && !spec.region_is_preview;
+  if (anytime) r.anytime.assign(spec.max_steps, 0.0);
   std::vector<double> us, policy_us;
   double correct = 0.0, regions = 0.0, flops = 0.0, on_evidence = 0.0;
   bool knows_evidence = true;
@@ -28,11 +33,16 @@ EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t 
     const std::size_t end = std::min(count, begin + batch_size);
     std::vector<std::size_t> examples(end - begin);
     for (std::size_t i = begin; i < end; ++i) examples[i - begin] = i;
-    const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
+    const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true, {.step_predictions = anytime});
     check_interrupt();  // a host's Ctrl-C (core/interrupt.hpp)
     for (float c : correct_per_example(ep.logits, ep.labels, ep.slots)) {
       correct += c;
       r.scores.push_back(c);
+    }
+    r.confusion.add(ep.labels, predicted_classes(ep.logits));
+    if (anytime) {
+      const std::vector<double> c = anytime_correct(ep, spec.max_steps);
+      for (std::size_t k = 0; k < c.size(); ++k) r.anytime[k] += c[k];
     }
     for (int n : ep.regions_read) regions += n;
     knows_evidence = knows_evidence && !ep.evidence.empty();
@@ -49,6 +59,7 @@ EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t 
   r.flops_per_example = flops / static_cast<double>(count);
   r.us_per_example = median(us);
   r.policy_us_per_example = median(policy_us);
+  r.macro_f1 = macro_f1(class_scores(r.confusion));
   return r;
 }
 

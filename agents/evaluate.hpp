@@ -1,11 +1,13 @@
 // Scoring a policy with its reader: single-sample accuracy (greedy decisions, one episode per
-// example, no averaging over samples), regions read, compute, measured time, and (where the env
-// knows it) how many of the reads found the example's evidence.
+// example, no averaging over samples), regions read, compute, measured time, (where the env knows
+// it) how many of the reads found the example's evidence, the answers against the labels
+// (agents/confusion.hpp) and, when asked, the anytime curve (agents/anytime.hpp).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "agents/confusion.hpp"
 #include "agents/episode.hpp"
 
 namespace saccade {
@@ -25,10 +27,17 @@ struct EvalResult {
   // Kept so that two policies scored on the same examples can be compared pair by pair
   // (experiments/report/paired.hpp).
   std::vector<double> scores;
+  Confusion confusion;            // every (example, slot) answer against its label
+  double macro_f1 = -1.0;         // macro_f1(class_scores(confusion)); -1: none (a results.csv from before it)
+  // With `anytime`: at [k - 1], the examples answered right after reading k regions, k = 1 .. the env's
+  // budget (agents/anytime.hpp); empty otherwise, and for an env whose one region is the preview.
+  std::vector<double> anytime;
 };
 
 // Examples [0, count) of the env's split in batches; `seed` fixes their randomness (canvases).
+// anytime: also the anytime curve, whose extra predictions are kept out of the measured times
+// (EpisodeRecording::step_predictions) and cost one reader prediction per step.
 EvalResult evaluate(Env& env, const Reader& reader, Policy& policy, std::size_t count, std::size_t batch_size,
-                    std::uint64_t seed, Rng& rng);
+                    std::uint64_t seed, Rng& rng, bool anytime = false);
 
 }  // namespace saccade

@@ -11,6 +11,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/files.hpp"
+#include "experiments/report/confusion_section.hpp"
 #include "experiments/report/csv.hpp"
 #include "experiments/report/pairing.hpp"
 #include "experiments/report/python_script.hpp"
@@ -148,7 +149,8 @@ int report_command(const ReportOptions& options, std::ostream& out) {
     const std::string csv_path = (dir / "report.csv").string(), png_path = (dir / "report.png").string();
     const std::string html_path = (dir / "report.html").string(), md_path = (dir / "report.md").string();
     write_file_atomic(csv_path, to_csv(report_table_csv(settings)), "saccade report");
-    write_file_atomic(md_path, report_markdown(settings, "saccade report: " + options.dir), "saccade report");
+    write_file_atomic(md_path, report_markdown(settings, "saccade report: " + options.dir) + confusion_markdown(settings, options.dir),
+                      "saccade report");
     out << report_table_text(settings) << std::flush;
 
     Plot plot{"", "not drawn (--no-plot)"};

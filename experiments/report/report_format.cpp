@@ -128,6 +128,8 @@ std::string comparison_text(const SettingSummary& s, const Comparison& c) {
 std::string method_text() {
   return "accuracy: test, mean ± 95% CI half-width over seeds (Student's t, n-1 dof; n/a for one seed), followed\n"
          "  by [low, high] where that interval is clipped to [0, 1]; val: the kept epoch's validation accuracy.\n"
+         "macro-F1 (report.md, report.csv): the test answers' F1 averaged over the classes they show, the same\n"
+         "  mean and interval over seeds; per class in each run's class_metrics.csv.\n"
          "best epoch: the epoch kept (train.keep=best: best on validation; else the last) / epochs trained;\n"
          "  still improving: a seed's best epoch is among its last three.\n"
          "µs/ex: measured wall time per test example (median over batches); policy µs: the part of it spent\n"

@@ -103,7 +103,8 @@ CsvTable report_table_csv(const std::vector<SettingSummary>& settings) {
   for (const char* c : {"policy", "n", "accuracy_mean", "accuracy_ci95", "accuracy_low", "accuracy_high", "mean_regions",
                         "us_per_example", "policy_us_per_example", "flops_per_example", "competes",
                         "above_best_fixed", "val_accuracy_mean", "val_accuracy_ci95", "best_epochs", "still_improving", "best_fixed", "verdict",
-                        "adaptive_minus_mean", "adaptive_minus_low", "adaptive_minus_high", "paired_seeds"})
+                        "adaptive_minus_mean", "adaptive_minus_low", "adaptive_minus_high", "paired_seeds",
+                        "macro_f1_mean", "macro_f1_ci95"})
     t.header.push_back(c);
   auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
   for (const auto& s : settings) {
@@ -111,7 +112,7 @@ CsvTable report_table_csv(const std::vector<SettingSummary>& settings) {
       const PolicySummary& p = s.policies[i];
       std::vector<std::string> row;
       for (const auto& column_value : s.key) row.push_back(column_value.second);
-      const bool ci = p.accuracy.known(), val_ci = p.val_accuracy.known();
+      const bool ci = p.accuracy.known(), val_ci = p.val_accuracy.known(), f1_ci = p.macro_f1.known();
       const Interval acc = clip(p.accuracy, 0, 1);
       // Adaptive's row carries its comparison with the best fixed policy; every other row, adaptive's with it.
       const Comparison* c = comparison_with(s, p.policy == "adaptive" ? s.best_fixed : static_cast<int>(i));
@@ -126,7 +127,7 @@ CsvTable report_table_csv(const std::vector<SettingSummary>& settings) {
             flag(p.still_improving()),
             flag(static_cast<int>(i) == s.best_fixed), c ? std::string(verdict_text(c->verdict)) : "",
             paired ? exact(c->difference.mean) : "", d.known ? exact(d.low) : "", d.known ? exact(d.high) : "",
-            paired ? std::to_string(c->seeds.size()) : ""})
+            paired ? std::to_string(c->seeds.size()) : "", exact(p.macro_f1.mean), f1_ci ? exact(p.macro_f1.half_width) : ""})
         row.push_back(v);
       t.rows.push_back(std::move(row));
     }
@@ -139,13 +140,13 @@ std::string report_markdown(const std::vector<SettingSummary>& settings, const s
   md << "# " << title << "\n\n";
   for (const auto& s : settings) {
     md << "## " << s.title(settings) << "\n\n"
-       << "| policy | seeds | test accuracy (95% CI) | validation accuracy | regions | µs/example | policy µs | best epoch "
-          "| |\n"
-       << "|---|---:|---|---:|---:|---:|---:|---|---|\n";
+       << "| policy | seeds | test accuracy (95% CI) | macro-F1 (95% CI) | validation accuracy | regions | µs/example "
+          "| policy µs | best epoch | |\n"
+       << "|---|---:|---|---|---:|---:|---:|---:|---|---|\n";
     for (std::size_t i = 0; i < s.policies.size(); ++i) {
       const PolicySummary& p = s.policies[i];
       md << "| " << p.policy << " | " << p.rows.size() << " | " << accuracy_text(p.accuracy) << " | "
-         << val_text(p.val_accuracy) << " | " << fixed(p.mean_regions, 2) << " | " << fixed(p.us_per_example, 1) << " | "
+         << (p.macro_f1.n ? accuracy_text(p.macro_f1) : "n/a") << " | " << val_text(p.val_accuracy) << " | " << fixed(p.mean_regions, 2) << " | " << fixed(p.us_per_example, 1) << " | "
          << fixed(p.policy_us_per_example, 1) << " | " << best_epochs_text(p) << " | " << mark_text(s, i) << " |\n";
     }
     const auto comparisons = ordered_comparisons(s);

@@ -19,7 +19,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Any other column is a swept config key and so part of the setting.
 const std::vector<std::string> kStandardColumns = {
     "run",          "seed",         "env",    "policy",     "budget",        "accuracy",      "mean_regions",
-    "flops_per_example", "us_per_example", "policy_us_per_example", "val_accuracy", "epochs", "best_epoch",
+    "flops_per_example", "us_per_example", "policy_us_per_example", "macro_f1", "val_accuracy", "epochs", "best_epoch",
     "train_seconds", "evidence_read", "oov_accuracy"};
 
 bool is_standard(const std::string& column) {
@@ -59,7 +59,7 @@ MeanCi known_mean_ci(const std::vector<double>& values) {
 
 struct Columns {
   int env, policy, budget, accuracy, regions, flops, us;  // required
-  int run, seed, val, epochs, best_epoch, policy_us;      // -1 when absent
+  int run, seed, val, epochs, best_epoch, policy_us, macro_f1;  // -1 when absent
   std::vector<int> setting;                               // env, budget, then the swept keys
 };
 
@@ -78,6 +78,7 @@ Columns find_columns(const CsvTable& t, const std::string& source) {
   c.epochs = t.column("epochs");
   c.best_epoch = t.column("best_epoch");
   c.policy_us = t.column("policy_us_per_example");
+  c.macro_f1 = t.column("macro_f1");
   c.setting = {c.env, c.budget};
   for (std::size_t i = 0; i < t.header.size(); ++i)
     if (!is_standard(t.header[i])) c.setting.push_back(static_cast<int>(i));
@@ -86,7 +87,7 @@ Columns find_columns(const CsvTable& t, const std::string& source) {
 
 // The test figures of one policy's rows, kept apart until every row is read.
 struct Figures {
-  std::vector<double> regions, us, policy_us, flops;
+  std::vector<double> regions, us, policy_us, flops, macro_f1;
 };
 
 // The best competing fixed policy: by mean validation accuracy (fairness rule 3: choices are made on
@@ -119,6 +120,7 @@ void summarize_setting(SettingSummary& s, const std::vector<Figures>& figures) {
     ps.us_per_example = known_mean_ci(figures[p].us).mean;
     ps.policy_us_per_example = known_mean_ci(figures[p].policy_us).mean;
     ps.flops_per_example = known_mean_ci(figures[p].flops).mean;
+    ps.macro_f1 = known_mean_ci(figures[p].macro_f1);
     // References are rows of their table (experiments/tables/references.cpp): fc reads the whole
     // canvas as a single "region", so its region count would let it pass for a budgeted policy. A
     // policy never scored on test (NaN regions) competes: its reads are not known to exceed the budget.
@@ -232,6 +234,7 @@ std::vector<SettingSummary> summarize_results(const CsvTable& t, const std::stri
     f.us.push_back(number_at(t, r, c.us, source, true));
     f.policy_us.push_back(number_at(t, r, c.policy_us, source, true));
     f.flops.push_back(number_at(t, r, c.flops, source, true));
+    f.macro_f1.push_back(number_at(t, r, c.macro_f1, source, true));
   }
   for (std::size_t si = 0; si < settings.size(); ++si) summarize_setting(settings[si], figures[si]);
   return settings;

@@ -31,6 +31,7 @@ struct PolicySummary {
   MeanCi val_accuracy;  // across the rows that have one (n = 0: results.csv has no val_accuracy)
   double mean_regions = 0, us_per_example = 0, flops_per_example = 0;  // means across rows (test)
   double policy_us_per_example = 0;  // the policy's own part of us_per_example; NaN: no row has it
+  MeanCi macro_f1;      // test macro-F1 across the rows that have one (n = 0: none, or files from before it)
   bool competes = false;          // a fixed policy within the budget (never a learned one)
   bool learned = false;           // adaptive, or another setting's adaptive shared in (experiments/report/shared.hpp)
   // Shared in from another setting of its family (`saccade report --shared`, experiments/report/shared.hpp):

@@ -105,6 +105,7 @@ void write_results_csv(const std::string& path, const RunOptions& o, const std::
     s << csv_line({o.run_name, std::to_string(o.seed), o.env_name, r.name, std::to_string(r.budget), test(r.test.accuracy),
                    test(r.test.mean_regions), test(r.test.flops_per_example), test(r.test.us_per_example),
                    r.test.policy_us_per_example < 0 ? "" : test(r.test.policy_us_per_example),
+                   r.test.macro_f1 < 0 ? "" : test(r.test.macro_f1),
                    num(r.val_accuracy), std::to_string(r.epochs), std::to_string(r.best_epoch), num(r.train_seconds),
                    !r.tested || r.test.evidence_read < 0 ? "" : num(r.test.evidence_read),
                    !r.tested || r.oov_accuracy < 0 ? "" : num(r.oov_accuracy)});

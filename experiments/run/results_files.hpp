@@ -39,7 +39,9 @@ class MetricsLog {
 // accuracy, mean_regions, flops_per_example, us_per_example: on the test split; empty (with
 // policy_us_per_example, evidence_read and oov_accuracy) when eval.test=false. policy_us_per_example:
 // the part of us_per_example spent on the policy's behalf (EvalResult::policy_us_per_example); empty
-// in a row resumed from a file written before the column. val_accuracy: the validation accuracy of the
+// in a row resumed from a file written before the column. macro_f1: the test answers' macro-averaged
+// F1 (agents/confusion.hpp; per class in class_metrics.csv, experiments/run/metric_files.hpp); empty
+// with eval.test=false and, like policy_us_per_example, in a row resumed from before it. val_accuracy: the validation accuracy of the
 // epoch kept; epochs: epochs trained; best_epoch: the epoch kept (train.keep=best: the one with the
 // best validation accuracy; else the last). evidence_read: the fraction of the test reads on the
 // example's evidence; empty when the env cannot tell (images). oov_accuracy: the accuracy on a second
@@ -48,7 +50,7 @@ class MetricsLog {
 // train_seconds: tests and scripts take the last ones by position.)
 inline const char* kResultsHeader =
     "run,seed,env,policy,budget,accuracy,mean_regions,flops_per_example,us_per_example,policy_us_per_example,"
-    "val_accuracy,epochs,best_epoch,train_seconds,evidence_read,oov_accuracy";
+    "macro_f1,val_accuracy,epochs,best_epoch,train_seconds,evidence_read,oov_accuracy";
 
 // Whether the run in `dir` finished: its status.json says "done".
 bool finished_run(const std::string& dir);

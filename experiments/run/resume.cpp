@@ -11,6 +11,7 @@
 #include "core/atomic_file.hpp"
 #include "experiments/report/csv.hpp"
 #include "experiments/run/epoch_checkpoint.hpp"
+#include "experiments/run/metric_files.hpp"
 
 namespace saccade {
 
@@ -56,6 +57,7 @@ std::vector<PolicyResult> read_results(const std::string& path, const RunOptions
     // -1 (written back empty): not measured, or a file from before the column.
     const bool has_policy_us = table.column("policy_us_per_example") >= 0;
     p.test.policy_us_per_example = has_policy_us ? number(row, r, "policy_us_per_example") : -1.0;
+    p.test.macro_f1 = table.column("macro_f1") >= 0 ? number(row, r, "macro_f1") : -1.0;  // likewise
     p.train_seconds = number(row, r, "train_seconds");
     p.test.evidence_read = number(row, r, "evidence_read");
     p.oov_accuracy = number(row, r, "oov_accuracy");
@@ -97,12 +99,16 @@ ResumePoint prepare_resume(const RunOptions& o, const std::vector<std::string>& 
   const std::string next = p.finished.size() < policies.size() ? policies[p.finished.size()] : "";
   if (!next.empty()) p.next_epochs = epochs_in_checkpoint(epoch_checkpoint_path(o.out_dir, next));
   cut_metrics(o.out_dir + "/metrics.jsonl", p.finished, next, p.next_epochs);
+  std::vector<std::string> finished;
+  for (const PolicyResult& r : p.finished) finished.push_back(r.name);
+  keep_metric_rows(o.out_dir, finished);  // a policy scored but not in results.csv is scored again
   return p;
 }
 
 void clear_earlier_run(const std::string& out_dir) {
   fs::remove(out_dir + "/results.csv");
   fs::remove_all(out_dir + "/scores");  // an earlier run's scores must never be paired with this run's
+  remove_metric_files(out_dir);
   if (!fs::is_directory(out_dir + "/checkpoints")) return;
   for (const auto& entry : fs::directory_iterator(out_dir + "/checkpoints")) {
     const std::string name = entry.path().filename().string();

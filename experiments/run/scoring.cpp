@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "experiments/run/metric_files.hpp"
 #include "experiments/run/results_files.hpp"
 #include "experiments/run/train_loop.hpp"
 
@@ -32,10 +33,15 @@ void print_test_line(const PolicyResult& r, std::size_t n_test, const RunOptions
 
 // eval.test=false: a probe never sees a test example. Its traces come from the first validation
 // examples, and a scores file an earlier run left for this policy is removed, so no report pairs it.
+// Its class metrics, confusion and anytime curve are those of validation, scored once more as
+// training scored it (the same examples, seed and stream) but with the answers kept.
 void skip_test(PolicySetup& s, const RunOptions& o, PolicyResult& result) {
   result.tested = false;
   std::filesystem::remove(scores_path(o.out_dir, s.name));
   const std::size_t n_val = limit(s.val_env->num_examples(), o.eval_examples);
+  Rng val_rng = Rng::stream(o.seed, "validation");
+  const EvalResult val = evaluate_draws(*s.val_env, *s.reader, *s.policy, n_val, o, kValidationSeed, val_rng, /*anytime=*/true);
+  add_metric_rows(o.out_dir, s.name, "validation", val);
   Rng trace_rng = Rng::stream(o.seed, "trace");
   write_traces(o.out_dir + "/traces/" + s.name + ".csv", *s.val_env, *s.reader, *s.policy,
                std::min<std::size_t>(n_val, kTraceExamples), kValidationSeed, trace_rng);
@@ -56,8 +62,9 @@ void score_policy(PolicySetup& s, const RunOptions& o, PolicyResult& result) {
   if (!o.eval_test) return skip_test(s, o, result);
   const std::size_t n_test = limit(s.test_env->num_examples(), o.eval_examples);
   Rng test_rng = Rng::stream(o.seed, "test");
-  result.test = evaluate_draws(*s.test_env, *s.reader, *s.policy, n_test, o, kTestSeed, test_rng);
+  result.test = evaluate_draws(*s.test_env, *s.reader, *s.policy, n_test, o, kTestSeed, test_rng, /*anytime=*/true);
   print_test_line(result, n_test, o);
+  add_metric_rows(o.out_dir, s.name, "test", result.test);
   std::vector<double> oov_scores;
   if (s.oov_test_env) {
     Rng oov_rng = Rng::stream(o.seed, "test-oov");

@@ -69,11 +69,11 @@ void train_epochs(PolicySetup& s, const RunOptions& o, Trainer& trainer, EpochSt
 }
 
 EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::size_t n, const RunOptions& o,
-                          std::uint64_t seed, Rng& rng) {
+                          std::uint64_t seed, Rng& rng, bool anytime) {
   EvalResult mean;
   double reads = 0.0, on_evidence = 0.0;  // over the draws that know the evidence (all or none: one env)
   for (std::size_t r = 0; r < o.eval_repeats; ++r) {
-    const EvalResult e = evaluate(env, reader, policy, n, o.eval_batch_size, seed + r, rng);
+    const EvalResult e = evaluate(env, reader, policy, n, o.eval_batch_size, seed + r, rng, anytime);
     const double w = 1.0 / static_cast<double>(r + 1);  // running means
     mean.accuracy += (e.accuracy - mean.accuracy) * w;
     mean.mean_regions += (e.mean_regions - mean.mean_regions) * w;
@@ -84,6 +84,9 @@ EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::s
     // Per example, the sum over draws, divided once at the end: k of 3 draws right is exactly k/3.
     if (r == 0) mean.scores.assign(e.scores.size(), 0.0);
     for (std::size_t i = 0; i < e.scores.size(); ++i) mean.scores[i] += e.scores[i];
+    mean.confusion.add(e.confusion);
+    if (r == 0) mean.anytime.assign(e.anytime.size(), 0.0);
+    for (std::size_t k = 0; k < e.anytime.size(); ++k) mean.anytime[k] += e.anytime[k];
     if (e.evidence_read >= 0) {
       const double draw_reads = e.mean_regions * static_cast<double>(e.examples);
       reads += draw_reads;
@@ -91,6 +94,7 @@ EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::s
     }
   }
   if (reads > 0) mean.evidence_read = on_evidence / reads;
+  mean.macro_f1 = macro_f1(class_scores(mean.confusion));
   for (double& s : mean.scores) s /= static_cast<double>(o.eval_repeats);
   return mean;
 }

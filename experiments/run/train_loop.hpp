@@ -52,8 +52,10 @@ inline constexpr std::uint64_t kTestSeed = 0x7E57;
 // eval.repeats > 1: each example is scored under that many draws of its randomness (clutter, canvas),
 // the same draws for every policy; the figures are the means over all of them (evidence_read over
 // all their reads, so a draw that read more weighs more), `scores` each example's mean over its draws.
+// The confusion and the anytime counts add up every draw's answers (examples = n * draws), and
+// macro_f1 is that of the summed confusion. anytime: as evaluate's.
 EvalResult evaluate_draws(Env& env, const Reader& reader, Policy& policy, std::size_t n, const RunOptions& options,
-                          std::uint64_t seed, Rng& rng);
+                          std::uint64_t seed, Rng& rng, bool anytime = false);
 
 // `wanted` examples of `available` (0: all of them).
 inline std::size_t limit(std::size_t available, std::size_t wanted) { return wanted ? std::min(available, wanted) : available; }

@@ -29,7 +29,7 @@ class Results:
         """results.csv as a DataFrame: one row per policy (and per run of a sweep).
 
         Columns: run, seed, env, policy, budget, accuracy, mean_regions, flops_per_example,
-        us_per_example, policy_us_per_example, val_accuracy, epochs, best_epoch, train_seconds, evidence_read,
+        us_per_example, policy_us_per_example, macro_f1, val_accuracy, epochs, best_epoch, train_seconds, evidence_read,
         oov_accuracy, then a sweep's swept keys (docs/cli.md; files from before a column lack it).
         """
         return pd.read_csv(self.dir / "results.csv")
@@ -37,6 +37,20 @@ class Results:
     def metrics(self):
         """metrics.jsonl as a DataFrame: one row per policy and epoch (a run's directory only)."""
         return pd.read_json(self.dir / "metrics.jsonl", lines=True)
+
+    def class_metrics(self):
+        """class_metrics.csv: per policy and class, precision, recall, f1 and support (docs/cli.md)."""
+        return pd.read_csv(self.dir / "class_metrics.csv", dtype={"class": str})
+
+    def confusion(self, policy="adaptive"):
+        """`policy`'s confusion matrix from confusion.csv: true classes down, answers across."""
+        df = pd.read_csv(self.dir / "confusion.csv", dtype={"true": str, "predicted": str})
+        df = df[df.policy == policy]
+        return df.pivot_table(index="true", columns="predicted", values="count", aggfunc="sum", sort=False)
+
+    def anytime(self):
+        """anytime.csv: per policy, the accuracy after 1, 2, ... regions read (docs/cli.md)."""
+        return pd.read_csv(self.dir / "anytime.csv")
 
     def traces(self, policy="adaptive"):
         """Where `policy` looked on the first 64 test examples, one row per region read.

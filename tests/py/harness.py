@@ -23,13 +23,19 @@ def saccade(*args, cwd=None, env=None, timeout=300):
 TIMES = {"us_per_example", "policy_us_per_example", "train_seconds", "seconds"}  # measured, not computed: they differ run to run
 
 
+ANSWER_FILES = ("class_metrics.csv", "confusion.csv", "anytime.csv")  # experiments/run/metric_files.hpp
+
+
 def run_outputs(out):
-    """A run directory's results.csv rows and metrics.jsonl lines without the measured times: what two
-    runs of one config and seed must agree on."""
+    """A run directory's results.csv rows and metrics.jsonl lines without the measured times, and the
+    text of its class metrics, confusion and anytime files: what two runs of one config and seed must
+    agree on (a resumed run included: no policy's rows twice)."""
     import csv
     import json
-    with open(pathlib.Path(out) / "results.csv", newline="") as f:
+    out = pathlib.Path(out)
+    with open(out / "results.csv", newline="") as f:
         results = [{k: v for k, v in row.items() if k not in TIMES} for row in csv.DictReader(f)]
     metrics = [{k: v for k, v in json.loads(line).items() if k not in TIMES}
-               for line in (pathlib.Path(out) / "metrics.jsonl").read_text().splitlines()]
-    return results, metrics
+               for line in (out / "metrics.jsonl").read_text().splitlines()]
+    answers = {name: (out / name).read_text() for name in ANSWER_FILES if (out / name).exists()}
+    return results, metrics, answers

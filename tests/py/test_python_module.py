@@ -94,6 +94,15 @@ def test_run_a_dict_and_read_its_results(saccade, tmp_path):
     assert res.finished() and len(res.metrics()) == 2
     trace = res.traces("adaptive")
     assert len(trace) == 64 * 3 and set(trace["region"]) <= set(range(16))
+    # The metrics beyond accuracy (docs/cli.md): a digits class per row, a 10 x 10 matrix summing to the
+    # examples, a curve of 3 points ending at the accuracy.
+    assert len(res.class_metrics()) == 2 * 10
+    matrix = res.confusion("random")
+    assert matrix.shape == (10, 10) and matrix.to_numpy().sum() == 64
+    curve = res.anytime()
+    adaptive = curve[curve.policy == "adaptive"]
+    assert list(adaptive.regions) == [1, 2, 3]
+    assert adaptive.accuracy.iloc[-1] == pytest.approx(table.accuracy[0], abs=1e-6)
 
 
 def test_ctrl_c_during_training_stops_cleanly(tmp_path):

@@ -131,15 +131,17 @@ def test_another_runs_files_are_refused(tmp_path):
 
 
 def test_a_results_csv_from_before_policy_us_resumes(tmp_path):
-    # A run whose results.csv predates policy_us_per_example (and lost its last row to the kill): the
-    # finished rows keep the column empty, the policy trained now fills it, and the report reads both.
+    # A run whose results.csv predates policy_us_per_example and macro_f1 (and lost its last row to the
+    # kill): the finished rows keep the columns empty, the policy trained now fills them, and the report
+    # reads both. Its class metrics are those of a whole run: the policy scored again has its rows once.
     import csv
     config, overrides = TASKS["dialogue"]
     out = tmp_path / "run"
     assert saccade("run", CONFIGS / config, *overrides, "train.epochs=1", "--out", out).returncode == 0
     with open(out / "results.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    old = [c for c in rows[0] if c != "policy_us_per_example"]
+    whole = {name: (out / name).read_text() for name in ("class_metrics.csv", "confusion.csv", "anytime.csv")}
+    old = [c for c in rows[0] if c not in ("policy_us_per_example", "macro_f1")]
     with open(out / "results.csv", "w", newline="") as f:
         w = csv.DictWriter(f, old, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
@@ -152,6 +154,8 @@ def test_a_results_csv_from_before_policy_us_resumes(tmp_path):
     assert [row["policy"] for row in again] == [row["policy"] for row in rows]
     assert all(row["policy_us_per_example"] == "" for row in again[:-1])
     assert float(again[-1]["policy_us_per_example"]) >= 0
+    assert all(row["macro_f1"] == "" for row in again[:-1]) and 0 <= float(again[-1]["macro_f1"]) <= 1
+    assert {name: (out / name).read_text() for name in whole} == whole
     report = saccade("report", out, "--no-plot")
     assert report.returncode == 0, report.stderr
     assert "policy µs" in report.stdout

@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(standard_columns_agree_with_results_files) {
   // image row leaves evidence_read and oov_accuracy empty, a text or dialogue row fills them: neither
   // splits the setting).
   const auto settings = summarize(std::string(saccade::kResultsHeader) +
-                                  "\nr,0,e,grid,4,0.5,4,1,1,0.5,0.45,10,8,1,,\nr,1,e,grid,4,0.7,4,1,1,,0.65,10,6,1,0.25,0.6\n");
+                                  "\nr,0,e,grid,4,0.5,4,1,1,0.5,0.4,0.45,10,8,1,,\nr,1,e,grid,4,0.7,4,1,1,,0.6,0.65,10,6,1,0.25,0.6\n");
   BOOST_TEST_REQUIRE(settings.size() == 1u);
   BOOST_TEST(settings[0].key.size() == 2u);
   BOOST_TEST(settings[0].policies.at(0).accuracy.n == 2u);
@@ -142,12 +142,20 @@ BOOST_AUTO_TEST_CASE(standard_columns_agree_with_results_files) {
   BOOST_TEST(settings[0].policies.at(0).rows.at(1).best_epoch == 6);
   // policy_us_per_example: the mean of the rows that have it (a row resumed from an older file has none).
   BOOST_TEST(settings[0].policies.at(0).policy_us_per_example == 0.5, boost::test_tools::tolerance(1e-12));
+  // macro_f1 is a standard column (not a swept key): its mean and interval across seeds.
+  BOOST_TEST(settings[0].policies.at(0).macro_f1.n == 2u);
+  BOOST_TEST(settings[0].policies.at(0).macro_f1.mean == 0.5, boost::test_tools::tolerance(1e-12));
+  const saccade::CsvTable now = saccade::report_table_csv(settings);
+  BOOST_TEST(std::stod(now.rows.at(0)[now.column("macro_f1_mean")]) == 0.5, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(std::stod(now.rows.at(0)[now.column("macro_f1_ci95")]) > 0.0);
   // Files from before evidence_read and policy_us_per_example (kResults has neither) still summarize.
   const auto old = summarize(kResults);
   BOOST_TEST(old.size() == 3u);
   BOOST_TEST(std::isnan(old[0].policies.at(0).policy_us_per_example));
   const saccade::CsvTable t = saccade::report_table_csv(old);
   BOOST_TEST(t.rows.at(0)[t.column("policy_us_per_example")] == "");
+  BOOST_TEST(old[0].policies.at(0).macro_f1.n == 0u);  // kResults predates macro_f1 too
+  BOOST_TEST(t.rows.at(0)[t.column("macro_f1_mean")] == "");
 }
 
 BOOST_AUTO_TEST_CASE(errors_name_file_line_and_column) {

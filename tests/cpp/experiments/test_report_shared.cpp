@@ -52,7 +52,7 @@ struct Sweep {
            const std::string& policy, const std::vector<double>& scores, double val) {
     double sum = 0;
     for (double v : scores) sum += v;
-    results << run << ',' << seed << ",e," << policy << ',' << budget << ',' << sum / kExamples << ",4,1e6,100,10," << val
+    results << run << ',' << seed << ",e," << policy << ',' << budget << ',' << sum / kExamples << ",4,1e6,100,10,," << val
             << ",10,5,1,,," << algorithm << ',' << policies << "\n";
     fs::create_directories(dir.dir / run / "scores");
     std::ofstream f(dir.dir / run / "scores" / (policy + ".csv"));
