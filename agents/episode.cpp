@@ -164,6 +164,11 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   }
   if (!pending.empty()) memory = reader.read_steps(memory, pending);
   ep.logits = reader.predict(memory);
+  ep.reader_logits = ep.logits;
+  if (record.dropout && reader.dropout() > 0.0 && B > 0) {
+    Rng masks = Rng::stream(seed, "reader-dropout-" + std::to_string(examples.front()));
+    ep.reader_logits = reader.predict_dropped(memory, masks);
+  }
   ep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (std::size_t b = 0; b < B; ++b) ep.reader_flops += reader.flops_predict(ep.regions_read[b]);
   ep.policy_flops += static_cast<double>(B) * policy.flops_per_episode(decisions);

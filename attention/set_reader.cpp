@@ -94,7 +94,7 @@ Var SetReader::summary(const Memory& m) const {
   return pool_.forward_projected(stacked(m.keys), stacked(m.values), &m.mask);
 }
 
-Var SetReader::predict(const Memory& m) const { return head2_(relu(head1_(summary(m)))); }
+Var SetReader::predict(const Memory& m) const { return head2_(drop(relu(head1_(summary(m))))); }
 
 double SetReader::flops_encode() const {
   const double d = static_cast<double>(set_.dim);
