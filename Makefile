@@ -31,7 +31,7 @@ test-asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -E '^py_'
 
-# libFuzzer on each reader of user files (tests/fuzz/: config, IDX, CSV/JSONL, bAbI), FUZZ_SECONDS
+# libFuzzer on each reader of user files (tests/fuzz/: config, IDX, npz images, CSV/JSONL, bAbI), FUZZ_SECONDS
 # each, built with clang in its own directory. Crashes land in $(FUZZ_BUILD)/fuzz/crashes/.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60

@@ -169,6 +169,10 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
     Rng masks = Rng::stream(seed, "reader-dropout-" + std::to_string(examples.front()));
     ep.reader_logits = reader.predict_dropped(memory, masks);
   }
+  if (record.attention) {
+    ep.attention = reader.attention_weights(memory);
+    ep.attention_read = memory.mask;
+  }
   ep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (std::size_t b = 0; b < B; ++b) ep.reader_flops += reader.flops_predict(ep.regions_read[b]);
   ep.policy_flops += static_cast<double>(B) * policy.flops_per_episode(decisions);

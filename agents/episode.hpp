@@ -41,6 +41,10 @@ struct Episode {
   std::vector<std::vector<int>> regions;
   std::vector<std::vector<std::uint8_t>> read_now;  // [B] per step: read at that step
   std::vector<std::uint8_t> evidence;  // [B * num_regions] the reset Info's (empty: the env cannot tell)
+  // With EpisodeRecording::attention: the reader's soft attention over what each example read,
+  // Reader::attention_weights of the final memory [B, T] (undefined: the reader has none), and that
+  // memory's mask [B, T] (1 where the example read at column t: its k-th 1 is its k-th region read).
+  Array attention, attention_read;
   double policy_flops = 0.0;           // summed over the batch
   double reader_flops = 0.0;           // summed over the batch
   // Wall time from the first decision to the prediction: choosing, reading and encoding regions
@@ -73,6 +77,8 @@ struct EpisodeRecording {
   // stream (seed, "reader-dropout-<first example>"), a function of the batch, so a resumed run draws
   // the masks the uninterrupted one did.
   bool dropout = false;
+  // Episode::attention and ::attention_read (traces).
+  bool attention = false;
 };
 
 // Runs episodes on `examples` of the env's split. `seed` fixes the examples' randomness (canvases);

@@ -91,6 +91,8 @@ Memory Reader::read_steps(const Memory& memory, const std::vector<StepRead>& ste
   return m;
 }
 
+Array Reader::attention_weights(const Memory&) const { return Array(); }
+
 Memory mean_memory_init(std::size_t batch, std::size_t width) {
   Memory m;
   m.batch = batch;

@@ -4,6 +4,7 @@
 //   update(memory, embeddings, rows)   fold the new embeddings into those examples' memory
 //   predict(memory) -> logits          the answer
 //   summary(memory) -> [B, H]          what a sequential policy conditions on (it detaches it)
+//   attention_weights(memory) -> [B, T]  the reader's own soft attention over what it read (traces)
 //
 // reader.dropout drops only in predict_dropped, the reader's training pass (its cross-entropy): every
 // reader's predict passes the representation right before its output layer through drop(), which is
@@ -100,6 +101,14 @@ class Reader : public Module {
   virtual Memory read_steps(const Memory& memory, const std::vector<StepRead>& steps) const;
   virtual Var summary(const Memory& memory) const = 0;
   virtual Var predict(const Memory& memory) const = 0;
+  // The reader's own soft attention over what it read, beside the policy's hard choices (traces, plots):
+  // [B, T], T = memory.mask's columns, the weight its prediction gives each region read, summing to 1
+  // over an example's read regions (memory.mask = 1) and 0 where it read nothing. Computed without a
+  // gradient. A reader that pools nothing has none and returns an undefined Array (rank 0), as this
+  // default does: RAM's recurrent core folds each glimpse into one state, and the mean readers (mlp,
+  // cnn, preview) weigh everything alike. Set readers: their pooling's weights (set_reader.hpp);
+  // TurnReader: its slot pointers' (turn_reader.hpp).
+  virtual Array attention_weights(const Memory& memory) const;
   virtual std::size_t summary_size() const = 0;
   // Multiply-adds times two of one example: encoding one region, one update, one prediction.
   virtual double flops_encode() const = 0;

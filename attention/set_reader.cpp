@@ -94,6 +94,14 @@ Var SetReader::summary(const Memory& m) const {
   return pool_.forward_projected(stacked(m.keys), stacked(m.values), &m.mask);
 }
 
+Array SetReader::attention_weights(const Memory& m) const {
+  if (m.mask.shape()[1] == 0) return xt::zeros<float>({m.batch, std::size_t{0}});
+  NoGrad no_grad;
+  // The pooling as summary() runs it: its weights are those of this forward.
+  pool_.forward_projected(stacked(m.keys), stacked(m.values), &m.mask);
+  return pool_.last_weights();
+}
+
 Var SetReader::predict(const Memory& m) const { return head2_(drop(relu(head1_(summary(m))))); }
 
 double SetReader::flops_encode() const {

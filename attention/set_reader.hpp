@@ -37,6 +37,8 @@ class SetReader : public Reader {
   Memory read_steps(const Memory& memory, const std::vector<StepRead>& steps) const override;
   Var summary(const Memory& memory) const override;
   Var predict(const Memory& memory) const override;
+  // The pooling's weights over the set (averaged over its heads), the ones summary() and predict() sum by.
+  Array attention_weights(const Memory& memory) const override;
   std::size_t summary_size() const override { return set_.dim; }
   // flops_content() plus the set pooling's key and value projections of the new item.
   double flops_encode() const override;

@@ -188,6 +188,27 @@ Var TurnReader::predict(const Memory& m) const {
   return reshape(concat(rows, 1), {B * S, V});
 }
 
+Array TurnReader::attention_weights(const Memory& m) const {
+  const std::size_t B = m.batch, S = slots(), T = m.mask.shape()[1];
+  {
+    NoGrad no_grad;
+    predict(m);  // sets last_alpha_, the pointers' weights
+  }
+  Array w = xt::zeros<float>({B, T});
+  for (std::size_t b = 0; b < B; ++b) {
+    std::size_t pointing = 0;
+    for (std::size_t s = 0; s < S; ++s) {
+      float total = 0.0f;
+      for (std::size_t t = 0; t < T; ++t) total += last_alpha_(b, s, t);
+      if (total == 0.0f) continue;
+      ++pointing;
+      for (std::size_t t = 0; t < T; ++t) w(b, t) += last_alpha_(b, s, t);
+    }
+    for (std::size_t t = 0; t < T && pointing; ++t) w(b, t) /= static_cast<float>(pointing);
+  }
+  return w;
+}
+
 double TurnReader::flops_encode() const {
   const double l = static_cast<double>(opt_.turn_tokens), d = static_cast<double>(opt_.dim);
   const double turn_pooling = 2.0 * l * d * d + 2.0 * d * d + 2.0 * l * d;

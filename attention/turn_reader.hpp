@@ -65,6 +65,11 @@ class TurnReader : public Reader {
   Memory read_steps(const Memory& memory, const std::vector<StepRead>& steps) const override;
   Var summary(const Memory& memory) const override;  // [B, D]
   Var predict(const Memory& memory) const override;  // [B * S, Vmax], row b * S + s
+  // What its answer attends to: alpha [B, S, T] averaged over the slots that point at some turn read
+  // (a slot none of whose values the turns read mention has no weights to give). A read turn that
+  // mentions no value gets 0; an example whose turns mention none attends to nothing: all 0. (The
+  // summary pooling is what the policy conditions on, detached: the loss never trains it.)
+  Array attention_weights(const Memory& memory) const override;
   std::size_t summary_size() const override { return opt_.dim; }
 
   // Multiply-adds x 2 (L = turn_tokens, D = dim, S slots, G candidates, T turns read):

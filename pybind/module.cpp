@@ -47,6 +47,17 @@ Config checked(const Config& config) {
   return resolved;
 }
 
+// Where a run would write and which task it is, before its data exists: saccade.run(data=...) writes
+// the arrays or DataFrame into that directory first (the task's own checks need the file).
+std::pair<std::string, std::string> run_target(const std::string& source, bool is_text,
+                                               const std::vector<std::string>& overrides,
+                                               const std::optional<std::string>& out) {
+  const Config config = load_config(source, is_text, overrides, out);
+  reject_sweep_section(config);
+  const Config resolved = resolve(config);
+  return {resolved.get<std::string>("out"), resolved.get<std::string>("env.type")};
+}
+
 // Ctrl-C while the GIL is released: Python's handler only sets a flag; PyErr_CheckSignals runs it
 // (raising KeyboardInterrupt in this thread) and says so.
 bool python_interrupted() {
@@ -275,6 +286,16 @@ class PyAgent {
     return out;
   }
 
+  // The reader's soft attention over what each example read so far (Reader::attention_weights):
+  // (weights [B, T], read [B, T]: 1 where column t holds a region the example read), or None for a reader
+  // that has none.
+  py::object attention() const {
+    NoGrad no_grad;
+    const Array w = setup_.reader->attention_weights(memory_);
+    if (w.dimension() != 2) return py::none();
+    return py::make_tuple(to_numpy(w), to_numpy(memory_.mask));
+  }
+
  private:
   Config resolved_;
   TaskPlan plan_;
@@ -315,6 +336,8 @@ PYBIND11_MODULE(_saccade, m) {
       },
       py::arg("source"), py::arg("is_text"), py::arg("overrides"));
 
+  m.def("run_target", &run_target, py::arg("source"), py::arg("is_text"), py::arg("overrides"), py::arg("out"));
+
   m.def(
       "run",
       [](const std::string& source, bool is_text, const std::vector<std::string>& overrides,
@@ -348,7 +371,8 @@ PYBIND11_MODULE(_saccade, m) {
       .def("reset", &PyAgent::reset, py::arg("batch"))
       .def("act", &PyAgent::act, py::arg("obs"), py::arg("greedy"))
       .def("read", &PyAgent::read, py::arg("obs"))
-      .def("predict", &PyAgent::predict);
+      .def("predict", &PyAgent::predict)
+      .def("attention", &PyAgent::attention);
 
   py::class_<PyEnv>(m, "Env")
       .def(py::init<const std::string&, bool, const std::vector<std::string>&, const std::string&, const std::string&>(),

@@ -7,24 +7,19 @@
 
 #include "core/files.hpp"
 #include "core/random.hpp"
+#include "envs/image/array_images.hpp"
 #include "envs/image/digits.hpp"
 #include "envs/image/idx.hpp"
+#include "envs/image/raw_images.hpp"
 
 namespace saccade {
 namespace {
 
-// One file's items as bytes; dividing by `levels` maps them to [0, 1].
-struct RawImages {
-  std::size_t n = 0, h = 0, w = 0;
-  std::vector<std::uint8_t> pixels;  // [n, h, w]
-  std::vector<int> labels;
-  float levels = 255.0f;  // pixel = byte / levels: 1 is exactly 1.0f
-};
-
 struct RawSource {
   std::string name;
-  RawImages train;                // the train file, or the only file
-  std::optional<RawImages> test;  // the test file when the source has one
+  RawImages train;                      // the train file, or the only file
+  std::optional<RawImages> test;        // the test file when the source has one
+  std::optional<RawImages> validation;  // given validation items (arrays' x_val), else carved from train
 };
 
 RawImages from_idx(const std::string& images_path, const std::string& labels_path) {
@@ -65,6 +60,8 @@ std::string find_in_dir(const std::string& dir, const std::string& name, const s
 // The files of a source, found (each checked to exist) but not read yet.
 struct SourceFiles {
   std::string name;
+  std::string arrays;                      // NumPy arrays (array_images.hpp), an archive or a directory, or
+  bool arrays_directory = false;
   std::string digits;                      // a digits CSV, or
   std::string train_images, train_labels;  // an IDX pair (the train file, or the only one),
   std::string test_images, test_labels;    // plus a test pair when the source has one
@@ -116,6 +113,14 @@ SourceFiles locate(const std::string& source) {
     }
     return f;
   }
+  if (starts("npz:") || starts("npy:")) {
+    SourceFiles f;
+    f.name = source;
+    f.arrays = source.substr(4);
+    f.arrays_directory = starts("npy:");
+    check_array_images(f.arrays, f.arrays_directory);
+    return f;
+  }
   if (starts("idx-dir:")) return in_dir(source.substr(8), source, "");
   if (starts("idx:")) {
     const auto paths = split_commas(std::string_view(source).substr(4));
@@ -140,12 +145,16 @@ SourceFiles locate(const std::string& source) {
   }
   if (is_directory(source)) return in_dir(source, source, "");
   throw std::invalid_argument("load_image_split: unknown image source \"" + source +
-                              "\"; expected fashion-mnist, digits, digits:PATH, idx-dir:DIR, a directory, "
+                              "\"; expected fashion-mnist, digits, digits:PATH, npz:PATH, npy:DIR, idx-dir:DIR, a directory, "
                               "idx:IMAGES,LABELS or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS");
 }
 
 RawSource load_raw(const std::string& source) {
   const SourceFiles f = locate(source);
+  if (!f.arrays.empty()) {
+    ArrayImages a = read_array_images(f.arrays, f.arrays_directory);
+    return {f.name, std::move(a.train), std::move(a.test), std::move(a.validation)};
+  }
   if (!f.digits.empty()) return {f.name, from_digits(f.digits), std::nullopt};
   RawSource s{f.name, from_idx(f.train_images, f.train_labels), std::nullopt};
   if (!f.test_images.empty()) s.test = from_idx(f.test_images, f.test_labels);
@@ -169,8 +178,12 @@ SplitRows split_rows(const RawSource& s, std::uint64_t seed) {
     begin = n / 5;
     r.test.assign(perm.begin(), perm.begin() + begin);
   }
-  const std::size_t nv = (n - begin) / 10;
-  r.validation.assign(perm.begin() + begin, perm.begin() + begin + nv);
+  const std::size_t nv = s.validation ? 0 : (n - begin) / 10;
+  if (s.validation) {
+    r.validation.resize(s.validation->n);
+    for (std::size_t i = 0; i < s.validation->n; ++i) r.validation[i] = i;
+  }
+  if (!s.validation) r.validation.assign(perm.begin() + begin, perm.begin() + begin + nv);
   r.train.assign(perm.begin() + begin + nv, perm.end());
   for (auto* v : {&r.train, &r.validation, &r.test}) std::sort(v->begin(), v->end());
   return r;
@@ -187,6 +200,8 @@ std::size_t count_classes(const RawSource& s) {
     }
     for (int y : s.test->labels) top = std::max(top, y);
   }
+  if (s.validation)
+    for (int y : s.validation->labels) top = std::max(top, y);
   return static_cast<std::size_t>(top + 1);
 }
 
@@ -204,8 +219,12 @@ ImageDataset take(const RawSource& s, const RawImages& raw, const std::vector<st
   d.labels.resize(rows.size());
   float* out = d.images.data();
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const std::uint8_t* in = raw.pixels.data() + rows[i] * px;
-    for (std::size_t j = 0; j < px; ++j) out[i * px + j] = static_cast<float>(in[j]) / raw.levels;
+    if (raw.values.empty()) {
+      const std::uint8_t* in = raw.pixels.data() + rows[i] * px;
+      for (std::size_t j = 0; j < px; ++j) out[i * px + j] = static_cast<float>(in[j]) / raw.levels;
+    } else {
+      std::copy_n(raw.values.data() + rows[i] * px, px, out + i * px);
+    }
     d.labels[i] = raw.labels[rows[i]];
   }
   return d;
@@ -214,7 +233,7 @@ ImageDataset take(const RawSource& s, const RawImages& raw, const std::vector<st
 ImageDataset take_split(const RawSource& s, const SplitRows& r, Split split) {
   switch (split) {
     case Split::train: return take(s, s.train, r.train, split);
-    case Split::validation: return take(s, s.train, r.validation, split);
+    case Split::validation: return take(s, s.validation ? *s.validation : s.train, r.validation, split);
     case Split::test: return take(s, s.test ? *s.test : s.train, r.test, split);
   }
   throw std::logic_error("take_split: bad split");

@@ -9,15 +9,18 @@
 //                             (this is how to read MNIST itself, which Debian does not ship).
 //   "idx:IMAGES,LABELS"       one IDX images/labels pair: it is split like digits (below).
 //   "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS"   a train pair and a test pair.
+//   "npz:PATH" / "npy:DIR"    NumPy arrays x_train, y_train, x_test, y_test (optionally x_val, y_val) in an
+//                             .npz archive or a directory of .npy files (array_images.hpp): a user's own data.
 //
 // Splits are deterministic per seed (stream "split" of the seed):
 //   two files (train + test): test = the whole test file; validation = N/10 items of the train file
-//     chosen by a seeded permutation; train = the rest of the train file.
+//     chosen by a seeded permutation; train = the rest of the train file. Arrays with x_val / y_val:
+//     each split is its own array, whole.
 //   one file (digits, idx:I,L): test = N/5 items chosen by a seeded permutation; validation = a tenth
 //     of the remaining items; train = the rest.
 // Items inside a split keep their order in the file (`source_index` is increasing), so "example i of
 // the split" means the same item for every consumer. Pixels are floats in [0, 1] (bytes / 255,
-// digits' 16 grey levels / 16). num_classes = 1 + the largest label in all of the source's files.
+// digits' 16 grey levels / 16, float32 arrays as they are). num_classes = 1 + the largest label in all of the source's files.
 #pragma once
 
 #include <cstdint>

@@ -286,6 +286,8 @@ void check_text_source(const TextSourceOptions& options) {
   check_file(file_format(options.distractors), options.distractors, false);
 }
 
+bool text_source_is_file(const std::string& source) { return parse_source(source).format != Format::fortunes; }
+
 TextCorpus load_text_corpus(const TextSourceOptions& options, std::uint64_t seed) {
   check_text_source(options);
   const Source src = parse_source(options.source);

@@ -59,6 +59,10 @@ struct TextCorpus {
 void check_text_source(const std::string& source, const std::vector<std::string>& categories);
 void check_text_source(const TextSourceOptions& options);
 
+// Whether a source string names a CSV/JSONL file (no distractors unless a distractors file is given).
+// std::invalid_argument for a source string it cannot parse.
+bool text_source_is_file(const std::string& source);
+
 TextCorpus load_text_corpus(const TextSourceOptions& options, std::uint64_t seed);
 
 // Collapses runs of whitespace to one space and trims: the key texts are compared by.

@@ -19,7 +19,7 @@ void check_document_spec(const DocumentSpec& spec, const TextSplit& split) {
   }
   if (spec.clutter && split.distractors.empty()) {
     fail("clutter needs distractor texts, and this split has none (fortunes take them from the other categories; "
-         "for a CSV/JSONL source give a distractors file, or set clutter to false)");
+         "for a CSV/JSONL source give a distractors file, env.text.distractors, or set clutter to false)");
   }
 }
 

@@ -234,7 +234,7 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
       "report", "Summarise DIR/results.csv: accuracy ± 95% CI per setting and policy, adaptive paired with each policy "
                 "on each run's test scores; writes report.csv/.md/.png/.html");
   report_cmd->add_option("dir", args.dir, "A run's or sweep's output directory (holds results.csv)")->required();
-  report_cmd->add_flag("--no-plot", args.no_plot, "Skip report.png (no Python needed)");
+  report_cmd->add_flag("--no-plot", args.no_plot, "Skip report.png and the learning figures (no Python needed)");
   args.shared_opt =
       report_cmd
           ->add_option("--shared", args.shared,

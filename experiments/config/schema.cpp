@@ -30,7 +30,7 @@ Schema build_schema() {
 
       key("env.type", T::Enum, "image", "Task: glimpses of an image, chunks of a text, or turns of a dialogue.")
           .one_of({"image", "text", "dialogue"}),
-      key("env.dataset", T::String, no_default, "Dataset to read. Image: fashion-mnist (default), digits, idx-dir:DIR, idx:IMAGES,LABELS. Text: fortunes (default), csv:PATH or jsonl:PATH with text and label fields. Dialogue: generated (default) or babi:PREFIX (the bAbI dialog files PREFIX-trn.txt, -dev.txt, -tst.txt and, if there, -tst-OOV.txt)."),
+      key("env.dataset", T::String, no_default, "Dataset to read (docs/data.md). Image: fashion-mnist (default), digits, idx-dir:DIR, idx:IMAGES,LABELS, npz:PATH (NumPy arrays x_train, y_train, x_test, y_test, optionally x_val, y_val; images [N, H, W] uint8 or float32 in [0, 1], integer labels [N]) or npy:DIR (the same as DIR/x_train.npy, ...). Text: fortunes (default), csv:PATH or jsonl:PATH with text and label fields. Dialogue: generated (default) or babi:PREFIX (the bAbI dialog files PREFIX-trn.txt, -dev.txt, -tst.txt and, if there, -tst-OOV.txt)."),
       key("env.canvas", T::Int, no_default, "Image env: side in pixels of the square canvas the image is placed on; unset: the image's own size.")
           .at_least(1),
       key("env.clutter.pieces", T::Int, "0", "Image env: distractor pieces cut from other images and scattered on the canvas.")
@@ -45,10 +45,11 @@ Schema build_schema() {
           .at_least(0),
 
       key("env.text.categories", T::Strings, no_default, "Text env, fortunes: the categories that are the labels; unset: definitions, disclaimer, knghtbrd, literature, men-women, perl, startrek, zippy (the 8 most distinct by scripts/fortune_categories.py)."),
+      key("env.text.distractors", T::String, no_default, "Text env, CSV/JSONL source: a CSV/JSONL file of distractor texts (a text column or key; labels, if any, are ignored), the clutter of cluttered documents. Split 80/10/10 by the seed like the corpus, so a test distractor is never seen in training; a distractor that is also a labelled text is dropped. Unset: no clutter (set env.text.clutter: false)."),
       key("env.text.chunks", T::Int, "16", "Text env: chunks per document (the regions).").at_least(1),
       key("env.text.chunk_tokens", T::Int, "12", "Text env: tokens per chunk (a sentence per chunk is cut or padded to it).").at_least(1),
       key("env.text.sentences", T::Bool, "false", "Text env: one sentence per chunk instead of consecutive runs of chunk_tokens tokens."),
-      key("env.text.clutter", T::Bool, "true", "Text env: place the labelled passage at a random position among distractor chunks from categories outside the label set."),
+      key("env.text.clutter", T::Bool, "true", "Text env: place the labelled passage at a random position among distractor chunks: fortunes' categories outside the label set, or a CSV/JSONL source's env.text.distractors."),
       key("env.text.passage_chunks", T::Int, "4", "Text env, cluttered: the labelled passage's chunks (the item's first ones).").at_least(1),
       key("env.text.min_count", T::Int, "2", "Text env: a token enters the vocabulary if it occurs this often in the training split (else <unk>).").at_least(1),
       key("env.text.preview_size", T::Int, "4096", "Text env: hash buckets of a chunk's preview, a bag of its tokens' (bucket, rarity) pairs; a policy's first layer costs the same whatever this is (it reads chunk_tokens rows).").at_least(1),

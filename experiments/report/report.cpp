@@ -1,13 +1,9 @@
 #include "experiments/report/report.hpp"
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -17,17 +13,15 @@
 #include "core/files.hpp"
 #include "experiments/report/csv.hpp"
 #include "experiments/report/pairing.hpp"
+#include "experiments/report/python_script.hpp"
 #include "experiments/report/report_format.hpp"
 #include "experiments/report/shared.hpp"
-#include "experiments/sweep/shell_quote.hpp"
 
 namespace saccade {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-const char* const kPython = "/usr/bin/python3";
 
 std::string html_escape(const std::string& s) {
   std::string out;
@@ -64,20 +58,9 @@ struct Plot {
 // so report.png itself is written atomically like every other file, and its bytes go into the HTML.
 Plot draw_plot(const std::string& dir, const std::string& report_csv) {
   const std::string package = "install the Debian package python3-matplotlib for report.png";
-  if (access(kPython, X_OK) != 0) return {"", std::string(kPython) + " not found; " + package};
+  if (!python_available()) return {"", std::string(kPython) + " not found; " + package};
   const std::string tmp = (fs::path(dir) / ("report.png.tmp-" + std::to_string(getpid()))).string();
-  const std::string command = shell_quote(kPython) + " - " + shell_quote(report_csv) + " " + shell_quote(tmp);
-  // If python exits before reading all of the script, writing to the pipe must fail, not kill us.
-  struct sigaction ignore {}, previous {};
-  ignore.sa_handler = SIG_IGN;
-  sigaction(SIGPIPE, &ignore, &previous);
-  int status = -1;
-  if (FILE* pipe = popen(command.c_str(), "w")) {
-    std::fwrite(kPlotReportScript, 1, std::strlen(kPlotReportScript), pipe);
-    status = pclose(pipe);
-  }
-  sigaction(SIGPIPE, &previous, nullptr);
-  const int code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const int code = run_embedded_python(kPlotReportScript, {report_csv, tmp});
   Plot plot;
   if (code == 0 && path_exists(tmp)) plot.png = read_text_file(tmp, "report");
   std::error_code ec;
@@ -91,7 +74,7 @@ Plot draw_plot(const std::string& dir, const std::string& report_csv) {
 }  // namespace
 
 std::string report_html(const std::vector<SettingSummary>& settings, const std::string& title,
-                        const std::string& png, const std::string& note) {
+                        const std::string& png, const std::string& note, const std::vector<ReportFigure>& figures) {
   std::ostringstream h;
   h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << html_escape(title) << "</title>\n<style>\n"
     << "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}\n"
@@ -122,6 +105,11 @@ std::string report_html(const std::vector<SettingSummary>& settings, const std::
       for (const Comparison& c : s.comparisons) h << "<li>" << html_escape(comparison_text(s, c)) << "</li>\n";
       h << "</ul>\n";
     }
+  }
+  for (const ReportFigure& f : figures) {
+    h << "<h2>" << html_escape(f.heading) << "</h2>\n";
+    if (!f.png.empty()) h << "<img alt=\"" << html_escape(f.alt) << "\" src=\"data:image/png;base64," << base64(f.png) << "\">\n";
+    if (!f.note.empty()) h << "<p class=\"note\">" << (f.png.empty() ? "No figure: " : "") << html_escape(f.note) << "</p>\n";
   }
   h << "<pre class=\"note\">" << html_escape(method_text(settings)) << "</pre>\n</body></html>\n";
   return h.str();
@@ -169,10 +157,19 @@ int report_command(const ReportOptions& options, std::ostream& out) {
       if (!plot.png.empty()) write_file_atomic(png_path, plot.png, "saccade report");
       else std::cerr << "saccade report: warning: no report.png: " << plot.note << "\n";
     }
-    write_file_atomic(html_path, report_html(settings, "saccade report: " + options.dir, plot.png, plot.note),
+    const std::vector<ReportFigure> figures = learning_figures(options.dir, settings, options.plot);
+    std::string wrote = csv_path + ", " + md_path + (plot.png.empty() ? "" : ", " + png_path);
+    for (const ReportFigure& f : figures) {
+      if (f.png.empty()) {
+        fs::remove(dir / f.file, ec);  // an earlier report's would contradict this one's note
+        continue;
+      }
+      write_file_atomic((dir / f.file).string(), f.png, "saccade report");
+      wrote += ", " + (dir / f.file).string();
+    }
+    write_file_atomic(html_path, report_html(settings, "saccade report: " + options.dir, plot.png, plot.note, figures),
                       "saccade report");
-    out << "\nwrote " << csv_path << ", " << md_path << (plot.png.empty() ? "" : ", " + png_path) << ", " << html_path
-        << "\n";
+    out << "\nwrote " << wrote << ", " << html_path << "\n";
   } catch (const std::exception& e) {
     std::cerr << "saccade report: " << e.what() << "\n";
     return 1;

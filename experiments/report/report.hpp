@@ -19,12 +19,15 @@
 #include <string>
 #include <vector>
 
+#include "experiments/report/report_curves.hpp"
 #include "experiments/report/summary.hpp"
 
 namespace saccade {
 
 struct ReportOptions {
-  std::string dir;   // holds results.csv; report.csv, report.md, report.png and report.html are written here
+  // holds results.csv; report.csv, report.md, report.png, report_learning.png, report_anytime.png and
+  // report.html are written here
+  std::string dir;
   bool plot = true;  // false: no PNG (and none in the HTML)
   // Swept columns that change only the learned policy (experiments/report/shared.hpp). Unset: those of
   // DIR/manifest.json's "shared" (the sweep file's sweep.shared; none for a single run). Set (--shared
@@ -32,7 +35,8 @@ struct ReportOptions {
   std::optional<std::vector<std::string>> shared;
 };
 
-// Prints the table to `out` and writes DIR/report.csv, DIR/report.md, DIR/report.png, DIR/report.html.
+// Prints the table to `out` and writes DIR/report.csv, DIR/report.md, DIR/report.png, DIR/report.html
+// and the learning figures' PNGs (report_curves.hpp).
 // Returns the process exit status (0 ok; 2 when DIR/results.csv is missing or malformed, DIR/manifest.json
 // is malformed, or a shared column is not one of results.csv's swept columns, with the reason on stderr).
 int report_command(const ReportOptions& options, std::ostream& out);
@@ -42,9 +46,10 @@ int report_command(const ReportOptions& options, std::ostream& out);
 std::string report_table_text(const std::vector<SettingSummary>& settings);  // what is printed
 CsvTable report_table_csv(const std::vector<SettingSummary>& settings);      // report.csv
 std::string report_markdown(const std::vector<SettingSummary>& settings, const std::string& title);  // report.md
-// report.html; `png` holds the plot's bytes (empty: none) and `note` says why there is none.
+// report.html; `png` holds the plot's bytes (empty: none) and `note` says why there is none; `figures`
+// (the learning curves and anytime figures, report_curves.hpp) follow the tables.
 std::string report_html(const std::vector<SettingSummary>& settings, const std::string& title,
-                        const std::string& png, const std::string& note);
+                        const std::string& png, const std::string& note, const std::vector<ReportFigure>& figures = {});
 
 // The text of experiments/report/plot_report.py, compiled in (see CMakeLists.txt) so `saccade report`
 // works from any directory. Run as `/usr/bin/python3 - REPORT_CSV OUT_PNG`.

@@ -22,16 +22,31 @@ void MetricsLog::write(const nlohmann::json& row) {
   if (!out_) throw std::runtime_error("cannot write to " + path_);
 }
 
+namespace {
+
+// The reader's weight on example b's read after its `column`-th read column, moving `column` past it.
+float attention_at(const Episode& ep, std::size_t b, std::size_t& column) {
+  const std::size_t T = ep.attention_read.shape()[1];
+  while (column < T && ep.attention_read(b, column) == 0.0f) ++column;
+  if (column == T) throw std::logic_error("write_traces: example " + std::to_string(b) + " read more regions than its memory holds");
+  return ep.attention(b, column++);
+}
+
+}  // namespace
+
 void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
                   std::uint64_t seed, Rng& rng) {
   NoGrad no_grad;
   std::vector<std::size_t> examples(count);
   for (std::size_t i = 0; i < count; ++i) examples[i] = i;
-  const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true);
+  EpisodeRecording record;
+  record.attention = true;
+  const Episode ep = run_episode(env, reader, policy, examples, seed, rng, /*greedy=*/true, record);
   const std::vector<float> correct = correct_per_example(ep.logits, ep.labels, ep.slots);
   std::ostringstream s;
-  s << "example,label,correct,step,row,col,region,evidence\n";
+  s << "example,label,correct,step,row,col,region,evidence,weight\n";
   for (std::size_t b = 0; b < count; ++b) {
+    std::size_t column = 0;  // example b's k-th read is its k-th read column of the reader's memory
     for (std::size_t t = 0; t < ep.read_now.size(); ++t) {
       if (!ep.read_now[t][b]) continue;
       const Array& loc = ep.locations[t];
@@ -41,6 +56,8 @@ void write_traces(const std::string& path, Env& env, const Reader& reader, Polic
       s << ',' << correct[b] << ',' << t << ',' << (has_loc ? loc(b, 0) : 0.0f) << ','
         << (has_loc ? loc(b, 1) : 0.0f) << ',' << ep.regions[t][b] << ',';
       if (const int e = read_evidence(ep, t, b); e >= 0) s << e;
+      s << ',';
+      if (ep.attention.dimension() == 2) s << attention_at(ep, b, column);
       s << '\n';
     }
   }

@@ -65,9 +65,11 @@ void write_scores(const std::string& path, std::size_t draws, const std::vector<
                   const std::vector<double>& oov);
 
 // Where a policy read on the first `count` test examples (greedy, as scored): one row per region read,
-// `example,label,correct,step,row,col,region,evidence` (row, col in [-1,1]; region -1 for glimpses;
+// `example,label,correct,step,row,col,region,evidence,weight` (row, col in [-1,1]; region -1 for glimpses;
 // evidence 1 where the region read holds the example's evidence, 0 where not, empty when unknown; label is
-// the slots' labels separated by spaces when the env has several).
+// the slots' labels separated by spaces when the env has several; weight the reader's own soft attention
+// on that region at the end, Reader::attention_weights, summing to 1 over an example's rows; empty for a
+// reader that has none).
 void write_traces(const std::string& path, Env& env, const Reader& reader, Policy& policy, std::size_t count,
                   std::uint64_t seed, Rng& rng);
 

@@ -18,6 +18,7 @@ TextSourceOptions source_options(const Config& cfg) {
   TextSourceOptions s;
   s.source = cfg.get_or<std::string>("env.dataset", "fortunes");
   s.categories = cfg.get_or<std::vector<std::string>>("env.text.categories", {});
+  s.distractors = cfg.get_or<std::string>("env.text.distractors", "");
   s.min_count = static_cast<std::size_t>(cfg.get<int>("env.text.min_count"));
   return s;
 }
@@ -60,22 +61,32 @@ struct TextTask : TaskModels {
 void check_text_task(const Config& cfg) {
   if (cfg.get<int>("env.text.preview_size") == 0 && cfg.get<bool>("eval.adaptive"))
     cfg.fail("env.text.preview_size", "the learned policies read the chunk previews: must be > 0");
-  // The source first (its errors point at env.dataset), then the categories asked of it.
+  // The source first (its errors point at env.dataset), then the categories and the distractors
+  // file asked of it, each error at its own key.
   TextSourceOptions source = source_options(cfg);
-  const std::vector<std::string> categories = std::move(source.categories);
-  source.categories.clear();
+  TextSourceOptions bare = source;
+  bare.categories.clear();
+  bare.distractors.clear();
   try {
-    check_text_source(source);
+    check_text_source(bare);
   } catch (const std::exception& e) {
     if (cfg.has("env.dataset")) cfg.fail("env.dataset", e.what());
     throw ConfigError(std::string("env.dataset (default fortunes): ") + e.what());
   }
-  source.categories = categories;
+  bare.categories = source.categories;
   try {
-    check_text_source(source);
+    check_text_source(bare);
   } catch (const std::exception& e) {
     cfg.fail("env.text.categories", e.what());
   }
+  try {
+    check_text_source(source);
+  } catch (const std::exception& e) {
+    cfg.fail("env.text.distractors", e.what());
+  }
+  if (cfg.get<bool>("env.text.clutter") && source.distractors.empty() && text_source_is_file(source.source))
+    cfg.fail("env.text.clutter", "a CSV/JSONL source has no clutter of its own: set env.text.distractors to a CSV/JSONL "
+                                 "file of distractor texts (their labels are ignored), or env.text.clutter: false");
 }
 
 TaskPlan plan_text_task(const Config& resolved) {

@@ -9,6 +9,7 @@ import pandas as pd
 
 from . import _saccade
 from .config import overrides_of, source_of
+from .own_data import write_data
 
 
 class Results:
@@ -57,7 +58,7 @@ class Results:
         return manifest.exists() and all(r["status"] == "done" for r in json.loads(manifest.read_text())["runs"])
 
 
-def run(config, overrides=(), out=None, **kwargs):
+def run(config, overrides=(), out=None, data=None, **kwargs):
     """Runs an experiment, like `saccade run`, and returns its Results.
 
     Every policy (adaptive and each fixed one) gets its own reader, trained for the same epochs,
@@ -67,14 +68,28 @@ def run(config, overrides=(), out=None, **kwargs):
         config: a YAML file path or a dict of the same keys.
         overrides: "key.path=value" strings applied on top.
         out: the output directory (default: the config's `out`, runs/{name}).
+        data: your own data instead of env.dataset (docs/data.md). Images: a dict of numpy arrays
+            x_train, y_train, x_test, y_test and optionally x_val, y_val (images [N, H, W] uint8
+            0-255 or float32 in [0, 1], integer labels [N]). Text: a DataFrame with columns text
+            and label, or {"texts": DataFrame, "distractors": DataFrame or Series of texts} for
+            cluttered documents. Written to OUT/data.npz or OUT/data.csv (and OUT/distractors.csv),
+            which the run then reads: the same checks and errors as files.
         **kwargs: more overrides, `__` for the dots (train__epochs=1, policy__budget=3).
 
     Raises:
         ConfigError: a bad config, before any work starts.
+        TypeError, ValueError: `data` of the wrong type, or without a key or column it needs.
+        RuntimeError: data the loader refuses (a wrong dtype or shape, a label out of range), its
+            message naming the file and the key, as for a file given in env.dataset.
         KeyboardInterrupt: Ctrl-C; training stops after the current batch.
     """
     source, is_text = source_of(config)
-    directory = _saccade.run(source, is_text, overrides_of(overrides, **kwargs), None if out is None else os.fspath(out))
+    args = overrides_of(overrides, **kwargs)
+    out = None if out is None else os.fspath(out)
+    if data is not None:
+        out, env_type = _saccade.run_target(source, is_text, args, out)
+        args += write_data(data, out, env_type)
+    directory = _saccade.run(source, is_text, args, out)
     return Results(directory)
 
 

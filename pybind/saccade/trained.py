@@ -51,6 +51,19 @@ class Reader:
         [B, 4, values] (cuisine, location, price, people; a slot's padded values get ~0)."""
         return self._core.predict()
 
+    def attention(self):
+        """The reader's own soft attention over the regions each example has read so far, beside the
+        policy's hard choices: a list with, per example, float32 weights in reading order (one per region
+        read, summing to 1 over them; all 0 for an example whose reader attends to nothing), or None for a
+        reader that has none (RAM's recurrent core, the mean readers). Set readers (patch, chunk): their
+        pooling's weights, averaged over heads; the turn reader: its slot pointers', averaged over the
+        slots that point at some turn read (a turn that mentions no slot value gets 0)."""
+        got = self._core.attention()
+        if got is None:
+            return None
+        weights, read = got
+        return [w[r != 0] for w, r in zip(weights, read)]
+
 
 class Trained:
     """A policy (`adaptive` or a fixed one) and the reader trained under it, from a finished run.
@@ -83,7 +96,9 @@ class Trained:
 
     def episode(self, env, seed=None, options=None, greedy=True):
         """Plays one batch of episodes in `env` to the end; returns (probabilities, info), with
-        info["regions"] the regions read per example, in order (glimpses: info["locations"])."""
+        info["regions"] the regions read per example, in order (glimpses: info["locations"]), and
+        info["attention"] the reader's soft attention at the end over those regions (Reader.attention:
+        per example one weight per region read, in the same order; None when the reader has none)."""
         obs, info = env.reset(seed=seed, options=options)
         self.reset(obs)
         done = np.zeros(env.num_envs, dtype=bool)
@@ -95,7 +110,7 @@ class Trained:
                 regions[b].append(int(obs["region"][b]))
                 locations[b].append(obs["location"][b].copy())
             done |= terminated | truncated
-        info = dict(info, regions=regions, locations=locations)
+        info = dict(info, regions=regions, locations=locations, attention=self.reader.attention())
         return self.reader.predict(), info
 
 

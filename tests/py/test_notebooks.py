@@ -1,4 +1,4 @@
-"""Both notebooks of pybind/notebooks run headlessly (`jupyter nbconvert --execute`), start to end,
+"""The notebooks of pybind/notebooks run headlessly (`jupyter nbconvert --execute`), start to end,
 against the module in build/python; a cell that raises fails the test with its traceback."""
 import os
 import shutil
@@ -8,7 +8,7 @@ import pytest
 
 from harness import BUILD, ROOT
 
-NOTEBOOKS = ["quickstart.ipynb", "compare_policies.ipynb"]
+NOTEBOOKS = ["quickstart.ipynb", "compare_policies.ipynb", "own_data.ipynb"]
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

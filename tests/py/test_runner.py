@@ -34,12 +34,12 @@ def test_keep_last_is_the_default(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "keeping epoch" not in r.stderr
     assert np.load(out / "checkpoints/adaptive.npz")["extra/kept_epoch"] == 5
-    # Images cannot tell where the evidence is and have no out-of-vocabulary split: the last columns of
-    # results.csv and traces stay empty.
+    # Images cannot tell where the evidence is and have no out-of-vocabulary split, and RAM has no soft
+    # attention: the last columns of results.csv and traces stay empty.
     results = (out / "results.csv").read_text().splitlines()
     assert results[0].endswith(",train_seconds,evidence_read,oov_accuracy") and results[1].endswith(",,")
     trace = (out / "traces/adaptive.csv").read_text().splitlines()
-    assert trace[0].endswith(",region,evidence") and all(line.endswith(",") for line in trace[1:])
+    assert trace[0].endswith(",region,evidence,weight") and all(line.endswith(",,") for line in trace[1:])
     assert "of reads on the evidence" not in r.stderr and "test:" not in r.stderr
 
 

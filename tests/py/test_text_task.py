@@ -40,7 +40,7 @@ def test_fortunes_every_policy(tmp_path):
     for policy, share in evidence.items():
         assert f"[{policy}] test: accuracy " in r.stderr and f"{100 * share:.0f}% of reads on the evidence" in r.stderr
         trace = rows(out / "traces" / f"{policy}.csv")
-        assert list(trace[0])[-1] == "evidence" and {row["evidence"] for row in trace} <= {"0", "1"}
+        assert list(trace[0])[-2:] == ["evidence", "weight"] and {row["evidence"] for row in trace} <= {"0", "1"}
         if policy != "random":
             assert abs(sum(int(row["evidence"]) for row in trace) / len(trace) - share) < 1e-5, policy
 
@@ -111,3 +111,45 @@ def test_stage_one_from_another_seed_is_refused(tmp_path):
     r = saccade("run", ROOT / "experiments/configs/text_skim.yaml", *TINY[:-1], "seed=1", cwd=tmp_path)
     assert r.returncode == 2  # found before any work starts
     assert "reader.init: runs/text-pretrain/checkpoints/first.npz was trained with seed 0, this run has seed 1" in r.stderr
+
+
+def write_corpus(path, n=60):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        for i in range(n):
+            w.writerow([f"the {'cat sat on the mat' if i % 2 else 'dog ran in the park'} number {i}, twice.",
+                        "cats" if i % 2 else "dogs"])
+
+
+def test_csv_corpus_with_distractors_runs_cluttered(tmp_path):
+    write_corpus(tmp_path / "corpus.csv")
+    (tmp_path / "distractors.jsonl").write_text("".join(f'{{"text": "weather report {i}: rain over the hills, then sun."}}\n'
+                                                        for i in range(40)))
+    out = tmp_path / "run"
+    r = saccade("run", ROOT / "experiments/configs/text_skim.yaml", *TINY, f"env.dataset=csv:{tmp_path / 'corpus.csv'}",
+                f"env.text.distractors={tmp_path / 'distractors.jsonl'}", "eval.policies=[first]", "--out", out)
+    assert r.returncode == 0, r.stderr
+    table = rows(out / "results.csv")
+    assert {row["env"] for row in table} == {"text-cluttered-16"}
+    # The passage (up to 4 chunks) sits at a random place among 16: reading the first 4 misses it at times.
+    assert 0 <= float(table[1]["evidence_read"]) < 1
+    assert f"distractors: {tmp_path / 'distractors.jsonl'}" in (out / "resolved.yaml").read_text()
+
+
+def test_distractor_errors_point_at_their_key(tmp_path):
+    write_corpus(tmp_path / "corpus.csv")
+    base = f"include: {ROOT}/experiments/configs/text_skim.yaml\nreader:\n  init: null\nenv:\n"
+    cases = {  # env section -> what the error says
+        # text_skim.yaml sets clutter: true, so its line is named
+        f"  dataset: csv:{tmp_path / 'corpus.csv'}\n": "text_skim.yaml:22:14: env.text.clutter: a CSV/JSONL source has no "
+                                                       "clutter of its own: set env.text.distractors",
+        f"  dataset: csv:{tmp_path / 'corpus.csv'}\n  text:\n    distractors: /nonexistent/d.csv\n":
+            "cfg.yaml:7:18: env.text.distractors: ",
+        "  text:\n    distractors: /nonexistent/d.csv\n": "cfg.yaml:6:18: env.text.distractors: text source fortunes: "
+                                                          "its distractors are the other categories",
+    }
+    for env, message in cases.items():
+        (tmp_path / "cfg.yaml").write_text(base + env)
+        r = saccade("run", "cfg.yaml", cwd=tmp_path)
+        assert r.returncode == 2 and message in r.stderr, (env, r.stderr)

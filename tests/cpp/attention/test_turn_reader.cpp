@@ -198,6 +198,34 @@ BOOST_AUTO_TEST_CASE(two_mentioning_turns_split_the_mass_as_alpha) {
   BOOST_TEST(p(0, 0) > 1.0f - 2.0f * TurnReader::kEps);
 }
 
+BOOST_AUTO_TEST_CASE(attention_weights_average_the_pointing_slots_alpha) {
+  TurnReader reader = tiny_reader(7, 8);
+  // As above: slot 1 splits a[0], a[1] over turns 0 and 2, slot 0 puts 1 on turn 1; a second example
+  // reads turns 0 and 1 only (step 3 masked), and its turn 1 (all padding) mentions nothing.
+  const RegionBatch r = turns({{0, {3, 6, 2}, {0, 3, 0}}, {1, {4, 5, 0}, {0, 1, 0}}, {1, {7, 2, 6}, {0, 0, 5}}},
+                              {0, 2, 3});
+  const RegionBatch pad = turns({{0, {0, 0, 0}, {0, 0, 0}}}, {1});
+  Memory m = reader.init(2);
+  Var e;
+  {
+    NoGrad ng;
+    e = reader.encode(r);
+    m = reader.update(m, concat({slice(e, 0, 0, 1), slice(e, 0, 0, 1)}, 0), {0, 1});
+    m = reader.update(m, concat({slice(e, 0, 1, 2), reader.encode(pad)}, 0), {0, 1});
+    m = reader.update(m, slice(e, 0, 2, 3), {0});
+  }
+  const Array w = reader.attention_weights(m);  // [2, 3]
+  const Array h = xt::view(e.value(), xt::all(), xt::range(0, 8));
+  const std::vector<double> a = alpha_by_hand(reader, 1, h, {0, 2});
+  BOOST_TEST(std::abs(w(0, 0) - a[0] / 2) < 1e-5);
+  BOOST_TEST(std::abs(w(0, 1) - 0.5) < 1e-6);
+  BOOST_TEST(std::abs(w(0, 2) - a[1] / 2) < 1e-5);
+  // Example 1: only slot 1 points (at turn 0, the one mentioning turn); the unread step gets 0.
+  BOOST_TEST(w(1, 0) == 1.0f);
+  BOOST_TEST(w(1, 1) == 0.0f);
+  BOOST_TEST(w(1, 2) == 0.0f);
+}
+
 BOOST_AUTO_TEST_CASE(out_of_vocabulary_values_are_pointed_at_like_known_ones) {
   TurnReader reader = tiny_reader(8, 8);
   NoGrad ng;
