@@ -81,7 +81,7 @@ TrainStats ActorCriticTrainer::train_batch(const std::vector<std::size_t>& examp
   Episode ep;
   try {
     ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false,
-                     {.decisions = trains_policy(), .step_probabilities = trains_policy() && reward_.dense()});
+                     {.decisions = trains_policy(), .step_probabilities = trains_policy() && reward_.dense(), .dropout = opt_.train_reader});
   } catch (const NonFiniteAction& e) {
     TrainStats nan = reader_update_->skip_rollout(e);
     nan.cost = reward_.cost();
@@ -100,7 +100,7 @@ TrainStats ActorCriticTrainer::train_batch(const std::vector<std::size_t>& examp
 
   // The reader first, on the rollout it was just read by; then the policy, whose passes re-score the
   // stored decisions and never touch the reader.
-  const Var reader_loss = cross_entropy(ep.logits, ep.labels);
+  const Var reader_loss = cross_entropy(ep.reader_logits, ep.labels);
   s.reader_loss = reader_loss.item();
   bool updated = true;
   if (opt_.train_reader) {

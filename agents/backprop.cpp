@@ -41,9 +41,9 @@ void BackpropTrainer::restore(const TrainerState& s) { update_->restore(s); }
 TrainStats BackpropTrainer::train_batch(const std::vector<std::size_t>& examples, std::uint64_t seed, Rng& rng) {
   const std::size_t B = examples.size();
   update_->begin();
-  const Episode ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false, {.weights = trains_policy()});
+  const Episode ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false, {.weights = trains_policy(), .dropout = opt_.parts.reader});
   TrainStats s;
-  const Var loss = cross_entropy(ep.logits, ep.labels);
+  const Var loss = cross_entropy(ep.reader_logits, ep.labels);
   s.reader_loss = loss.item();
   const std::vector<float> correct = correct_per_example(ep.logits, ep.labels, ep.slots);
   for (std::size_t b = 0; b < B; ++b) {

@@ -204,6 +204,11 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   }
   if (!pending.empty()) memory = reader.read_steps(memory, pending);
   ep.logits = reader.predict(memory);
+  ep.reader_logits = ep.logits;
+  if (record.dropout && reader.dropout() > 0.0 && B > 0) {  // training only: the reader's cross-entropy's own pass
+    Rng masks = Rng::stream(seed, "reader-dropout-" + std::to_string(examples.front()));
+    ep.reader_logits = reader.predict_dropped(memory, masks);
+  }
   ep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - not_timed;
   if (record.attention) {  // traces only, after the clock stopped
     ep.attention = reader.attention_weights(memory);

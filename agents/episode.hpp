@@ -15,7 +15,11 @@
 namespace saccade {
 
 struct Episode {
-  Var logits;                          // [B * slots, C]
+  Var logits;                          // [B * slots, C]: accuracy and rewards are taken of these
+  // What the reader's cross-entropy is taken of: `logits`, or with EpisodeRecording::dropout and
+  // reader.dropout > 0 the same prediction under a dropout mask (Reader::predict_dropped). No mask
+  // touches anything else: the summaries and predictions the policy decided from, `logits`, p_true.
+  Var reader_logits;
   std::vector<int> labels;             // [B * slots]
   std::size_t slots = 1;               // answers per example (EnvSpec::num_slots)
   std::vector<int> regions_read;       // [B] (0 for a preview-only env: EnvSpec::region_is_preview)
@@ -72,6 +76,10 @@ struct EpisodeRecording {
   // 1 in value), so the reader's loss reaches the policy's scores (agents/backprop.hpp). Policies
   // without weights are unaffected.
   bool weights = false;
+  // The reader trains on this episode: Episode::reader_logits drops (reader.dropout), masks from the
+  // stream (seed, "reader-dropout-<first example>"), a function of the batch, so a resumed run draws
+  // the masks the uninterrupted one did.
+  bool dropout = false;
   // Episode::attention and ::attention_read (traces).
   bool attention = false;
   // Episode::step_predicted, for the anytime curve of evaluation (agents/anytime.hpp). It must not

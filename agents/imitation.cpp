@@ -84,10 +84,10 @@ TrainStats ImitationTrainer::train_batch(const std::vector<std::size_t>& example
   const std::size_t B = examples.size();
   update_->begin();
   TeacherRecorder recorder(teacher_, learner_);
-  const Episode ep = run_episode(env_, reader_, recorder, examples, seed, rng, /*greedy=*/false);
+  const Episode ep = run_episode(env_, reader_, recorder, examples, seed, rng, /*greedy=*/false, {.dropout = opt_.parts.reader});
 
   TrainStats s;
-  const Var reader_loss = cross_entropy(ep.logits, ep.labels);
+  const Var reader_loss = cross_entropy(ep.reader_logits, ep.labels);
   s.reader_loss = reader_loss.item();
   const std::vector<float> correct = correct_per_example(ep.logits, ep.labels, ep.slots);
   for (std::size_t b = 0; b < B; ++b) {

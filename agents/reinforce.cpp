@@ -74,7 +74,7 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   Episode ep;
   try {
     ep = run_episode(env_, reader_, policy_, examples, seed, rng, /*greedy=*/false,
-                     {.step_probabilities = trains_policy() && reward_.dense()});
+                     {.step_probabilities = trains_policy() && reward_.dense(), .dropout = opt_.train_reader});
   } catch (const NonFiniteAction& e) {
     TrainStats nan = update_->skip_rollout(e);
     nan.cost = reward_.cost();
@@ -84,7 +84,7 @@ TrainStats ReinforceTrainer::train_batch(const std::vector<std::size_t>& example
   const std::vector<float> reward = reward_.reward(ep);
 
   TrainStats s;
-  Var reader_loss = cross_entropy(ep.logits, ep.labels);
+  Var reader_loss = cross_entropy(ep.reader_logits, ep.labels);
   Var loss = opt_.train_reader ? reader_loss : Var();  // a frozen reader takes no gradient
   s.reader_loss = reader_loss.item();
   double regions = 0.0;

@@ -22,7 +22,7 @@ class MlpReader : public Reader {
   Var encode(const RegionBatch& regions) const override;
   Memory update(const Memory& memory, const Var& embedding, const std::vector<int>& rows) const override;
   Var summary(const Memory& memory) const override;
-  Var predict(const Memory& memory) const override { return out_(summary(memory)); }
+  Var predict(const Memory& memory) const override { return out_(drop(summary(memory))); }
   std::size_t summary_size() const override { return opt_.hidden; }
   double flops_encode() const override;
   double flops_update(std::size_t) const override { return 0.0; }

@@ -66,7 +66,7 @@ Memory PreviewReader::update(const Memory& m, const Var& e, const std::vector<in
 Var PreviewReader::summary(const Memory& m) const { return mean_memory_summary(m); }
 
 Var PreviewReader::predict(const Memory& m) const {
-  const Var logits = out_(summary(m));  // [B, G]
+  const Var logits = out_(drop(summary(m)));  // [B, G]
   if (opt_.slot_values.empty()) return logits;
   const std::size_t B = m.batch, S = opt_.slot_values.size();
   const std::size_t V = *std::max_element(opt_.slot_values.begin(), opt_.slot_values.end());

@@ -29,7 +29,7 @@ class RamReader : public Reader {
   Var encode(const RegionBatch& regions) const override;
   Memory update(const Memory& memory, const Var& embedding, const std::vector<int>& rows) const override;
   Var summary(const Memory& memory) const override { return memory.state; }
-  Var predict(const Memory& memory) const override { return out_(memory.state); }
+  Var predict(const Memory& memory) const override { return out_(drop(memory.state)); }
   std::size_t summary_size() const override { return opt_.hidden; }
   double flops_encode() const override;
   double flops_update(std::size_t) const override;

@@ -59,6 +59,27 @@ std::vector<std::vector<int>> rows_of(const std::vector<StepRead>& steps) {
   return rows;
 }
 
+void Reader::set_dropout(double p) {
+  if (!(p >= 0.0 && p < 1.0)) throw std::invalid_argument("reader dropout must be in [0, 1), got " + std::to_string(p));
+  dropout_ = p;
+}
+
+Var Reader::predict_dropped(const Memory& memory, Rng& masks) const {
+  if (dropout_ == 0.0) return predict(memory);
+  // The stream is lent for this one prediction only, and taken back however predict ends.
+  struct Lend {
+    Rng*& slot;
+    ~Lend() { slot = nullptr; }
+  } lend{masks_};
+  masks_ = &masks;
+  return predict(memory);
+}
+
+Var Reader::drop(const Var& x) const {
+  if (!masks_) return x;
+  return saccade::dropout(x, dropout_mask(x.shape(), dropout_, *masks_), dropout_);
+}
+
 Var Reader::embed(const RegionBatch& regions) const {
   const Var e = encode(regions);
   return regions.weight.defined() ? e * regions.weight : e;

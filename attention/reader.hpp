@@ -6,6 +6,10 @@
 //   summary(memory) -> [B, H]          what a sequential policy conditions on (it detaches it)
 //   attention_weights(memory) -> [B, T]  the reader's own soft attention over what it read (traces)
 //
+// reader.dropout drops only in predict_dropped, the reader's training pass (its cross-entropy): every
+// reader's predict passes the representation right before its output layer through drop(), which is
+// the identity anywhere else (evaluation, summary, what the policy sees).
+//
 // Memory is either a recurrent state [B, H] (RAM) or a growing set of embeddings [B, T, D] with a
 // mask (attention readers); a reader uses the part it needs.
 #pragma once
@@ -14,6 +18,7 @@
 #include <vector>
 
 #include "core/module.hpp"
+#include "core/random.hpp"
 #include "core/tensor.hpp"
 
 namespace saccade {
@@ -109,6 +114,22 @@ class Reader : public Module {
   virtual double flops_encode() const = 0;
   virtual double flops_update(std::size_t items_so_far) const = 0;
   virtual double flops_predict(std::size_t items) const = 0;
+
+  // reader.dropout: the probability in [0, 1) that drop() zeroes an entry in the training pass (0: never).
+  void set_dropout(double p);
+  double dropout() const { return dropout_; }
+  // predict(memory) with inverted dropout on the representation before the output layer, masks drawn
+  // from `masks`, for the reader's cross-entropy alone (agents/episode.cpp); with dropout() 0, predict.
+  Var predict_dropped(const Memory& memory, Rng& masks) const;
+
+ protected:
+  // Each reader's predict calls this on its last representation: dropout inside predict_dropped,
+  // the identity otherwise.
+  Var drop(const Var& x) const;
+
+ private:
+  double dropout_ = 0.0;
+  mutable Rng* masks_ = nullptr;  // set only while predict_dropped runs
 };
 
 }  // namespace saccade

@@ -102,7 +102,7 @@ Array SetReader::attention_weights(const Memory& m) const {
   return pool_.last_weights();
 }
 
-Var SetReader::predict(const Memory& m) const { return head2_(relu(head1_(summary(m)))); }
+Var SetReader::predict(const Memory& m) const { return head2_(drop(relu(head1_(summary(m))))); }
 
 double SetReader::flops_encode() const {
   const double d = static_cast<double>(set_.dim);

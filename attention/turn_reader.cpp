@@ -161,7 +161,9 @@ Var TurnReader::predict(const Memory& m) const {
     pointer = Var(xt::zeros<float>({B, S, G}));
     last_alpha_ = keep;
   } else {
-    const Var h = slice(all_items, 2, 0, D), mentions = slice(all_items, 2, D, D + G);
+    // The turns' states are what the slots' scores read (there is no output layer: the answer is the
+    // mention the attention points at), so reader.dropout drops there.
+    const Var h = drop(slice(all_items, 2, 0, D)), mentions = slice(all_items, 2, D, D + G);
     // q_s . (h_t W_k) = (q_s W_k^T) . h_t: the slot queries go through W_k once, not every turn.
     const Var q = matmul(slot_query_, slot_key_.weight(), /*transpose_b=*/true) * (1.0f / std::sqrt(float(D)));
     const Var scores = transpose_last(matmul(h, q, /*transpose_b=*/true));  // [B, T, S] -> [B, S, T]

@@ -7,6 +7,7 @@
 //   ops_normalize.cpp    softmax, log_softmax, layer_norm
 //   ops_losses.cpp       cross_entropy, mse, gaussian/categorical/bernoulli log-probabilities, entropies
 //   ops_conv.cpp         conv2d (im2col + one sgemm per batch), max_pool2d
+//   ops_dropout.cpp      dropout (inverted) and its mask
 // Every op has a finite-difference gradient check in tests/cpp/core/test_ops_grad.cpp (the convolution's
 // and the pooling's: tests/cpp/core/test_conv_grad.cpp).
 #pragma once
@@ -16,6 +17,8 @@
 #include "core/autograd.hpp"
 
 namespace saccade {
+
+class Rng;
 
 // ---- elementwise, broadcasting like numpy (e.g. [B,D] + [D], [B,T,D] * [B,T,1]) ----
 Var add(const Var& a, const Var& b);
@@ -117,5 +120,11 @@ Var categorical_entropy(const Var& logits);
 Var bernoulli_log_prob(const Var& logits, const Array& actions);
 // Elementwise entropy of Bernoulli(sigmoid(logits)).
 Var bernoulli_entropy(const Var& logits);
+
+// ---- dropout ----
+// 0/1 entries of `shape`, each 0 with probability p, from `rng` (in order, one uniform per entry).
+Array dropout_mask(const Shape& shape, double p, Rng& rng);
+// Inverted dropout: x * keep / (1 - p), keep as dropout_mask gives, p in [0, 1).
+Var dropout(const Var& x, const Array& keep, double p);
 
 }  // namespace saccade

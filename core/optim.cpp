@@ -17,7 +17,7 @@ Array zeros_like(const Var& p) { return xt::zeros<float>(p.value().shape()); }
 
 // ---- Optimizer ----
 
-Optimizer::Optimizer(NamedParameters params, double lr) : params_(std::move(params)), lr_(lr) {
+Optimizer::Optimizer(NamedParameters params, double lr) : params_(std::move(params)), lr_(lr), ratio_(params_.size(), 1.0) {
   std::unordered_set<const Node*> seen;
   for (const auto& [name, p] : params_) {
     if (!p.defined() || !p.requires_grad()) {
@@ -28,6 +28,12 @@ Optimizer::Optimizer(NamedParameters params, double lr) : params_(std::move(para
       throw std::invalid_argument("Optimizer: parameter '" + name + "' is listed twice (same Var)");
     }
   }
+}
+
+void Optimizer::set_group_lr(const std::function<bool(const std::string&)>& in_group, double lr) {
+  if (!(lr > 0.0) || !(lr_ > 0.0)) throw std::invalid_argument("Optimizer: a group's rate and the base rate must be > 0");
+  for (std::size_t i = 0; i < params_.size(); ++i)
+    if (in_group(params_[i].first)) ratio_[i] = lr / lr_;
 }
 
 void Optimizer::zero_grad() {
@@ -70,11 +76,12 @@ void SGD::add_state(std::vector<StateEntry>& out) {
 
 void SGD::step() {
   ++step_;
-  const float lr = static_cast<float>(lr_), mu = static_cast<float>(opt_.momentum);
+  const float mu = static_cast<float>(opt_.momentum);
   const float wd = static_cast<float>(opt_.weight_decay);
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Var& p = params_[i].second;
     if (!has_grad(p)) continue;
+    const float lr = static_cast<float>(rate(i));
     float* w = p.value().data();
     const float* grad = p.grad().data();
     float* buf = mu != 0.0f ? momentum_[i].data() : nullptr;
@@ -114,20 +121,21 @@ void Adam::step() {
   const double b1 = opt_.beta1, b2 = opt_.beta2, wd = opt_.weight_decay;
   // Per-step scalars in double (beta^t, 1 - beta^t keep their precision), rounded to float once.
   const double t = static_cast<double>(step_);
-  const float step_size = static_cast<float>(lr_ / (1.0 - std::pow(b1, t)));
+  const double bc1 = 1.0 - std::pow(b1, t);
   const float bc2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(b2, t)));
-  const kernels::AdamStep s{.step_size = step_size,
-                            .bc2_sqrt = bc2_sqrt,
-                            .beta1 = static_cast<float>(b1),
-                            .beta2 = static_cast<float>(b2),
-                            .one_minus_beta1 = static_cast<float>(1.0 - b1),
-                            .one_minus_beta2 = static_cast<float>(1.0 - b2),
-                            .eps = static_cast<float>(opt_.eps),
-                            .decay = opt_.decoupled_weight_decay ? static_cast<float>(1.0 - lr_ * wd) : 1.0f,
-                            .l2 = opt_.decoupled_weight_decay ? 0.0f : static_cast<float>(wd)};
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Var& p = params_[i].second;
     if (!has_grad(p)) continue;
+    const double lr = rate(i);  // the base rate, unless a group or the schedule says otherwise
+    const kernels::AdamStep s{.step_size = static_cast<float>(lr / bc1),
+                              .bc2_sqrt = bc2_sqrt,
+                              .beta1 = static_cast<float>(b1),
+                              .beta2 = static_cast<float>(b2),
+                              .one_minus_beta1 = static_cast<float>(1.0 - b1),
+                              .one_minus_beta2 = static_cast<float>(1.0 - b2),
+                              .eps = static_cast<float>(opt_.eps),
+                              .decay = opt_.decoupled_weight_decay ? static_cast<float>(1.0 - lr * wd) : 1.0f,
+                              .l2 = opt_.decoupled_weight_decay ? 0.0f : static_cast<float>(wd)};
     kernels::adam_update(p.value().data(), p.grad().data(), exp_avg_[i].data(), exp_avg_sq_[i].data(), p.size(), s);
   }
 }
@@ -149,6 +157,15 @@ OptimizerSet::OptimizerSet(std::vector<std::pair<std::string, Optimizer*>> membe
 void OptimizerSet::step() {
   ++step_;
   for (auto& [name, o] : members_) o->step();
+}
+
+void OptimizerSet::set_lr_scale(double scale) {
+  Optimizer::set_lr_scale(scale);
+  for (auto& [name, o] : members_) o->set_lr_scale(scale);
+}
+
+void OptimizerSet::set_group_lr(const std::function<bool(const std::string&)>& in_group, double lr) {
+  for (auto& [name, o] : members_) o->set_group_lr(in_group, lr);
 }
 
 void OptimizerSet::add_state(std::vector<StateEntry>& out) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,20 @@ class Optimizer {
   virtual void step() = 0;
   void zero_grad();
 
+  // The base rate: what a NaN halves and a checkpoint keeps (agents/safe_update.hpp).
   double lr() const { return lr_; }
   void set_lr(double lr) { lr_ = lr; }
+  // The learning-rate schedule's factor on every rate for the next steps (core/lr_schedule.hpp), 1
+  // unless set. Not state: the training loop sets it before every batch from the step's number.
+  virtual void set_lr_scale(double scale) { scale_ = scale; }
+  double lr_scale() const { return scale_; }
+  // The parameters whose names `in_group` accepts step at `lr` rather than at lr() (PyTorch's parameter
+  // groups; policy.lr, experiments/run/stages.cpp). Kept as the ratio lr / lr(), so that what moves the
+  // base rate (a NaN's halving, a restored checkpoint, the schedule) moves the group's alike.
+  virtual void set_group_lr(const std::function<bool(const std::string&)>& in_group, double lr);
+  // The rate parameter i steps at now: lr() x the schedule's factor x its group's ratio (exactly lr()
+  // when neither is set).
+  double rate(std::size_t i) const { return lr_ * scale_ * ratio_[i]; }
   std::int64_t steps() const { return step_; }
   const NamedParameters& named_parameters() const { return params_; }
 
@@ -57,6 +70,8 @@ class Optimizer {
 
   NamedParameters params_;
   double lr_;
+  double scale_ = 1.0;
+  std::vector<double> ratio_;  // per parameter, its group's rate over lr_ (1: the base rate)
   std::int64_t step_ = 0;
 };
 
@@ -117,11 +132,14 @@ class Adam : public Optimizer {
 // reader once per batch, the policy several times, agents/actor_critic.hpp) keeps an optimizer per part,
 // so that one part's step never moves the other's parameters through its Adam moments. Each member's
 // state is named "<member>/<its name>". step() steps every member; the members are stepped directly
-// in training, and this set is what a checkpoint saves. The members must outlive the set.
+// in training, and this set is what a checkpoint saves. The members must outlive the set. The
+// schedule's factor and a group's rate reach every member (by the members' own parameter names).
 class OptimizerSet : public Optimizer {
  public:
   explicit OptimizerSet(std::vector<std::pair<std::string, Optimizer*>> members);
   void step() override;
+  void set_lr_scale(double scale) override;
+  void set_group_lr(const std::function<bool(const std::string&)>& in_group, double lr) override;
 
  private:
   void add_state(std::vector<StateEntry>& out) override;

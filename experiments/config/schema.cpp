@@ -5,6 +5,8 @@
 // A key with no_default is optional: absent from the resolved config unless set, and the code that
 // reads it decides (usually per env type).
 #include "experiments/config/schema.hpp"
+
+#include "core/lr_schedule.hpp"
 #include "experiments/tables/tables.hpp"
 
 namespace saccade {
@@ -68,6 +70,7 @@ Schema build_schema() {
       key("reader.init", T::String, no_default, "A checkpoint (.npz, e.g. RUN/checkpoints/all.npz) whose reader starts every policy's reader; unset: random initialisation."),
       key("reader.pretrain", T::String, no_default, "A first stage inside the run: a config file (e.g. experiments/configs/text_pretrain.yaml, relative to the working directory) whose reader the run trains first, under its own seed, in OUT/pretrain; every policy's reader starts from it. Not with reader.init."),
       key("reader.hidden", T::Int, "128", "Width of the reader's embeddings and hidden state.").at_least(1),
+      key("reader.dropout", T::Float, "0", "Inverted dropout with this probability on the reader's last representation before its output layer, in the reader's training pass only (its cross-entropy): never in evaluation, never in the summary the policy decides from nor in the rewards; masks from the stream (seed of the epoch, the batch). 0: none.").at_least(0).below(1),
   };
   const Schema policy_type = {
 
@@ -91,11 +94,16 @@ Schema build_schema() {
       key("policy.gamma", T::Float, "1", "Discount per decision. With step rewards or gamma < 1 each decision is credited with the discounted rewards from it on; else (RAM's) with the whole episode's reward.").above(0).at_most(1),
       key("policy.entropy", T::Float, "0", "Learners: entropy bonus weight.").at_least(0),
       key("policy.normalize_advantage", T::Bool, "false", "Learners: normalise advantages over each batch (to mean 0, standard deviation 1)."),
+      key("policy.lr", T::Float, no_default, "Learning rate of the controller: the learned policy's parameters and the learner's own (a baseline, a value head); train.lr stays the reader's. Unset: train.lr. A stage's own lr (train.stages) wins over both. The schedule (train.schedule) scales both.").above(0),
   };
   const Schema train = {
       key("train.epochs", T::Int, "10", "Passes over the training set (with train.stages, the stages' epochs instead).").at_least(1),
       key("train.batch_size", T::Int, "64", "Examples per gradient step (envs stepped together).").at_least(1),
-      key("train.lr", T::Float, "0.001", "Learning rate.").above(0),
+      key("train.lr", T::Float, "0.001", "Learning rate (the reader's, and the policy's unless policy.lr sets its own).").above(0),
+      key("train.schedule", T::Enum, "constant", "Learning-rate schedule, set before every batch (core/lr_schedule.hpp): constant; warmup, a linear rise from about 0 to the rate over train.warmup_epochs, then constant; cosine, the same warm-up (if train.warmup_epochs > 0), then a cosine decay towards 0 over the remaining epochs. With train.stages each stage has its own learner and optimizer, so its own schedule over its own epochs (warm-up included).")
+          .one_of(lr_shape_names()),
+      key("train.warmup_epochs", T::Int, "0", "Epochs of the linear warm-up of train.schedule warmup (which needs >= 1) or cosine (0: none); a stage shorter than this warms up all through.").at_least(0),
+      key("train.patience", T::Int, "0", "Early stopping: training stops once validation accuracy has not improved for this many epochs (0: never). The whole run counts: with train.stages it ends the schedule, later stages included. Every policy's run counts its own, so they may train different epochs (results.csv's epochs). The epoch checkpoint keeps the best epoch: --resume counts on, and a run that had stopped trains no more.").at_least(0),
       key("train.weight_decay", T::Float, "0", "AdamW's decoupled weight decay (0: plain Adam).").at_least(0),
       key("train.threads", T::Int, "1", "Worker threads for training and evaluation.").at_least(1),
       key("train.max_grad_norm", T::Float, "5", "Global gradient-norm clipping.").above(0),

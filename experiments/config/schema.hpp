@@ -31,6 +31,7 @@ struct KeySpec {
   KeySpec at_least(double v) const;  // >= v
   KeySpec above(double v) const;     // >  v
   KeySpec at_most(double v) const;   // <= v
+  KeySpec below(double v) const;     // <  v
   KeySpec one_of(std::vector<std::string> allowed) const;
 
   std::string type_text() const;  // "int >= 0", "float > 0", "one of image, text, dialogue", "list of strings"

@@ -44,6 +44,13 @@ KeySpec KeySpec::above(double v) const {
   return k;
 }
 
+KeySpec KeySpec::below(double v) const {
+  KeySpec k = *this;
+  k.max = v;
+  k.max_exclusive = true;
+  return k;
+}
+
 KeySpec KeySpec::at_most(double v) const {
   KeySpec k = *this;
   k.max = v;

@@ -1,5 +1,6 @@
 #include "experiments/run/epoch_checkpoint.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -76,7 +77,9 @@ EpochState load_epoch_checkpoint(const std::string& path, Trainer& trainer, std:
     throw std::runtime_error(path + ": missing or mis-shaped key 'state/" + kPolicyRng + "'");
   const std::vector<std::int64_t> words = rng->second.to_int64();
   for (std::size_t i = 0; i < words.size(); ++i) s.policy_rng[i] = static_cast<std::uint64_t>(words[i]);
-  if (s.best_epoch > 0) {
+  // The best epoch's parameters were kept only under train.keep=best (its epoch and accuracy always are).
+  const bool kept_best = std::any_of(state.begin(), state.end(), [](const auto& e) { return e.first.starts_with(kBest); });
+  if (s.best_epoch > 0 && kept_best) {
     // The best epoch's parameters as saved: this trainer's, in its order, then any other that the
     // trainer of the best epoch's stage had (train.stages: a baseline of its own). The reader's and
     // the learned policy's are in every stage's trainer (experiments/run/stages.hpp): they must be there.

@@ -1,8 +1,9 @@
 // One policy's training, saved after every epoch so that `saccade run --resume DIR` continues it as if
 // it had never stopped: CHECKPOINT_DIR/POLICY.last.npz holds the parameters, Adam's buffers and step,
 // whatever state the trainer declares (Trainer::state(): REINFORCE's learning rate, Lagrange cost
-// and counters), where the policy's random stream stands,
-// and (train.keep=best) the best epoch's parameters, by name. With train.stages the trainer is the
+// and counters), where the policy's random stream stands, the best validation accuracy and its epoch
+// (train.patience: a run that had stopped early stops again at once on resuming), and
+// (train.keep=best) the best epoch's parameters, by name. With train.stages the trainer is the
 // stage's (experiments/run/stages.hpp): its state names the stage, and its parameters always include
 // the reader and the learned policy, whatever the stage trains. Every other random stream of a run is derived
 // afresh from (seed, name) each epoch, so this is the whole state. The file is replaced atomically
@@ -23,9 +24,9 @@ struct EpochState {
   std::size_t epoch = 0;         // epochs finished
   double train_seconds = 0.0;    // wall seconds spent training so far
   double val_accuracy = 0.0;     // the last finished epoch's
-  double best_val = -1.0;        // train.keep=best: the best validation accuracy so far,
-  std::size_t best_epoch = 0;    //   its epoch,
-  std::vector<std::pair<std::string, Array>> best;  // and its parameters by name (empty: none yet)
+  double best_val = -1.0;        // the best validation accuracy so far (train.patience counts from it),
+  std::size_t best_epoch = 0;    //   its epoch (0: none yet),
+  std::vector<std::pair<std::string, Array>> best;  // and, train.keep=best only, its parameters by name
   Rng::State policy_rng{};
 };
 

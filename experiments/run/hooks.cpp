@@ -5,9 +5,7 @@
 namespace saccade {
 
 void KeepBest::epoch_done(const EpochReport& r, EpochState& st) {
-  if (r.val.accuracy <= st.best_val) return;
-  st.best_val = r.val.accuracy;
-  st.best_epoch = r.epoch;
+  if (st.best_epoch != r.epoch) return;  // the loop marked this epoch the best so far (note_validation)
   st.best.clear();
   for (const auto& [name, p] : trainable_.named_parameters()) st.best.emplace_back(name, p.value());
 }

@@ -1,6 +1,6 @@
 // What a run does around the training loop (experiments/run/train_loop.hpp), one hook each:
-//   KeepBest     train.keep=best: the parameters of the epoch with the best validation accuracy ride
-//                in the epoch state (chosen on validation, never on test) and are restored at the end
+//   KeepBest     train.keep=best: the parameters of the epoch with the best validation accuracy (the
+//                loop keeps which one it is, for train.patience too) ride in the epoch state (chosen on validation, never on test) and are restored at the end
 //   MetricsHook  one metrics.jsonl line per epoch
 //   ProgressHook the live progress line (every batch) and one printed line per epoch
 //   CheckpointHook  OUT/checkpoints/POLICY.last.npz after every epoch (experiments/run/epoch_checkpoint.hpp)

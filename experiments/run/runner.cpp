@@ -30,7 +30,8 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 // Trains the stages of `s`'s schedule from `first` on (experiments/run/stages.hpp), each with its own
 // trainer and hooks, through `st`; returns the last stage's trainer (its module is the final checkpoint's).
-// train.minutes counts the whole schedule: once it runs out, the later stages are skipped.
+// train.minutes counts the whole schedule: once it runs out, the later stages are skipped; so does
+// train.patience: once validation has not improved for that many epochs, the schedule ends.
 // train.keep=best keeps the best epoch of any stage (validation always scores the run's own policy with
 // its reader, what the test will score).
 std::unique_ptr<StageTrainer> train_stages(PolicySetup& s, const RunOptions& run, const std::vector<TrainStage>& stages, std::size_t first,
@@ -39,6 +40,7 @@ std::unique_ptr<StageTrainer> train_stages(PolicySetup& s, const RunOptions& run
   const std::string checkpoint = epoch_checkpoint_path(run.out_dir, s.name);
   for (std::size_t k = first; k < stages.size(); ++k) {
     if (run.minutes > 0 && st.train_seconds > run.minutes * 60.0) break;
+    if (patience_ran_out(st, run.patience)) break;
     if (k != first) trainer = make_stage_trainer(s, run, stages, k);
     const bool staged = stages.size() > 1;
     if (staged && st.epoch < stage_end(stages, k))
@@ -53,7 +55,7 @@ std::unique_ptr<StageTrainer> train_stages(PolicySetup& s, const RunOptions& run
     CheckpointHook save(checkpoint, *trainer, run.seed);
     std::vector<TrainingHook*> hooks = {&metrics, &progress_line, &save};
     if (run.keep_best) hooks.insert(hooks.begin(), &keep_best);
-    train_epochs(s, run, *trainer, st, policy_rng, hooks, stage_end(stages, k));
+    train_epochs(s, run, *trainer, st, policy_rng, hooks, {.first = stage_end(stages, k) - stages[k].epochs + 1, .last = stage_end(stages, k)});
   }
   return trainer;
 }
@@ -75,12 +77,20 @@ PolicyResult train_and_evaluate(PolicySetup& s, const RunOptions& o, MetricsLog&
   std::unique_ptr<StageTrainer> trainer = make_stage_trainer(s, run, stages, first);
   Rng policy_rng = Rng::stream(o.seed, "policy-" + s.name);
   EpochState st;
+  bool stopped_before = false;  // train.patience had run out before the interruption
   if (resuming) {
     st = load_epoch_checkpoint(checkpoint, *trainer, o.seed);
+    stopped_before = patience_ran_out(st, o.patience);
     policy_rng = Rng::from_state(st.policy_rng);
     std::fprintf(stderr, "[%s] resuming after epoch %zu of %zu (%s)\n", s.name.c_str(), st.epoch, run.epochs, checkpoint.c_str());
+    if (stopped_before)
+      std::fprintf(stderr, "[%s] it had stopped early (no better validation accuracy since epoch %zu): no more training\n", s.name.c_str(),
+                   st.best_epoch);
   }
   trainer = train_stages(s, run, stages, first, std::move(trainer), st, policy_rng, log, progress);
+  if (!stopped_before && st.epoch < run.epochs && patience_ran_out(st, o.patience))
+    std::fprintf(stderr, "[%s] stopping early after epoch %zu: no better validation accuracy since epoch %zu (train.patience %zu)\n",
+                 s.name.c_str(), st.epoch, st.best_epoch, o.patience);
   const Module trainable = trainer->trainable();
   KeepBest keep_best(trainable);
 

@@ -9,11 +9,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "agents/evaluate.hpp"
 #include "agents/trainer.hpp"
+#include "core/lr_schedule.hpp"
 #include "experiments/run/stages.hpp"
 
 namespace saccade {
@@ -41,6 +43,10 @@ struct RunOptions {
   double minutes = 0.0;              // per-policy wall-clock limit on training (0: none)
   std::size_t eval_repeats = 1;      // draws of each validation and test example's randomness scored
   bool keep_best = false;            // test the epoch with the best validation accuracy, not the last
+  LrShape schedule = LrShape::constant;  // train.schedule (core/lr_schedule.hpp), each stage over its own epochs
+  std::size_t warmup_epochs = 0;     // train.warmup_epochs
+  std::size_t patience = 0;          // train.patience: stop after this many epochs without a better validation accuracy (0: never)
+  std::optional<double> policy_lr;   // policy.lr: the controller's rate (none: train.lr), for a run without stages
   bool eval_test = true;             // false (a probe): no test episode at all, choices see validation only
   std::string reader_init;           // a checkpoint whose reader.* parameters start every policy's reader
   bool resume = false;               // continue the interrupted run in out_dir (experiments/run/resume.hpp)

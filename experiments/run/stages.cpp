@@ -43,6 +43,7 @@ std::vector<TrainStage> schedule_of(const RunOptions& o, const std::string& poli
   one.acts = policy;
   one.epochs = staged ? reader_epochs(o.stages) : o.epochs;
   one.make_trainer = o.make_trainer;
+  one.policy_lr = o.policy_lr;
   return {one};
 }
 
@@ -60,6 +61,10 @@ std::unique_ptr<StageTrainer> make_stage_trainer(PolicySetup& s, const RunOption
   Rng init = Rng::stream(o.seed, k == 0 ? std::string("baseline-init") : "baseline-init-stage-" + std::to_string(k + 1));
   std::unique_ptr<Trainer> inner =
       stage.make_trainer({.env = *s.train_env, .reader = *s.reader, .policy = acting, .learner = learner, .parts = stage.parts, .init = init});
+  // One place for every learner: whatever is not the reader's is the controller's (the learners name
+  // their parameters "reader.*", "policy.*", "baseline.*", "critic.*").
+  if (stage.policy_lr)
+    inner->optimizer().set_group_lr([](const std::string& name) { return !name.starts_with("reader."); }, *stage.policy_lr);
   const std::optional<std::size_t> index = stages.size() > 1 ? std::optional<std::size_t>(k) : std::nullopt;
   return std::make_unique<StageTrainer>(std::move(actor), std::move(inner), *s.policy, index);
 }

@@ -35,6 +35,10 @@ struct TrainStage {
   std::size_t epochs = 0;
   std::string algorithm;             // train.algorithm's row, for the logs
   TrainerFactory make_trainer;
+  // policy.lr: the rate of the controller's parameters (the policy's, a baseline's or a critic's: all
+  // but the reader's) when it differs from the learner's; none when the stage sets its own lr (which
+  // then is both's) or policy.lr is unset.
+  std::optional<double> policy_lr;
 };
 
 // A fixed policy by name, reading up to `budget` regions of an env with `spec` (a stage's actor).
@@ -66,7 +70,7 @@ std::vector<TrainStage> schedule_of(const RunOptions& options, const std::string
 
 // Stage k's trainer over setup's reader and policy (a fixed actor built by options.make_fixed when
 // the stage names one); its own parameters seeded from (seed, "baseline-init"), stage k > 0 from
-// (seed, "baseline-init-stage-<k+1>").
+// (seed, "baseline-init-stage-<k+1>"); the controller's parameters at the stage's policy_lr.
 std::unique_ptr<StageTrainer> make_stage_trainer(PolicySetup& setup, const RunOptions& options,
                                                  const std::vector<TrainStage>& stages, std::size_t k);
 

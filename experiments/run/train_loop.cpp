@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/interrupt.hpp"
+#include "core/lr_schedule.hpp"
 
 namespace saccade {
 
@@ -23,16 +24,32 @@ void add(TrainStats& sum, const TrainStats& t) {
 
 }  // namespace
 
+bool patience_ran_out(const EpochState& st, std::size_t patience) {
+  return patience > 0 && st.epoch >= st.best_epoch + patience;
+}
+
+void note_validation(EpochState& st, std::size_t epoch, double val_accuracy) {
+  if (val_accuracy <= st.best_val) return;
+  st.best_val = val_accuracy;
+  st.best_epoch = epoch;
+}
+
 void train_epochs(PolicySetup& s, const RunOptions& o, Trainer& trainer, EpochState& st, Rng& policy_rng,
-                  const std::vector<TrainingHook*>& hooks, std::size_t last_epoch) {
+                  const std::vector<TrainingHook*>& hooks, const StageEpochs& stage) {
   const std::size_t n_train = limit(s.train_env->num_examples(), o.train_examples);
   const std::size_t n_val = limit(s.val_env->num_examples(), o.eval_examples);
+  // The schedule counts this stage's batches (optimizer steps): a function of the epoch and the batch,
+  // so a resumed run sets the rates the uninterrupted one did.
+  const std::size_t per_epoch = n_train / o.batch_size;
+  const LrSchedule schedule{.shape = o.schedule,
+                            .warmup_steps = o.warmup_epochs * per_epoch,
+                            .total_steps = (stage.last + 1 - stage.first) * per_epoch};
   // The clock goes on from where an interrupted run stopped it: train.minutes counts both, and
   // training stops after the epoch that crosses it.
   const auto start = std::chrono::steady_clock::now() -
                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(st.train_seconds));
   auto out_of_time = [&] { return o.minutes > 0 && st.train_seconds > o.minutes * 60.0; };
-  for (std::size_t epoch = st.epoch + 1; epoch <= last_epoch && !out_of_time(); ++epoch) {
+  for (std::size_t epoch = st.epoch + 1; epoch <= stage.last && !out_of_time() && !patience_ran_out(st, o.patience); ++epoch) {
     // The order and the canvases change every epoch, identically for every policy.
     Rng epoch_rng = Rng::stream(o.seed, "epoch-" + std::to_string(epoch));
     const std::vector<std::size_t> order = epoch_rng.permutation(s.train_env->num_examples());
@@ -42,6 +59,7 @@ void train_epochs(PolicySetup& s, const RunOptions& o, Trainer& trainer, EpochSt
     std::size_t batches = 0;
     for (std::size_t b = 0; b + o.batch_size <= n_train; b += o.batch_size) {
       const std::vector<std::size_t> examples(order.begin() + static_cast<long>(b), order.begin() + static_cast<long>(b + o.batch_size));
+      trainer.optimizer().set_lr_scale(lr_factor(schedule, (epoch - stage.first) * per_epoch + b / o.batch_size));
       TrainStats t;
       try {
         t = trainer.train_batch(examples, canvas_seed, policy_rng);
@@ -63,6 +81,7 @@ void train_epochs(PolicySetup& s, const RunOptions& o, Trainer& trainer, EpochSt
     st.epoch = epoch;
     st.train_seconds = r.elapsed;
     st.val_accuracy = r.val.accuracy;
+    note_validation(st, epoch, r.val.accuracy);
     st.policy_rng = policy_rng.state();
     for (TrainingHook* h : hooks) h->epoch_done(r, st);
   }

@@ -1,5 +1,5 @@
-// Training, top to bottom: for each epoch, for each batch, one update by the trainer; then
-// validation. Everything else a run does around it (progress lines, metrics.jsonl, the epoch
+// Training, top to bottom: for each epoch, for each batch, the learning rate's schedule and one
+// update by the trainer; then validation, the best epoch so far and early stopping. Everything else a run does around it (progress lines, metrics.jsonl, the epoch
 // checkpoint, keep-best) is a hook called after every batch and every epoch
 // (experiments/run/hooks.hpp), in the order given.
 #pragma once
@@ -37,12 +37,28 @@ class TrainingHook {
   virtual void aborted() {}
 };
 
-// Trains from the epoch after state.epoch to `last_epoch` (a stage's last, experiments/run/stages.hpp)
-// or until train.minutes runs out, updating `state`; validation scores setup.policy, whoever acts in
-// training. Throws std::runtime_error naming the policy and the epoch when the trainer gives up on NaN
-// or Inf.
+// The epochs of the stage being trained, numbered through the schedule (experiments/run/stages.hpp):
+// the stage's learning-rate schedule (train.schedule) runs over them.
+struct StageEpochs {
+  std::size_t first = 1, last = 0;
+};
+
+// Trains from the epoch after state.epoch to stage.last or until train.minutes runs out or
+// train.patience does (patience_ran_out), updating `state`; validation scores setup.policy, whoever
+// acts in training. Throws std::runtime_error naming the policy and the epoch when the trainer gives up
+// on NaN or Inf.
 void train_epochs(PolicySetup& setup, const RunOptions& options, Trainer& trainer, EpochState& state, Rng& policy_rng,
-                  const std::vector<TrainingHook*>& hooks, std::size_t last_epoch);
+                  const std::vector<TrainingHook*>& hooks, const StageEpochs& stage);
+
+// Early stopping (train.patience): validation accuracy has not risen above its best for `patience`
+// epochs (the best at epoch 3 and patience 2: training stops after epoch 5). Never with patience 0.
+// A pure function of the state that every epoch checkpoint holds, so a resumed run stops where the
+// uninterrupted one did, and one that had stopped trains no more.
+bool patience_ran_out(const EpochState& state, std::size_t patience);
+
+// After validating `epoch`: a strictly higher accuracy than any before is the new best (the first of
+// equal accuracies stays the best).
+void note_validation(EpochState& state, std::size_t epoch, double val_accuracy);
 
 // Validation and test examples are rendered from fixed seeds, the same for every run seed and every
 // policy, so all of them are scored on identical inputs.

@@ -36,6 +36,7 @@ PolicySetup build_setup(const TaskModels& task, const Config& cfg, const std::st
   const std::string reader = reference && !reference->reader.empty() ? std::string(reference->reader) : reader_type(cfg, task.kind());
   Rng reader_init = Rng::stream(seed, "reader-init");
   s.reader = find_row(reader_table(), reader)->make(cfg, in, reader_init);
+  s.reader->set_dropout(cfg.get<double>("reader.dropout"));  // every reader trains alike, the references' too
   // reader.init (or a first stage) starts the run's own reader; a reference with a reader of its own
   // (`fc`, `cnn`, `preview`) has other parameters and starts as initialised.
   s.own_reader = reader != reader_type(cfg, task.kind());

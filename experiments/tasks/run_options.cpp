@@ -19,6 +19,10 @@ RunOptions run_options_from_config(const Config& cfg) {
   o.eval_repeats = static_cast<std::size_t>(cfg.get<int>("eval.repeats"));
   o.minutes = cfg.get<double>("train.minutes");
   o.keep_best = cfg.get<std::string>("train.keep") == "best";
+  o.schedule = lr_shape(cfg.get<std::string>("train.schedule"));
+  o.warmup_epochs = static_cast<std::size_t>(cfg.get<int>("train.warmup_epochs"));
+  o.patience = static_cast<std::size_t>(cfg.get<int>("train.patience"));
+  if (cfg.has("policy.lr")) o.policy_lr = cfg.get<double>("policy.lr");
   o.eval_test = cfg.get<bool>("eval.test");
   o.reader_init = cfg.get_or<std::string>("reader.init", "");
   // The learner's own options are read once, here; the factory builds one trainer per policy's run.

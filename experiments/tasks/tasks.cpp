@@ -92,6 +92,8 @@ void check_task_config(const Config& resolved) {
                                        "run's test examples: train it with the same seed");
     }
   }
+  if (resolved.get<std::string>("train.schedule") == "warmup" && resolved.get<int>("train.warmup_epochs") == 0)
+    resolved.fail("train.schedule", "warmup rises over train.warmup_epochs, which is 0: set it to 1 or more (or use constant)");
   const std::string type = resolved.get<std::string>("env.type");
   if (const Task* t = find_task(type)) {
     check_rows(resolved, t->kind(resolved));

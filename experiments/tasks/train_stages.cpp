@@ -165,7 +165,7 @@ void check_stages(const Config& cfg, EnvKind kind) {
 std::vector<TrainStage> stages_from_config(const Config& cfg) {
   std::vector<TrainStage> out;
   for (const StageSpec& spec : read_stages(cfg, std::nullopt)) {
-    Config own = cfg;  // the stage's learning rate is its learner's train.lr
+    Config own = cfg;  // the stage's learning rate is its learner's train.lr, and the policy's too
     if (spec.lr) own.set("train.lr", *spec.lr);
     TrainStage st;
     st.acts = spec.acts;
@@ -173,6 +173,7 @@ std::vector<TrainStage> stages_from_config(const Config& cfg) {
     st.epochs = spec.epochs;
     st.algorithm = spec.algorithm;
     st.make_trainer = find_row(trainer_table(), spec.algorithm)->make(own);
+    if (!spec.lr && cfg.has("policy.lr")) st.policy_lr = cfg.get<double>("policy.lr");
     out.push_back(std::move(st));
   }
   return out;

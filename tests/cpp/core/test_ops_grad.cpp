@@ -8,6 +8,7 @@
 #include "core/ops.hpp"
 #include "core/random.hpp"
 #include "gradcheck.hpp"
+#include "gradcheck_module.hpp"
 
 using namespace saccade;
 using saccade::testing::gradcheck;
@@ -259,6 +260,37 @@ BOOST_AUTO_TEST_CASE(bernoulli) {
   Array actions{{1.f, 0.f, 1.f}, {0.f, 0.f, 1.f}};
   gradcheck("bernoulli_log_prob", [actions](auto& v) { return bernoulli_log_prob(v[0], actions); }, {randn({2, 3})});
   gradcheck("bernoulli_entropy", [](auto& v) { return bernoulli_entropy(v[0]); }, {randn({2, 3})});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(dropout_op)
+
+BOOST_AUTO_TEST_CASE(dropout_forward_backward_with_a_fixed_mask) {
+  // Forward by hand: p = 0.5 keeps entries at 2x; the mask [1, 0, 1, 1] drops the second.
+  const Array keep{1.f, 0.f, 1.f, 1.f};
+  check_close(dropout(Var(Array{1.f, -2.f, 3.f, -4.f}), keep, 0.5).value(), {2, 0, 6, -8});
+  // Backward against finite differences, by relative error, with one fixed mask of p = 0.3.
+  Rng masks(11);
+  const Array mask = dropout_mask({4, 6}, 0.3, masks);
+  Var x(randn({4, 6}), /*requires_grad=*/true);
+  const double err = saccade::testing::gradcheck_relative("dropout", [&] { return dropout(x, mask, 0.3); }, {{"x", x}});
+  BOOST_TEST(err < 1e-2);
+  BOOST_CHECK_THROW(dropout(x, Array{1.f}, 0.3), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(dropout_masks_are_seeded_and_drop_about_p) {
+  Rng a(5), b(5);
+  const Array m1 = dropout_mask({100, 100}, 0.25, a), m2 = dropout_mask({100, 100}, 0.25, b);
+  BOOST_TEST((m1 == m2));  // same stream, same mask
+  double dropped = 0;
+  for (float v : m1) {
+    BOOST_TEST((v == 0.f || v == 1.f));
+    dropped += v == 0.f;
+  }
+  BOOST_TEST(std::abs(dropped / 1e4 - 0.25) < 0.02);  // 10k draws: sd 0.0043
+  Rng c(5);
+  for (float v : dropout_mask({50}, 0.0, c)) BOOST_TEST(v == 1.f);  // p = 0 drops nothing
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -147,6 +147,53 @@ BOOST_AUTO_TEST_CASE(lr_and_validation) {
   BOOST_CHECK_THROW(Adam({{"a", a}}, {.beta1 = 1.0f}), std::invalid_argument);
 }
 
+BOOST_AUTO_TEST_CASE(two_groups_step_at_their_own_rates_scaled_alike) {
+  // "reader" at the base rate 0.1, "policy" at 0.4 (policy.lr); the schedule's factor and a halving of
+  // the base rate (a NaN's) scale both. By hand, SGD w -= rate * g with g = [1, 2] for both:
+  //   step 1 (factor 1):             reader [1, -2] -> [0.9, -2.2]      policy [3] -> [2.6]
+  //   step 2 (factor 0.5):           reader -> [0.85, -2.3]             policy -> [2.4]
+  //   step 3 (factor 0.5, base 0.05): reader -> [0.825, -2.35]          policy -> [2.3]
+  Var reader(Array{1.0f, -2.0f}, true), policy(Array{3.0f}, true);
+  SGD opt({{"reader.w", reader}, {"policy.w", policy}}, {.lr = 0.1});
+  opt.set_group_lr([](const std::string& n) { return n.starts_with("policy."); }, 0.4);
+  BOOST_TEST(opt.rate(0) == 0.1);  // the base rate is untouched, exactly
+  BOOST_TEST(std::abs(opt.rate(1) - 0.4) < 1e-15);
+  const auto step = [&] {
+    reader.grad() = Array{1.0f, 2.0f};
+    policy.grad() = Array{1.0f};
+    opt.step();
+  };
+  step();
+  check(reader.value(), {0.9, -2.2});
+  check(policy.value(), {2.6});
+  opt.set_lr_scale(0.5);
+  step();
+  check(reader.value(), {0.85, -2.3});
+  check(policy.value(), {2.4});
+  opt.set_lr(0.05);
+  step();
+  check(reader.value(), {0.825, -2.35});
+  check(policy.value(), {2.3});
+  BOOST_CHECK_THROW(opt.set_group_lr([](const std::string&) { return true; }, 0.0), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(adam_groups_and_a_set_of_optimizers) {
+  // Adam's first step moves each entry by its rate (m / sqrt(v) = sign g at t = 1, bias-corrected), so
+  // the rates are read off the step. An OptimizerSet passes the factor and the group on to its members.
+  Var reader(Array{0.0f, 0.0f}, true), policy(Array{0.0f}, true), critic(Array{0.0f}, true);
+  Adam reader_opt({{"reader.w", reader}}, {.lr = 0.01}), policy_opt({{"policy.w", policy}, {"critic.w", critic}}, {.lr = 0.01});
+  OptimizerSet both({{"reader", &reader_opt}, {"policy", &policy_opt}});
+  both.set_group_lr([](const std::string& n) { return !n.starts_with("reader."); }, 0.03);
+  both.set_lr_scale(0.5);
+  reader.grad() = Array{2.0f, -3.0f};
+  policy.grad() = Array{5.0f};
+  critic.grad() = Array{-0.5f};
+  both.step();
+  check(reader.value(), {-0.005, 0.005}, 1e-7);  // 0.01 x 0.5
+  check(policy.value(), {-0.015}, 1e-7);         // 0.03 x 0.5
+  check(critic.value(), {0.015}, 1e-7);
+}
+
 BOOST_AUTO_TEST_CASE(optimizer_steps_a_module) {
   // The optimizer's Vars are the module's: a step on a least-squares problem moves the layer.
   Rng rng(3);
