@@ -69,6 +69,23 @@ def interrupted_run(out, command, duration, rng, log):
             command = ["run", "--resume", out]
 
 
+def killed_runs_match(tmp_path, run, duration, whole, label="", landed=("resuming after epoch",)):
+    """Runs `run` killed at random times and resumed (interrupted_run), until a kill lands after an
+    epoch's checkpoint (every text of `landed` in the log), and checks each such run's outputs equal
+    `whole`'s, the uninterrupted run's. SACCADE_RESUME_SEED replays a failing draw."""
+    seed = int(os.environ.get("SACCADE_RESUME_SEED", random.SystemRandom().randrange(1 << 32)))
+    rng = random.Random(seed)
+    # A draw whose kills all land before the first checkpoint tests nothing: draw again (rarely needed).
+    for attempt in range(5):
+        out, log = tmp_path / f"killed{attempt}", tmp_path / f"killed{attempt}.log"
+        kills = interrupted_run(out, [*run, "--out", out], duration, rng, log)
+        what = f"{label}SACCADE_RESUME_SEED={seed}, attempt {attempt}, {kills} kills; log: {log.read_text()}"
+        assert run_outputs(out) == whole, what
+        if all(text in log.read_text() for text in landed):
+            return
+    pytest.fail(f"no kill landed after an epoch's checkpoint in 5 attempts: {what}")
+
+
 @pytest.mark.parametrize("task", sorted(TASKS))
 def test_resume_after_sigkill_gives_the_same_run(tmp_path, task):
     config, overrides = TASKS[task]
@@ -78,19 +95,7 @@ def test_resume_after_sigkill_gives_the_same_run(tmp_path, task):
     duration = time.monotonic() - start
     assert r.returncode == 0, r.stderr
     whole = run_outputs(tmp_path / "whole")
-
-    seed = int(os.environ.get("SACCADE_RESUME_SEED", random.SystemRandom().randrange(1 << 32)))
-    rng = random.Random(seed)
-    # A draw whose kills all land before the first checkpoint tests nothing: draw again (rarely needed).
-    for attempt in range(5):
-        out, log = tmp_path / f"killed{attempt}", tmp_path / f"killed{attempt}.log"
-        kills = interrupted_run(out, [*run, "--out", out], duration, rng, log)
-        what = f"{task}, SACCADE_RESUME_SEED={seed}, attempt {attempt}, {kills} kills; log: {log.read_text()}"
-        assert run_outputs(out) == whole, what
-        if "resuming after epoch" in log.read_text():
-            break
-    else:
-        pytest.fail(f"no kill landed after an epoch's checkpoint in 5 attempts: {what}")
+    killed_runs_match(tmp_path, run, duration, whole, label=f"{task}, ")
 
 
 def test_resume_needs_a_run_directory(tmp_path):

@@ -5,14 +5,12 @@ train for the stages' reader epochs; and a staged run killed at random points an
 as the uninterrupted one does (results.csv and metrics.jsonl, every column but the measured times)."""
 import csv
 import json
-import os
-import random
 import time
 
 import pytest
 
 from harness import ROOT, requires_saccade, run_outputs, saccade
-from test_resume import interrupted_run
+from test_resume import killed_runs_match
 
 pytestmark = requires_saccade
 
@@ -71,14 +69,4 @@ def test_a_staged_run_resumed_after_kills_gives_the_same_run(tmp_path):
     duration = time.monotonic() - start
     assert r.returncode == 0, r.stderr
     whole = run_outputs(tmp_path / "whole")
-    seed = int(os.environ.get("SACCADE_RESUME_SEED", random.SystemRandom().randrange(1 << 32)))
-    rng = random.Random(seed)
-    for attempt in range(5):
-        out, log = tmp_path / f"killed{attempt}", tmp_path / f"killed{attempt}.log"
-        kills = interrupted_run(out, [*run, "--out", out], duration, rng, log)
-        what = f"SACCADE_RESUME_SEED={seed}, attempt {attempt}, {kills} kills; log: {log.read_text()}"
-        assert run_outputs(out) == whole, what
-        if "resuming after epoch" in log.read_text() and "[adaptive] resuming" in log.read_text():
-            break
-    else:
-        pytest.fail(f"no kill landed inside the staged policy's training in 5 attempts: {what}")
+    killed_runs_match(tmp_path, run, duration, whole, landed=("resuming after epoch", "[adaptive] resuming"))

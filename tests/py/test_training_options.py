@@ -5,15 +5,13 @@ policy.lr, reader.dropout, patience) killed at random points and resumed ends as
 one does (results.csv and metrics.jsonl, every column but the measured times)."""
 import csv
 import json
-import os
-import random
 import shutil
 import time
 
 import pytest
 
 from harness import ROOT, requires_saccade, run_outputs, saccade
-from test_resume import interrupted_run
+from test_resume import killed_runs_match
 
 pytestmark = requires_saccade
 
@@ -72,17 +70,7 @@ def test_every_option_resumes_after_sigkill_as_if_never_stopped(tmp_path):
     again = saccade(*run, "--out", tmp_path / "again")  # same config and seed, same numbers
     assert again.returncode == 0 and run_outputs(tmp_path / "again") == whole
 
-    seed = int(os.environ.get("SACCADE_RESUME_SEED", random.SystemRandom().randrange(1 << 32)))
-    rng = random.Random(seed)
-    for attempt in range(5):
-        out, log = tmp_path / f"killed{attempt}", tmp_path / f"killed{attempt}.log"
-        kills = interrupted_run(out, [*run, "--out", out], duration, rng, log)
-        what = f"SACCADE_RESUME_SEED={seed}, attempt {attempt}, {kills} kills; log: {log.read_text()}"
-        assert run_outputs(out) == whole, what
-        if "resuming after epoch" in log.read_text():
-            break
-    else:
-        pytest.fail(f"no kill landed after an epoch's checkpoint in 5 attempts: {what}")
+    killed_runs_match(tmp_path, run, duration, whole)
 
 
 def test_the_options_change_the_numbers_and_their_defaults_do_not(tmp_path):
