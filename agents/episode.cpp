@@ -135,6 +135,15 @@ void replay_step_predictions(const Reader& reader, const std::vector<StepRead>& 
   }
 }
 
+// The reader's cross-entropy's own pass in training (reader.dropout, Reader::predict_dropped), its masks
+// drawn from (seed, the batch's first example), so a resumed run draws them again; `logits` without dropout.
+Var dropped_logits(const Reader& reader, const Memory& memory, const Var& logits, std::uint64_t seed,
+                   const std::vector<std::size_t>& examples) {
+  if (reader.dropout() <= 0.0 || examples.empty()) return logits;
+  Rng masks = Rng::stream(seed, "reader-dropout-" + std::to_string(examples.front()));
+  return reader.predict_dropped(memory, masks);
+}
+
 }  // namespace
 
 Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::vector<std::size_t>& examples,
@@ -204,11 +213,7 @@ Episode run_episode(Env& env, const Reader& reader, Policy& policy, const std::v
   }
   if (!pending.empty()) memory = reader.read_steps(memory, pending);
   ep.logits = reader.predict(memory);
-  ep.reader_logits = ep.logits;
-  if (record.dropout && reader.dropout() > 0.0 && B > 0) {  // training only: the reader's cross-entropy's own pass
-    Rng masks = Rng::stream(seed, "reader-dropout-" + std::to_string(examples.front()));
-    ep.reader_logits = reader.predict_dropped(memory, masks);
-  }
+  ep.reader_logits = record.dropout ? dropped_logits(reader, memory, ep.logits, seed, examples) : ep.logits;
   ep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - not_timed;
   if (record.attention) {  // traces only, after the clock stopped
     ep.attention = reader.attention_weights(memory);

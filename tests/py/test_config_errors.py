@@ -14,7 +14,7 @@ CASES = [
     ("enum_typo", "env:\n  region: glimpes\n", "run",
      'cfg.yaml:2:11: env.region: expected one of glimpse, patch, got "glimpes" (did you mean `glimpse`?)'),
     ("section_given_a_number", "train: 5\n", "run",
-     "cfg.yaml:1:8: train: expected a section (keys epochs, batch_size, lr, weight_decay, threads, max_grad_norm, nonfinite_limit, examples, keep, "
+     "cfg.yaml:1:8: train: expected a section (keys epochs, batch_size, lr, schedule, warmup_epochs, patience, weight_decay, threads, max_grad_norm, nonfinite_limit, examples, keep, "
      "minutes, algorithm, stages), got 5"),
     ("missing_include", "include: nope.yaml\nname: x\n", "run",
      "cfg.yaml:1:10: include: nope.yaml: cannot read config file: No such file or directory"),
