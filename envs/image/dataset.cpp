@@ -178,13 +178,14 @@ SplitRows split_rows(const RawSource& s, std::uint64_t seed) {
     begin = n / 5;
     r.test.assign(perm.begin(), perm.begin() + begin);
   }
-  const std::size_t nv = s.validation ? 0 : (n - begin) / 10;
-  if (s.validation) {
+  if (s.validation) {  // given (arrays' x_val): all of its items; train keeps the rest of its own
     r.validation.resize(s.validation->n);
     for (std::size_t i = 0; i < s.validation->n; ++i) r.validation[i] = i;
+  } else {  // carved: a tenth of what the test left
+    r.validation.assign(perm.begin() + begin, perm.begin() + begin + (n - begin) / 10);
+    begin += r.validation.size();
   }
-  if (!s.validation) r.validation.assign(perm.begin() + begin, perm.begin() + begin + nv);
-  r.train.assign(perm.begin() + begin + nv, perm.end());
+  r.train.assign(perm.begin() + begin, perm.end());
   for (auto* v : {&r.train, &r.validation, &r.test}) std::sort(v->begin(), v->end());
   return r;
 }
