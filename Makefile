@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps configure build test test-asan fuzz demo bench results install clean
+.PHONY: all deps configure build test test-asan mutation fuzz demo bench results install clean
 
 all: build
 
@@ -30,6 +30,14 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -E '^py_'
+
+# Would the suite catch a broken learner, op or env? Each mutant of tests/mutation/mutants.ini (a one-line
+# change) applied in turn to a scratch copy of the tree (MUTATION_DIR, kept for incremental builds), its
+# named tests rebuilt and run; fails naming any mutant no test kills. Not part of `make test`: about
+# 30 minutes on 2 cores (docs/reliability.md, "Mutants", has the table it writes).
+MUTATION_DIR ?= build-mutation
+mutation: deps
+	/usr/bin/python3 tests/mutation/run.py --scratch $(MUTATION_DIR) --jobs $(JOBS) $(MUTATION_ARGS)
 
 # libFuzzer on each reader of user files (tests/fuzz/: config, IDX, npz images, CSV/JSONL, bAbI), FUZZ_SECONDS
 # each, built with clang in its own directory. Crashes land in $(FUZZ_BUILD)/fuzz/crashes/.

@@ -198,6 +198,7 @@ def test_every_public_function_has_a_docstring(saccade):
 
 
 def test_a_trained_policy_and_reader_replay_the_runs_test_score(saccade, tmp_path):
+    import pandas as pd
     # Dialogue envs have no randomness of their own, so greedy episodes over the same 64 test
     # dialogues must give exactly the accuracy the run reported.
     res = saccade.run(DIALOGUE, out=tmp_path / "run", train__epochs=2, env__dialogue__train_size=300,
@@ -211,6 +212,10 @@ def test_a_trained_policy_and_reader_replay_the_runs_test_score(saccade, tmp_pat
         assert np.allclose(probs.sum(axis=2), 1, atol=1e-5)
         correct = (probs.argmax(axis=2) == info["labels"]).all(axis=1)
         assert correct.mean() == pytest.approx(table.loc[policy, "accuracy"], abs=1e-9), policy
+        # Example by example, the run's scores are these test dialogues' (not, say, validation's).
+        scores = pd.read_csv(res.dir / "scores" / f"{policy}.csv").query("split == 'test'")
+        assert len(scores) == 64
+        assert np.array_equal(scores["score"].to_numpy(), correct.astype(float)), policy
         assert all(len(r) == 4 for r in info["regions"])
     # Step by step, the same as episode(): the policy acts, the env reads, the reader remembers.
     trained = saccade.load(res, "adaptive")

@@ -128,3 +128,19 @@ def test_cnn_reference_runs_with_its_own_channels(tmp_path):
     assert float(cells["flops_per_example"]) == 2 * (256 * 4 * 9 + 64 * 8 * 4 * 9) + 2 * 128 * 256 + 2 * 256 * 10
     ckpt = np.load(out / "checkpoints/cnn.npz")
     assert ckpt["param/reader.conv1.weight"].shape == (8, 4, 3, 3) and "param/reader.conv2.weight" not in ckpt.files
+
+
+def test_every_budgeted_policy_reads_within_the_budget(tmp_path):
+    # The fairness rule the comparison rests on (docs/concepts.md): the learned policy and every fixed
+    # one get the same budget. 3 of the 16 patches of a 16x16 digits canvas: each reads exactly 3
+    # regions per test example (a digit has all 16, and none of these policies stops early).
+    out = tmp_path / "budget"
+    r = saccade("run", ROOT / "experiments/configs/image_patches.yaml", "env.dataset=digits", "env.canvas=16",
+                "env.grid=4", "env.clutter.pieces=0", "env.preview_factor=2", "policy.budget=3", "policy.hidden=16",
+                "reader.hidden=16", "reader.heads=2", "train.epochs=1", "train.batch_size=64", "eval.examples=40",
+                "eval.policies=[random,first,spaced,saliency]", "--out", out)
+    assert r.returncode == 0, r.stderr
+    rows = read_csv(out / "results.csv")
+    assert [row["policy"] for row in rows] == ["adaptive", "random", "first", "spaced", "saliency"]
+    for row in rows:
+        assert row["budget"] == "3" and float(row["mean_regions"]) == 3.0, (row["policy"], row["mean_regions"])

@@ -263,6 +263,34 @@ BOOST_AUTO_TEST_CASE(entropy_bonus_gradient_raises_the_entropy) {
   BOOST_TEST(with > without + 0.1);
 }
 
+// RAM's known trap: the learned baseline must read the reader's summary detached, so that its squared
+// error trains the baseline alone. The policy reads it detached too, so the reader's first update is
+// its cross-entropy's, the same with a learned baseline as with none (gradient clipping off: the
+// clip's scale would mix the baseline's gradient into everyone's). Two glimpses, so the second
+// decision's summary depends on the reader's parameters.
+BOOST_AUTO_TEST_CASE(the_learned_baseline_trains_nothing_but_itself) {
+  auto env = glimpse_env(2);
+  std::vector<Array> before, after[2];
+  for (int learned : {0, 1}) {
+    Models m(5);
+    if (learned == 0)
+      for (const auto& [n, v] : m.reader.named_parameters()) before.push_back(v.value());
+    Rng init(1), rng(2);
+    ReinforceTrainer trainer(env, m.reader, m.policy, {.max_grad_norm = 1e9f, .baseline = learned ? "learned" : "none", .reward = "probability"}, init);
+    const TrainStats s = trainer.train_batch(batch, kSeed, rng);
+    if (learned) BOOST_TEST(s.baseline_loss > 0.0f);
+    for (const auto& [n, v] : m.reader.named_parameters()) after[learned].push_back(v.value());
+  }
+  double moved = 0.0, differ = 0.0;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    moved = std::max<double>(moved, xt::amax(xt::abs(after[0][i] - before[i]))());
+    differ = std::max<double>(differ, xt::amax(xt::abs(after[1][i] - after[0][i]))());
+  }
+  BOOST_TEST_MESSAGE("reader's largest step " << moved << "; largest difference with the learned baseline " << differ);
+  BOOST_TEST(moved > 1e-4);  // the reader did train (Adam's first step is about lr = 1e-3)
+  BOOST_TEST(differ == 0.0, "the learned baseline moved the reader's parameters by up to " << differ);
+}
+
 BOOST_AUTO_TEST_CASE(lagrange_cost_follows_the_regions_read) {
   // Budget 4, target 2. A STOP head biased to keep reading (~4 regions) must raise the cost; one
   // biased to stop at once (1 region, the minimum) must lower it; each step is lagrange_lr * (mean - 2).
