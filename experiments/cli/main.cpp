@@ -19,7 +19,7 @@
 #include "experiments/sweep/search.hpp"
 #include "experiments/sweep/search_driver.hpp"
 #include "experiments/sweep/sweep.hpp"
-#include "experiments/sweep/shell_quote.hpp"
+#include "experiments/sweep/script_quote.hpp"
 #include "experiments/sweep/sweep_dask.hpp"
 #include "experiments/sweep/sweep_jobs.hpp"
 #include "experiments/sweep/sweep_slurm.hpp"
