@@ -19,7 +19,7 @@
 #include "experiments/sweep/search.hpp"
 #include "experiments/sweep/search_driver.hpp"
 #include "experiments/sweep/sweep.hpp"
-#include "experiments/sweep/shell_quote.hpp"
+#include "experiments/sweep/script_quote.hpp"
 #include "experiments/sweep/sweep_dask.hpp"
 #include "experiments/sweep/sweep_jobs.hpp"
 #include "experiments/sweep/sweep_slurm.hpp"
@@ -199,7 +199,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
           ->check(CLI::IsMember({"slurm"}))
           ->excludes(backend_opt)
           ->excludes(dry_run_opt);
-  sweep_cmd->add_option("--sbatch", args.sbatch, "More #SBATCH directives for --emit slurm, KEY=VALUE (partition=cpu)")
+  sweep_cmd->add_option("--sbatch", args.sbatch, "An #SBATCH directive for --emit slurm, KEY=VALUE (partition=cpu); one per --sbatch, repeat it for more")
       ->option_text("KEY=VALUE")
       ->needs(emit_opt);
   sweep_cmd->add_flag("--gather", args.gather,
@@ -239,7 +239,7 @@ CLI::App* add_search_command(CLI::App& app, saccade::SearchOptions& args) {
                           ->check(CLI::IsMember({"slurm"}))
                           ->excludes(backend)
                           ->excludes(dry_run);
-  cmd->add_option("--sbatch", args.sbatch, "More #SBATCH directives for --emit slurm, KEY=VALUE (partition=cpu)")
+  cmd->add_option("--sbatch", args.sbatch, "An #SBATCH directive for --emit slurm, KEY=VALUE (partition=cpu); one per --sbatch, repeat it for more")
       ->option_text("KEY=VALUE")
       ->needs(emit);
   cmd->add_flag("--gather", args.gather,

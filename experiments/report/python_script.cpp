@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "experiments/sweep/shell_quote.hpp"
+#include "experiments/sweep/script_quote.hpp"
 
 namespace saccade {
 

@@ -9,7 +9,7 @@
 #include "experiments/config/resolve.hpp"
 #include "experiments/sweep/python_driver.hpp"
 #include "experiments/sweep/search.hpp"
-#include "experiments/sweep/shell_quote.hpp"
+#include "experiments/sweep/script_quote.hpp"
 #include "experiments/sweep/sweep.hpp"
 #include "experiments/tasks/tasks.hpp"
 
@@ -58,6 +58,15 @@ std::string gather_command(const SearchOptions& o, const std::string& out) {
   return command + " --out " + shell_quote(out) + " --gather";
 }
 
+// What the Slurm writer (pybind/saccade/search_slurm.py, which checks the same) cannot write safely,
+// refused before anything is written (experiments/sweep/script_quote.hpp).
+void check_slurm_emit(const SearchOptions& o, const std::string& out) {
+  for (const auto& directive : o.sbatch) sbatch_directive(directive);
+  slurm_output_dir("--out", out);
+  one_line("the saccade executable's path", o.executable);
+  one_line("gather.sh's command (the search's config file and overrides)", gather_command(o, out));
+}
+
 }  // namespace
 
 bool is_search_dir(const std::string& dir) { return fs::is_regular_file(dir + "/search.json"); }
@@ -80,6 +89,7 @@ int run_search(const SearchOptions& o) {
   }
   // The driver, the workers and Slurm's tasks find everything at the same absolute paths.
   const std::string out = fs::absolute(o.out_dir).lexically_normal().string();
+  if (o.emit) check_slurm_emit(o, out);
   const std::string json = search_json(spec), trial_yaml = trial.to_yaml();
   check_unchanged(out + "/search.json", json, out);
   check_unchanged(out + "/trial.yaml", trial_yaml, out);

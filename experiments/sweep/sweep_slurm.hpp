@@ -17,8 +17,14 @@ namespace saccade {
 
 struct SlurmOptions {
   std::vector<std::string> sbatch;  // more directives, KEY=VALUE: "partition=cpu" -> #SBATCH --partition=cpu
+                                    // (VALUE quoted for sbatch when it needs to be: "comment=a b" -> --comment="a b")
   std::string gather_command;       // a shell command line, run by gather.sh
 };
+
+// Refuses (ConfigError naming the option) a value that cannot be written into the scripts safely: an
+// --sbatch value that is not one KEY=VALUE line, an out dir, sweep file, executable or gather command
+// holding a newline (experiments/sweep/script_quote.hpp). Everything else is quoted where it goes.
+void check_slurm_emit(const SweepOptions& options, const SlurmOptions& slurm);
 
 // The sbatch script for the runs `todo` (indices) of `plan` in options.out_dir.
 std::string slurm_script(const SweepPlan& plan, const SweepOptions& options, const std::vector<std::size_t>& todo,

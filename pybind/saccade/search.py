@@ -211,7 +211,11 @@ def main(argv=None):
     study = s.open_study()
     if args.emit or args.gather:
         from . import search_slurm
-        return search_slurm.emit(s, study, args) if args.emit else search_slurm.gather(s, study)
+        from .script_quote import ScriptValueError
+        try:
+            return search_slurm.emit(s, study, args) if args.emit else search_slurm.gather(s, study)
+        except ScriptValueError as e:  # `saccade search` refuses these first; this is for direct use
+            sys.exit(f"search: {e}")
     recover(study)
     signal.signal(signal.SIGTERM, on_term)
     client = None

@@ -13,8 +13,8 @@ No pruning here: the driver is not running while the array is, so it cannot stop
 import fcntl
 import os
 import pathlib
-import shlex
 
+from .script_quote import one_line, sbatch_directive, sbatch_word, shell_quote, slurm_output_dir
 from .search_runs import counted, finished, recover, write_atomic
 
 
@@ -72,7 +72,18 @@ def gather(s, study, quiet=False):
     return 0 if done >= trials else 1
 
 
+def check_emit(s, args):
+    """Refuses (ScriptValueError, naming the option) what cannot go into the scripts safely, before
+    anything is written or asked; `saccade search` checks the same first (script_quote.py)."""
+    for d in args.sbatch:
+        sbatch_directive(d)
+    slurm_output_dir("--out", s.out)
+    one_line("the saccade executable's path", s.cli)
+    one_line("gather.sh's command (the search's config file and overrides)", args.gather_command)
+
+
 def emit(s, study, args):
+    check_emit(s, args)
     gather(s, study, quiet=True)
     recover(study, keep=lambda t: t.user_attrs.get("backend") == "slurm")  # left by a killed local or Dask driver
     batch = _slurm_trials(study)
@@ -93,7 +104,8 @@ def emit(s, study, args):
     write_script(script, sbatch_text(s, todo, len(batch), args.sbatch))
     print(f"wrote {script}: {len(todo)} array tasks, the runs of {len(batch)} trials "
           f"({counted(study)} of {s.spec['trials']} trials finished)\n"
-          f"submit: sbatch {script}\ngather: bash {gather_sh}   (after the array ends; then emit the next batch)")
+          f"submit: sbatch {shell_quote(str(script))}\n"
+          f"gather: bash {shell_quote(str(gather_sh))}   (after the array ends; then emit the next batch)")
     return 0
 
 
@@ -110,20 +122,21 @@ def array_spec(indices):
 
 
 def sbatch_text(s, todo, trials, directives):
+    out = str(s.out)
     lines = ["#!/bin/bash",
-             f"# A batch of the search {s.out} as a Slurm job array, written by `saccade search --emit slurm`: one",
+             f"# A batch of the search {out} as a Slurm job array, written by `saccade search --emit slurm`: one",
              f"# array task per seed run not finished yet ({len(todo)}, of {trials} trials), each running",
              "# `saccade run --sweep OUT/trials --trial K`, K being the run's index in OUT/trials/manifest.json.",
-             f"#   submit:  sbatch {s.out}/slurm.sbatch",
-             f"#   gather:  bash {s.out}/gather.sh   (tells the study; then emit the next batch)",
-             f"#SBATCH --job-name=saccade-search-{s.out.name}",
+             f"#   submit:  sbatch {shell_quote(out + '/slurm.sbatch')}",
+             f"#   gather:  bash {shell_quote(out + '/gather.sh')}   (tells the study; then emit the next batch)",
+             f"#SBATCH --job-name={sbatch_word('saccade-search-' + s.out.name)}",
              f"#SBATCH --array={array_spec(sorted(todo))}",
-             f"#SBATCH --output={s.out}/trials/slurm-%A_%a.out"]
+             f"#SBATCH --output={sbatch_word(slurm_output_dir('--out', out) + '/trials/slurm-%A_%a.out')}"]
     if not any(d.startswith("cpus-per-task=") for d in directives):
         lines.append("#SBATCH --cpus-per-task=1")
-    lines += [f"#SBATCH --{d}" for d in directives]
+    lines += [f"#SBATCH {sbatch_directive(d)}" for d in directives]
     lines += ['export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-${SLURM_CPUS_PER_TASK:-1}}"',
-              f"exec {shlex.quote(s.cli)} run --sweep {shlex.quote(str(s.trials_dir))} "
+              f"exec {shell_quote(s.cli)} run --sweep {shell_quote(str(s.trials_dir))} "
               '--trial "${SLURM_ARRAY_TASK_ID:?submit this script with sbatch, or set SLURM_ARRAY_TASK_ID}"']
     return "\n".join(lines) + "\n"
 
