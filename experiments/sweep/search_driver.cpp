@@ -89,6 +89,9 @@ int run_search(const SearchOptions& o) {
   }
   // The driver, the workers and Slurm's tasks find everything at the same absolute paths.
   const std::string out = fs::absolute(o.out_dir).lexically_normal().string();
+  // The study lives at the SQLAlchemy URL sqlite:///OUT/study.db, which ends its path at a '?'.
+  if (out.find('?') != std::string::npos)
+    throw ConfigError("--out '" + out + "' holds a '?', which would cut the study's database URL (sqlite:///OUT/study.db) short: choose a directory without one");
   if (o.emit) check_slurm_emit(o, out);
   const std::string json = search_json(spec), trial_yaml = trial.to_yaml();
   check_unchanged(out + "/search.json", json, out);

@@ -154,6 +154,9 @@ def test_values_that_cannot_be_written_are_refused_alike(tmp_path):
         assert r.returncode == 2 and r.stderr.startswith(what) and "holds a newline" in r.stderr, r.stderr
         assert not (tmp_path / "out").exists()
     assert not list(tmp_path.rglob("PWNED"))
+    # A '?' would cut the search study's database URL (sqlite:///OUT/study.db) short, on any backend.
+    r = saccade("search", search_cfg, "--out", tmp_path / "why?", cwd=tmp_path)
+    assert r.returncode == 2 and "holds a '?'" in r.stderr and not (tmp_path / "why?").exists(), r.stderr
 
 
 def evil_executable(tmp_path):
