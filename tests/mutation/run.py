@@ -27,18 +27,20 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MUTANTS = ROOT / "tests" / "mutation" / "mutants.ini"
 KEYS = {"file", "from", "to", "tests", "breaks"}
+OPTIONAL = {"learner"}  # the row of the learners' table (`saccade list`) whose policy loss the mutant breaks
 
 
 class Mutant:
     def __init__(self, name, section, line):
         missing = KEYS - set(section)
-        unknown = set(section) - KEYS
+        unknown = set(section) - KEYS - OPTIONAL
         where = f"{MUTANTS.relative_to(ROOT)}:{line}: [{name}]"
         if missing or unknown:
             sys.exit(f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)} (keys: {sorted(KEYS)})")
         self.name, self.where = name, where
         self.file, self.old, self.new = section["file"], section["from"], section["to"]
         self.breaks = " ".join(section["breaks"].split())
+        self.learner = section.get("learner", "")
         self.tests = [t.strip() for t in section["tests"].split(",") if t.strip()]
         if not self.tests:
             sys.exit(f"{where}: key 'tests' names no test")
