@@ -31,7 +31,11 @@ def test_every_named_test_exists():
             else:
                 binary, _, case = test.partition(":")
                 assert binary in cpp, f"{m.where}: no tests/cpp/**/{binary}.cpp"
-                assert not case or f"BOOST_AUTO_TEST_CASE({case})" in cpp[binary], f"{m.where}: no test case {test}"
+                suites, name = case.split("/")[:-1], case.split("/")[-1]  # Boost's path: suite/.../case
+                assert not case or f"BOOST_AUTO_TEST_CASE({name})" in cpp[binary], f"{m.where}: no test case {test}"
+                assert all(f"BOOST_AUTO_TEST_SUITE({s})" in cpp[binary] for s in suites), f"{m.where}: no suite in {test}"
+                top_level = "BOOST_AUTO_TEST_SUITE(" not in cpp[binary]
+                assert not case or suites or top_level, f"{m.where}: {test} needs its suite (suite/case)"
 
 
 @requires_saccade
