@@ -79,17 +79,22 @@ def command_of(test, build):
     if test.startswith("py/"):
         return [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "tests/" + test]
     binary, _, case = test.partition(":")
-    return [str(build / "tests" / binary), "--color_output=no"] + ([f"--run_test={case}"] if case else [])
+    return ([str(build / "tests" / binary), "--color_output=no", "--log_level=message"] +
+            ([f"--run_test={case}"] if case else []))
 
 
-def evidence_of(output):
-    """The first failed check: Boost's `error: in "case": message`, or pytest's FAILED summary line."""
+def evidence_of(test, output, passed):
+    """A failed test: its first failed check (Boost's `error: in "case": message`, pytest's `E` line).
+    A passing C++ test: its last message (what it measured), to show how a mutant got through."""
+    named_case = ":" in test
+    if passed:
+        said = [l.strip() for l in output.splitlines()
+                if l.strip() and not re.match(r"(Running \d+ test case|\*\*\* No errors detected)", l.strip())]
+        return said[-1] if said and not test.startswith("py/") else ""
     for line in output.splitlines():
         m = re.search(r'error: in "([^"]+)": (.*)', line)
         if m:
-            return f"{m.group(1).split('/')[-1]}: {m.group(2)}"
-        if line.startswith("FAILED "):
-            return line[len("FAILED "):].replace("tests/py/", "")
+            return m.group(2) if named_case else f"{m.group(1).split('/')[-1]}: {m.group(2)}"
         if line.startswith("E   "):
             return line[4:].strip()
     tail = [l for l in output.splitlines() if l.strip()]
@@ -103,8 +108,8 @@ def run_test(test, src, build, timeout):
         p = subprocess.run(command_of(test, build), cwd=src, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return False, f"timed out after {timeout} s", time.monotonic() - started
-    out = p.stdout + p.stderr
-    return p.returncode == 0, ("" if p.returncode == 0 else evidence_of(out)), time.monotonic() - started
+    ok = p.returncode == 0
+    return ok, evidence_of(test, p.stdout + p.stderr, ok), time.monotonic() - started
 
 
 def sync_tree(src):
@@ -130,11 +135,17 @@ def build(build_dir, targets, jobs, log):
 
 
 def table(rows):
-    lines = ["| mutant | file | what it breaks | test | result | the first failed check (measured against its bound) |",
-             "|---|---|---|---|---|---|"]
+    """One row per mutant and test; the mutant's name, file and what it breaks on its first row only."""
+    lines = ["| mutant (file): what it breaks | test | result | the first failed check: measured against its bound |",
+             "|---|---|---|---|"]
+    previous = None
     for r in rows:
+        first = r["mutant"] != previous
+        previous = r["mutant"]
+        what = f"`{r['mutant']}` ({r['file']}): {r['breaks']}" if first else ""
         check = r["evidence"].replace("|", "\\|")
-        lines.append(f"| `{r['mutant']}` | {r['file']} | {r['breaks']} | {r['test']} | {r['result']} | {check} |")
+        test = r["test"] if r["test"].startswith("py/") else r["test"].replace(":", " ", 1)
+        lines.append(f"| {what} | {test} | {r['result']} | {check} |")
     return "\n".join(lines) + "\n"
 
 

@@ -143,4 +143,5 @@ def test_every_budgeted_policy_reads_within_the_budget(tmp_path):
     rows = read_csv(out / "results.csv")
     assert [row["policy"] for row in rows] == ["adaptive", "random", "first", "spaced", "saliency"]
     for row in rows:
-        assert row["budget"] == "3" and float(row["mean_regions"]) == 3.0, (row["policy"], row["mean_regions"])
+        assert row["budget"] == "3" and float(row["mean_regions"]) == 3.0, \
+            f"{row['policy']} read {row['mean_regions']} regions per example at budget {row['budget']}, not 3"

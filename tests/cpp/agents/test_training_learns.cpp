@@ -96,7 +96,8 @@ void learned_beats_frozen(const std::string& what, const CanvasSpec& canvas, con
   const double frozen = train_and_test<EnvT>(canvas, options, make, learner, false, epochs);
   BOOST_TEST_MESSAGE(what << ": learned " << learned << ", frozen " << frozen << ", difference " << learned - frozen
                           << ", required > " << margin);
-  BOOST_TEST(learned > frozen + margin, what << ": learned " << learned << " vs frozen " << frozen);
+  BOOST_TEST(learned > frozen + margin, what << ": learned " << learned << " vs frozen " << frozen << ", difference "
+                                             << learned - frozen << ", required > " << margin);
 }
 
 // RAM's reader (2 glimpses of a 2-scale retina, 6 x 6 and 12 x 12) on a 24 x 24 canvas whose 8 x 8
